@@ -1,0 +1,5 @@
+package dev.prepsweep.app;
+
+public final class Main {
+  public static void main(String[] args) {}
+}
