@@ -17,6 +17,9 @@ public interface Sampler {
    * Proposes {@code count} parameter sets, each a flat map holding exactly the active parameters of
    * the space (ints as {@link Long}, floats as {@link Double}, categoricals as one of the choices).
    * Proposals must avoid points that running trials already hold where the method allows (constant liar).
+   * A sampler with a finite set of points ({@link GridSampler}) returns fewer than {@code count} when
+   * fewer are left, and an empty list when it is exhausted; it never repeats a point and never throws
+   * for exhaustion. Every other sampler returns exactly {@code count}.
    */
   List<Map<String, Object>> suggest(int count);
 

@@ -1,13 +1,17 @@
 package dev.prepsweep.sweep.study;
 
 import dev.prepsweep.sweep.pruner.PruneDecision;
+import dev.prepsweep.sweep.pruner.PromotingPruner;
 import dev.prepsweep.sweep.pruner.Pruner;
 import dev.prepsweep.sweep.sampler.Sampler;
+import dev.prepsweep.sweep.sampler.SamplerFactory;
+import dev.prepsweep.sweep.spec.SweepSpec;
 import dev.prepsweep.sweep.space.SearchSpace;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Optional;
 
 /**
@@ -24,7 +28,10 @@ public final class Study {
   private final Pruner pruner;
   private final List<Trial> trials = new ArrayList<>();
 
+  /** A new, empty study; a null {@code pruner} means {@link Pruner#NONE}. */
   public Study(SearchSpace space, List<Direction> directions, Sampler sampler, Pruner pruner) {
+    java.util.Objects.requireNonNull(space, "space");
+    java.util.Objects.requireNonNull(sampler, "sampler");
     if (directions.isEmpty()) {
       throw new IllegalArgumentException("a study needs at least one direction");
     }
@@ -32,6 +39,27 @@ public final class Study {
     this.directions = List.copyOf(directions);
     this.sampler = sampler;
     this.pruner = pruner == null ? Pruner.NONE : pruner;
+  }
+
+  /**
+   * A new study for a parsed sweep spec: its sampler ({@link SamplerFactory#create}), directions and
+   * pruner, seeded with the spec's seed or, when it has none, {@code defaultSeed} (the job's seed).
+   *
+   * @throws IllegalArgumentException when the spec's method has no sampler in this build
+   */
+  public static Study fromSpec(SweepSpec spec, long defaultSeed) {
+    long seed = spec.seedOr(defaultSeed);
+    return new Study(spec.space(), spec.directions(),
+        SamplerFactory.create(spec.method(), spec.space(), spec.directions(), seed), spec.pruner(seed));
+  }
+
+  /**
+   * {@link #resume} for a parsed sweep spec, seeded as {@link #fromSpec} seeds it.
+   */
+  public static Study resumeFromSpec(SweepSpec spec, long defaultSeed, List<Trial> history) {
+    long seed = spec.seedOr(defaultSeed);
+    return resume(spec.space(), spec.directions(),
+        SamplerFactory.create(spec.method(), spec.space(), spec.directions(), seed), spec.pruner(seed), history);
   }
 
   /**
@@ -50,14 +78,46 @@ public final class Study {
     return study;
   }
 
-  /** Proposes one new trial and records it as RUNNING. */
+  /**
+   * Proposes one new trial and records it as RUNNING.
+   *
+   * @throws NoSuchElementException when the sampler has nothing left to propose (a grid that every
+   *     known trial already covers); {@link #ask(int)} returns an empty list instead
+   * @throws dev.prepsweep.sweep.space.InvalidSearchSpaceException when the sampler proposed
+   *     parameters outside the space (a sampler bug)
+   */
   public Trial ask() {
-    Map<String, Object> params = sampler.suggest(1).get(0);
-    space.validate(params);
-    Trial trial = Trial.running(nextNumber(), params);
-    trials.add(trial);
-    refreshSampler();
-    return trial;
+    List<Trial> asked = ask(1);
+    if (asked.isEmpty()) {
+      throw new NoSuchElementException("the sampler has no new parameters to propose after "
+          + trials.size() + " trials (a grid search covers its whole grid); end the sweep");
+    }
+    return asked.get(0);
+  }
+
+  /**
+   * Proposes up to {@code n} new trials at once (for filling {@code n} free slots) and records them
+   * as RUNNING. Returns fewer, possibly none, when the sampler runs out (grid search).
+   */
+  public List<Trial> ask(int n) {
+    if (n < 0) {
+      throw new IllegalArgumentException("cannot ask for " + n + " trials");
+    }
+    List<Map<String, Object>> proposals = n == 0 ? List.of() : sampler.suggest(n);
+    if (proposals.size() > n) {
+      throw new IllegalStateException("the sampler proposed " + proposals.size() + " parameter sets, asked for " + n);
+    }
+    proposals.forEach(space::validate); // all or nothing: a bad proposal records no trial
+    List<Trial> out = new ArrayList<>();
+    for (Map<String, Object> params : proposals) {
+      Trial trial = Trial.running(nextNumber(), params);
+      trials.add(trial);
+      out.add(trial);
+    }
+    if (!out.isEmpty()) {
+      refreshSampler();
+    }
+    return out;
   }
 
   /** Records a single-objective result. */
@@ -94,6 +154,35 @@ public final class Study {
     return pruner.decide(updated, List.copyOf(trials), directions.get(0));
   }
 
+  /**
+   * The paused trial (one the pruner stopped at a rung) that has since earned promotion, if the
+   * pruner pauses trials ({@link PromotingPruner}, i.e. ASHA or Hyperband) and one qualifies. The
+   * driver resumes it with {@link #resumePaused} and continues it from its checkpoint instead of
+   * asking for a new trial.
+   */
+  public Optional<Trial> promotable() {
+    return pruner instanceof PromotingPruner p ? p.promotable(List.copyOf(trials), directions.get(0)) : Optional.empty();
+  }
+
+  /**
+   * Sets a PRUNED (paused) trial RUNNING again, keeping its number, parameters and intermediate
+   * values, so it can continue from its checkpoint.
+   *
+   * @throws IllegalStateException when the trial is not PRUNED
+   */
+  public Trial resumePaused(int number) {
+    Trial t = find(number);
+    if (t.state() != TrialState.PRUNED) {
+      throw new IllegalStateException("trial " + number + " is " + t.state() + "; only a PRUNED (paused) trial can be resumed");
+    }
+    return replace(t.withState(TrialState.RUNNING));
+  }
+
+  /** One trial by number. @throws IllegalArgumentException when there is none */
+  public Trial trial(int number) {
+    return find(number);
+  }
+
   public List<Trial> trials() {
     return List.copyOf(trials);
   }
@@ -118,9 +207,13 @@ public final class Study {
     return trials.stream().mapToInt(Trial::number).max().orElse(-1) + 1;
   }
 
-  private Trial running(int number) {
-    Trial t = trials.stream().filter(x -> x.number() == number).findFirst()
+  private Trial find(int number) {
+    return trials.stream().filter(x -> x.number() == number).findFirst()
         .orElseThrow(() -> new IllegalArgumentException("no trial number " + number + " in this study"));
+  }
+
+  private Trial running(int number) {
+    Trial t = find(number);
     if (t.state() != TrialState.RUNNING) {
       throw new IllegalStateException("trial " + number + " is already " + t.state());
     }

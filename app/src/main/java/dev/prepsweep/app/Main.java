@@ -1,5 +1,0 @@
-package dev.prepsweep.app;
-
-public final class Main {
-  public static void main(String[] args) {}
-}

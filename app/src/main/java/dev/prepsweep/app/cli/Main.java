@@ -1,0 +1,203 @@
+package dev.prepsweep.app.cli;
+
+import dev.prepsweep.app.config.JobConfig;
+import dev.prepsweep.app.driver.SweepDriver;
+import dev.prepsweep.app.driver.SweepSummary;
+import dev.prepsweep.app.spark.SparkSessions;
+import dev.prepsweep.app.warehouse.Warehouse;
+import dev.prepsweep.common.config.ConfigException;
+import dev.prepsweep.etl.PrepException;
+import dev.prepsweep.etl.PrepJob;
+import dev.prepsweep.etl.PrepResult;
+import dev.prepsweep.sweep.protocol.AskTellProtocol;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The prepsweep command line: {@code prep}, {@code sweep}, {@code run} (prep then sweep),
+ * {@code query} and {@code optimize}. Results go to stdout, logs to stderr; the exit code is an
+ * {@link ExitCode}.
+ */
+public final class Main {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+  static final String DEFAULT_CONFIG = "conf/prepsweep.yaml";
+  private static final Set<String> OPTIONS = Set.of("config", "master", "warehouse", "seed", "max-rows", "sampler");
+
+  static final String USAGE = """
+      usage: prepsweep <command> [options]
+
+      commands:
+        run      prep the data, then run the sweep on the fresh tables; prints the leaderboard
+        prep     clean, de-duplicate and split the input into Delta tables
+        sweep    run a hyperparameter sweep on the current train/val tables
+        query    run SQL over the warehouse tables: prepsweep query "SELECT * FROM trials"
+        optimize speak the JSON-lines ask/tell protocol on stdin/stdout (--sampler NAME)
+
+      options:
+        --config FILE      job configuration (default conf/prepsweep.yaml)
+        --master URL       Spark master; default: what spark-submit set, else the embedded
+                           local-cluster[2,2,2048] (two executor JVMs)
+        --warehouse DIR    where the Delta tables live (overrides the config's 'warehouse')
+        --seed N           overrides the config's 'seed'
+        --max-rows N       rows 'query' prints (default 50)
+        --sampler NAME     sampler for 'optimize' (random, grid, sobol, tpe, gp, ...)
+        --verbose          progress and Spark warnings (default: progress only)
+
+      exit codes: 0 ok, 1 internal error, 2 bad command line or config, 3 input data rejected,
+                  4 sweep finished without a completed trial
+      """;
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    int code = run(args, System.out);
+    System.out.flush();
+    System.exit(code);
+  }
+
+  /** Runs a command; returns the exit code instead of exiting (for tests). */
+  public static int run(String[] args, PrintStream out) {
+    CliArgs cli;
+    try {
+      cli = CliArgs.parse(args, OPTIONS);
+    } catch (CliArgs.UsageException e) {
+      System.err.println("prepsweep: " + e.getMessage() + "\n\n" + USAGE);
+      return ExitCode.USAGE.code;
+    }
+    if (cli.flag("help") || cli.verb().equals("help") || cli.verb().equals("--help")) {
+      out.print(USAGE);
+      return ExitCode.OK.code;
+    }
+    try {
+      return switch (cli.verb()) {
+        case "optimize" -> AskTellProtocol.run(System.in, out, cli.option("sampler", "tpe"));
+        case "prep", "sweep", "run" -> runJob(cli, out);
+        case "query" -> query(cli, out);
+        default -> {
+          System.err.println("prepsweep: unknown command '" + cli.verb() + "'\n\n" + USAGE);
+          yield ExitCode.USAGE.code;
+        }
+      };
+    } catch (ConfigException | CliArgs.UsageException e) {
+      System.err.println("prepsweep: " + e.getMessage());
+      return ExitCode.USAGE.code;
+    } catch (PrepException e) {
+      System.err.println("prepsweep: input rejected: " + e.getMessage());
+      return ExitCode.DATA.code;
+    } catch (RuntimeException e) {
+      LOG.error("prepsweep {} failed", cli.verb(), e);
+      System.err.println("prepsweep: " + cli.verb() + " failed: " + e.getMessage());
+      return ExitCode.INTERNAL.code;
+    }
+  }
+
+  private static int runJob(CliArgs cli, PrintStream out) {
+    JobConfig config = JobConfig.load(Path.of(cli.option("config", DEFAULT_CONFIG)));
+    String warehouseRoot = cli.option("warehouse", config.warehouse());
+    long seed = cli.options().containsKey("seed") ? parseLong(cli.option("seed", null), "--seed") : config.seed();
+    boolean prep = !cli.verb().equals("sweep");
+    boolean sweep = !cli.verb().equals("prep");
+    // Validate everything the command needs before starting Spark.
+    if (prep) {
+      config.requirePrep();
+    }
+    if (sweep) {
+      config.requireSweep();
+    }
+    JobConfig effective = new JobConfig(warehouseRoot, seed, config.prep(), config.sweep(), config.train(),
+        config.resources(), config.source(), config.text());
+    SparkSession spark = SparkSessions.create(cli.option("master", null), "prepsweep " + cli.verb());
+    try {
+      Warehouse warehouse = new Warehouse(spark, warehouseRoot);
+      if (prep) {
+        PrepResult result = PrepJob.run(spark, effective.requirePrep(), warehouse.root(), seed);
+        printPrep(result, out);
+      }
+      if (sweep) {
+        SweepSummary summary = new SweepDriver(spark, warehouse, effective).run();
+        printLeaderboard(spark, warehouse, summary, out);
+        return summary.complete() > 0 && !"FAILED".equals(summary.status()) ? ExitCode.OK.code : ExitCode.SWEEP_FAILED.code;
+      }
+      return ExitCode.OK.code;
+    } finally {
+      spark.stop();
+    }
+  }
+
+  private static int query(CliArgs cli, PrintStream out) {
+    if (cli.positional().size() != 1) {
+      throw new CliArgs.UsageException("query takes one SQL statement in quotes, e.g. prepsweep query \"SELECT * FROM trials\"");
+    }
+    String warehouseRoot = cli.options().containsKey("warehouse") ? cli.option("warehouse", null)
+        : JobConfig.load(Path.of(cli.option("config", DEFAULT_CONFIG))).warehouse();
+    int maxRows = (int) parseLong(cli.option("max-rows", "50"), "--max-rows");
+    // A query needs no executors for training: a single local JVM starts fastest.
+    SparkSession spark = SparkSessions.create(cli.option("master", "local[2]"), "prepsweep query");
+    try {
+      Warehouse warehouse = new Warehouse(spark, warehouseRoot);
+      if (warehouse.registerViews().isEmpty()) {
+        System.err.println("prepsweep: no tables in " + warehouse.root() + "; run 'prepsweep run' first");
+        return ExitCode.USAGE.code;
+      }
+      TablePrinter.print(spark.sql(cli.positional().get(0)), maxRows, out);
+      return ExitCode.OK.code;
+    } catch (Exception e) {
+      // Scala throws AnalysisException (a checked exception to Java) without declaring it.
+      if (e instanceof org.apache.spark.sql.AnalysisException) {
+        System.err.println("prepsweep: SQL error: " + e.getMessage());
+        return ExitCode.USAGE.code;
+      }
+      throw e instanceof RuntimeException re ? re : new IllegalStateException(e);
+    } finally {
+      spark.stop();
+    }
+  }
+
+  static String leaderboardSql(SweepSummary s) {
+    return "SELECT trial_id, ROUND(val_accuracy, 4) AS val_accuracy, ROUND(val_macro_f1, 4) AS val_macro_f1, "
+        + "ROUND(val_loss, 4) AS val_loss, best_epoch, params_json, executor_id, ROUND(duration_s, 1) AS seconds "
+        + "FROM trials WHERE sweep_id = '" + s.sweepId() + "' AND state = 'COMPLETE' "
+        + "ORDER BY value " + (s.maximize() ? "DESC" : "ASC") + ", trial_id LIMIT 10";
+  }
+
+  private static void printLeaderboard(SparkSession spark, Warehouse warehouse, SweepSummary s, PrintStream out) {
+    out.printf("%nsweep %s %s: %d complete, %d failed; trained on %s%n", s.sweepId(), s.status(), s.complete(),
+        s.failed(), new TreeMap<>(s.dataVersions()));
+    if (s.complete() == 0) {
+      out.println("no trial completed; see: prepsweep query \"SELECT trial_id, attempt, error FROM trials WHERE sweep_id = '"
+          + s.sweepId() + "'\"");
+      return;
+    }
+    warehouse.registerViews();
+    String sql = leaderboardSql(s);
+    out.printf("best %s = %.4f (trial %d)%n%n", s.metric(), s.bestValue(), s.bestTrialId());
+    TablePrinter.print(spark.sql(sql), 10, out);
+    out.printf("%nreproduce: bin/prepsweep query \"%s\"%n", sql);
+  }
+
+  private static void printPrep(PrepResult r, PrintStream out) {
+    out.printf("prep %s: %d rows read = %d clean + %d quarantined + %d duplicates removed%n", r.runId(), r.rowsRead(),
+        r.rowsClean(), r.rowsQuarantined(), r.duplicatesRemoved());
+    for (Map.Entry<String, Map<String, Long>> e : new TreeMap<>(r.splitClassCounts()).entrySet()) {
+      out.printf("  %-6s %s%n", e.getKey(), new TreeMap<>(e.getValue()));
+    }
+    StringBuilder tables = new StringBuilder();
+    new TreeMap<>(r.tables()).forEach((k, v) -> tables.append(' ').append(v));
+    out.println("  tables:" + tables);
+  }
+
+  private static long parseLong(String text, String option) {
+    try {
+      return Long.parseLong(text);
+    } catch (NumberFormatException e) {
+      throw new CliArgs.UsageException(option + " must be a whole number, got '" + text + "'");
+    }
+  }
+}

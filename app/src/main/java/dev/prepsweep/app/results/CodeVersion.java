@@ -1,0 +1,11 @@
+package dev.prepsweep.app.results;
+
+/** The version of the running prepsweep code, from the jar manifest ("dev" when run from classes). */
+public final class CodeVersion {
+  private CodeVersion() {}
+
+  public static String get() {
+    String v = CodeVersion.class.getPackage().getImplementationVersion();
+    return v == null ? "dev" : v;
+  }
+}

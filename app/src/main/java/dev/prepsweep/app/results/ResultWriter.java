@@ -1,0 +1,126 @@
+package dev.prepsweep.app.results;
+
+import dev.prepsweep.app.warehouse.Warehouse;
+import io.delta.tables.DeltaTable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Writes sweep, trial and epoch records to their Delta tables from one background thread, so the
+ * sweep loop never waits on Delta and concurrent MERGEs never conflict. Records that pile up while
+ * a write runs go out together in the next MERGE. Every write is an idempotent MERGE on the
+ * record's key, so writing an attempt twice (e.g. after a driver restart) leaves one row.
+ */
+public final class ResultWriter implements AutoCloseable {
+
+  private final SparkSession spark;
+  private final Warehouse warehouse;
+  private final StructType paramsType;
+  private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "prepsweep-result-writer");
+    t.setDaemon(true);
+    return t;
+  });
+  private final List<TrialRecord> pendingTrials = new ArrayList<>();
+  private SweepRecord pendingSweep;
+  private volatile RuntimeException failure;
+
+  public ResultWriter(SparkSession spark, Warehouse warehouse, StructType paramsType) {
+    this.spark = spark;
+    this.warehouse = warehouse;
+    this.paramsType = paramsType;
+  }
+
+  /** Queues a trial attempt (its latest state replaces an earlier queued one of the same attempt). */
+  public synchronized void write(TrialRecord record) {
+    pendingTrials.removeIf(r -> r.trialId() == record.trialId() && r.attempt() == record.attempt());
+    pendingTrials.add(record);
+    thread.submit(this::drain);
+  }
+
+  /** Queues the sweep's row (the latest replaces an earlier queued one). */
+  public synchronized void write(SweepRecord record) {
+    pendingSweep = record;
+    thread.submit(this::drain);
+  }
+
+  /**
+   * Waits until everything queued so far is written.
+   *
+   * @throws IllegalStateException if a write failed, with the Delta error as cause
+   */
+  public void flush() {
+    Future<?> done = thread.submit(this::drain);
+    try {
+      done.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while writing results", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException("writing results failed: " + e.getCause().getMessage(), e.getCause());
+    }
+    if (failure != null) {
+      throw new IllegalStateException("writing results to " + warehouse.root() + " failed: " + failure.getMessage(), failure);
+    }
+  }
+
+  private void drain() {
+    List<TrialRecord> trials;
+    SweepRecord sweep;
+    synchronized (this) {
+      trials = new ArrayList<>(pendingTrials);
+      pendingTrials.clear();
+      sweep = pendingSweep;
+      pendingSweep = null;
+    }
+    try {
+      if (sweep != null) {
+        upsert(ResultTables.SWEEPS, List.of(ResultTables.sweepRow(sweep)), ResultTables.SWEEPS_SCHEMA, ResultTables.SWEEP_KEY);
+      }
+      if (!trials.isEmpty()) {
+        List<Row> trialRows = new ArrayList<>();
+        List<Row> metricRows = new ArrayList<>();
+        for (TrialRecord r : trials) {
+          trialRows.add(ResultTables.trialRow(r, paramsType));
+          metricRows.addAll(ResultTables.metricRows(r));
+        }
+        upsert(ResultTables.TRIALS, trialRows, ResultTables.trialsSchema(paramsType), ResultTables.TRIAL_KEY);
+        if (!metricRows.isEmpty()) {
+          upsert(ResultTables.TRIAL_METRICS, metricRows, ResultTables.METRICS_SCHEMA, ResultTables.METRIC_KEY);
+        }
+      }
+    } catch (RuntimeException e) {
+      failure = e;
+    }
+  }
+
+  private void upsert(String table, List<Row> rows, StructType schema, String key) {
+    spark.sparkContext().setJobDescription("prepsweep: record " + rows.size() + " row(s) in " + table);
+    Dataset<Row> df = spark.createDataFrame(rows, schema);
+    String path = warehouse.path(table);
+    if (!DeltaTable.isDeltaTable(spark, path)) {
+      df.write().format("delta").mode("append").save(path);
+      return;
+    }
+    DeltaTable.forPath(spark, path).as("t").merge(df.as("s"), key)
+        .whenMatched().updateAll()
+        .whenNotMatched().insertAll()
+        .execute();
+  }
+
+  @Override
+  public void close() {
+    try {
+      flush();
+    } finally {
+      thread.shutdown();
+    }
+  }
+}

@@ -1,0 +1,69 @@
+package dev.prepsweep.app.results;
+
+import java.util.Map;
+
+/**
+ * One row of the {@code sweeps} table: what was run, on which data versions, with which code,
+ * and how it ended.
+ *
+ * @param status RUNNING, COMPLETE, FAILED or CANCELLED
+ * @param dataVersions table name to the Delta version trained on
+ */
+public record SweepRecord(
+    String sweepId,
+    String status,
+    String method,
+    String metric,
+    String goal,
+    long seed,
+    int budgetTrials,
+    int parallelism,
+    String master,
+    Map<String, Long> dataVersions,
+    Map<String, String> dataPaths,
+    String config,
+    String configHash,
+    String codeVersion,
+    long startedAtMillis,
+    Long endedAtMillis,
+    int trialsComplete,
+    int trialsFailed,
+    int trialsPruned,
+    Integer bestTrialId,
+    Double bestValue,
+    String message) {
+
+  /** Fills the fixed columns of one sweep once; {@link #build} adds the status of the moment. */
+  public static final class Builder {
+    private final String sweepId;
+    private final dev.prepsweep.sweep.spec.SweepSpec spec;
+    private final long seed;
+    private final int parallelism;
+    private final String master;
+    private final Map<String, Long> versions;
+    private final Map<String, String> paths;
+    private final dev.prepsweep.app.config.JobConfig config;
+    private final long started;
+
+    public Builder(String sweepId, dev.prepsweep.sweep.spec.SweepSpec spec, long seed, int parallelism, String master,
+        Map<String, Long> versions, Map<String, String> paths, dev.prepsweep.app.config.JobConfig config, long started) {
+      this.sweepId = sweepId;
+      this.spec = spec;
+      this.seed = seed;
+      this.parallelism = parallelism;
+      this.master = master;
+      this.versions = Map.copyOf(versions);
+      this.paths = Map.copyOf(paths);
+      this.config = config;
+      this.started = started;
+    }
+
+    public SweepRecord build(String status, String message, int complete, int failed, Integer bestTrial, Double bestValue) {
+      boolean finished = !"RUNNING".equals(status);
+      return new SweepRecord(sweepId, status, spec.method(), spec.metrics().get(0).name(),
+          spec.metrics().get(0).goal().name().toLowerCase(java.util.Locale.ROOT), seed, spec.budget().trials(), parallelism,
+          master, versions, paths, config.text(), config.hash(), CodeVersion.get(), started,
+          finished ? System.currentTimeMillis() : null, complete, failed, 0, bestTrial, bestValue, message);
+    }
+  }
+}

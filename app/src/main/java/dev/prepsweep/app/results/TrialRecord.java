@@ -1,0 +1,40 @@
+package dev.prepsweep.app.results;
+
+import dev.prepsweep.common.TableVersion;
+import dev.prepsweep.training.EpochMetrics;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One attempt of one trial as the driver records it (a row of {@code trials}, its epochs rows of
+ * {@code trial_metrics}).
+ *
+ * @param state RUNNING, COMPLETE, PRUNED or FAILED
+ * @param value the objective value (first metric), null unless COMPLETE
+ * @param best the metrics of the best epoch, or null
+ */
+public record TrialRecord(
+    String sweepId,
+    int trialId,
+    int attempt,
+    String state,
+    Double value,
+    Map<String, Object> params,
+    long seed,
+    EpochMetrics best,
+    List<EpochMetrics> epochs,
+    String executorId,
+    String host,
+    String gpu,
+    String device,
+    long startedAtMillis,
+    Long endedAtMillis,
+    String error,
+    TableVersion train,
+    TableVersion val) {
+
+  public TrialRecord {
+    params = Map.copyOf(params);
+    epochs = epochs == null ? List.of() : List.copyOf(epochs);
+  }
+}

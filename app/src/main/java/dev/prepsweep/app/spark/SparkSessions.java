@@ -1,0 +1,111 @@
+package dev.prepsweep.app.spark;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds the one SparkSession a prepsweep command uses. Settings given to spark-submit
+ * ({@code --master}, {@code --conf}, {@code spark-defaults.conf}) always win; prepsweep only fills
+ * what is unset. With no master at all it runs the embedded default: a {@code local-cluster} of two
+ * executor JVMs on this machine, because DJL trains one model per JVM at a time and trials should
+ * still use every core.
+ */
+public final class SparkSessions {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SparkSessions.class);
+
+  /** Two executor JVMs of 2 cores and 2 GiB: one trial per executor plus a core for Delta writes. */
+  public static final String EMBEDDED_MASTER = "local-cluster[2,2,2048]";
+
+  /**
+   * The custom resource that makes every executor run at most one training task. Each executor owns
+   * one "trainer" slot and every trial task asks for it, while Delta writes and other tasks need
+   * none and use the executor's remaining cores.
+   */
+  public static final String TRAINER_RESOURCE = "trainer";
+
+  static final String DJL_EXECUTOR_OPTIONS = "-Dai.djl.offline=true -Dai.djl.pytorch.num_threads=1";
+
+  private SparkSessions() {}
+
+  /**
+   * Creates the session. {@code master} (from the command line) overrides what spark-submit set;
+   * null keeps it, or picks the embedded default when nothing set one.
+   */
+  public static SparkSession create(String master, String appName) {
+    SparkConf conf = new SparkConf();
+    String chosen = master != null ? master : conf.get("spark.master", EMBEDDED_MASTER);
+    conf.setMaster(chosen);
+    conf.setIfMissing("spark.app.name", appName);
+    conf.setIfMissing("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension");
+    conf.setIfMissing("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
+    conf.setIfMissing("spark.ui.showConsoleProgress", "false");
+    // Trial parameter structs gain fields when a later sweep adds parameters.
+    conf.setIfMissing("spark.databricks.delta.schema.autoMerge.enabled", "true");
+    String djlOptions = conf.get("spark.executor.extraJavaOptions", "");
+    if (!djlOptions.contains("ai.djl.pytorch.num_threads")) {
+      conf.set("spark.executor.extraJavaOptions", (djlOptions + " " + DJL_EXECUTOR_OPTIONS).trim());
+    }
+    if (chosen.startsWith("local")) {
+      conf.setIfMissing("spark.driver.host", "127.0.0.1");
+      conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
+      conf.setIfMissing("spark.ui.enabled", "false");
+      conf.setIfMissing("spark.sql.shuffle.partitions", "8");
+      conf.setIfMissing("spark.databricks.delta.snapshotPartitions", "2");
+    }
+    if (chosen.startsWith("local-cluster")) {
+      configureEmbeddedCluster(conf);
+    }
+    LOG.info("starting Spark: master {}", chosen);
+    return SparkSession.builder().config(conf).getOrCreate();
+  }
+
+  /** Whether tasks of this session share one JVM (local[N]), where only one trial may train at a time. */
+  public static boolean isSingleJvm(SparkSession spark) {
+    String master = spark.sparkContext().master();
+    return master.startsWith("local") && !master.startsWith("local-cluster");
+  }
+
+  /** Whether executors carry the one-trainer-per-executor slot resource. */
+  public static boolean hasTrainerSlots(SparkSession spark) {
+    return spark.sparkContext().getConf().contains("spark.executor.resource." + TRAINER_RESOURCE + ".amount");
+  }
+
+  private static void configureEmbeddedCluster(SparkConf conf) {
+    String sparkHome = System.getenv("SPARK_HOME");
+    if (sparkHome == null || System.getenv("SPARK_SCALA_VERSION") == null) {
+      throw new IllegalStateException("the embedded cluster (" + EMBEDDED_MASTER + ") needs SPARK_HOME and"
+          + " SPARK_SCALA_VERSION in the environment, which bin/prepsweep sets; run through bin/prepsweep,"
+          + " or pass --master local[2] (one trial at a time) or a cluster URL");
+    }
+    LocalSparkHome home = LocalSparkHome.fromThisJvm(Path.of(sparkHome));
+    if (!home.extraClassPath().isEmpty()) {
+      conf.setIfMissing("spark.executor.extraClassPath", home.extraClassPath());
+    }
+    Path script = writeSlotScript(home.home());
+    conf.setIfMissing("spark.worker.resource." + TRAINER_RESOURCE + ".amount", "1");
+    conf.setIfMissing("spark.worker.resource." + TRAINER_RESOURCE + ".discoveryScript", script.toString());
+    conf.setIfMissing("spark.executor.resource." + TRAINER_RESOURCE + ".amount", "1");
+    String djlCache = System.getenv().getOrDefault("DJL_CACHE_DIR", System.getProperty("user.home") + "/.djl.ai");
+    conf.setIfMissing("spark.executorEnv.DJL_CACHE_DIR", djlCache);
+  }
+
+  private static Path writeSlotScript(Path home) {
+    Path script = home.resolve("bin/trainer-slot.sh");
+    try {
+      Files.createDirectories(script.getParent());
+      Files.writeString(script, "#!/bin/sh\necho '{\"name\":\"" + TRAINER_RESOURCE + "\",\"addresses\":[\"0\"]}'\n");
+      Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+      return script;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + script, e);
+    }
+  }
+}

@@ -1,0 +1,113 @@
+package dev.prepsweep.app.warehouse;
+
+import dev.prepsweep.common.TableVersion;
+import io.delta.tables.DeltaTable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The folder of path-based Delta tables prepsweep reads and writes ({@code <root>/<table>}). Tables
+ * are exposed to SQL as temporary views named after their folder, so {@code SELECT * FROM trials}
+ * works in {@code prepsweep query}, notebooks and spark-sql alike without a metastore.
+ */
+public final class Warehouse {
+
+  private final SparkSession spark;
+  private final String root;
+
+  public Warehouse(SparkSession spark, String root) {
+    this.spark = spark;
+    this.root = qualify(root);
+  }
+
+  /** Makes a relative local path absolute: executors may run in another working directory. */
+  static String qualify(String root) {
+    URI uri = URI.create(root.replace(" ", "%20"));
+    if (uri.getScheme() == null) {
+      return java.nio.file.Path.of(root).toAbsolutePath().normalize().toString();
+    }
+    return root;
+  }
+
+  public String root() {
+    return root;
+  }
+
+  public String path(String table) {
+    return root + "/" + table;
+  }
+
+  public boolean exists(String table) {
+    return DeltaTable.isDeltaTable(spark, path(table));
+  }
+
+  /** The table at its latest version. */
+  public TableVersion latest(String table) {
+    if (!exists(table)) {
+      throw new IllegalStateException("table '" + table + "' does not exist at " + path(table)
+          + "; run 'prepsweep prep' (or 'run') first");
+    }
+    long version = DeltaTable.forPath(spark, path(table)).history(1).select("version").head().getLong(0);
+    return new TableVersion(table, path(table), version);
+  }
+
+  /**
+   * The data files of a pinned snapshot, from Delta metadata only (no data is read here): what an
+   * executor needs to read exactly that version itself.
+   */
+  public List<String> dataFiles(TableVersion table) {
+    String[] files = spark.read().format("delta").option("versionAsOf", table.version()).load(table.path()).inputFiles();
+    List<String> sorted = new ArrayList<>(Arrays.asList(files));
+    sorted.sort(null);
+    return sorted;
+  }
+
+  /** Names of the Delta tables in the warehouse. */
+  public List<String> tables() {
+    try {
+      Path rootPath = new Path(root);
+      FileSystem fs = rootPath.getFileSystem(hadoopConf());
+      if (!fs.exists(rootPath)) {
+        return List.of();
+      }
+      List<String> names = new ArrayList<>();
+      for (FileStatus s : fs.listStatus(rootPath)) {
+        if (s.isDirectory() && fs.exists(new Path(s.getPath(), "_delta_log"))) {
+          names.add(s.getPath().getName());
+        }
+      }
+      names.sort(null);
+      return names;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list the warehouse " + root + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Registers every table as a temporary view of its name; returns the names. */
+  public List<String> registerViews() {
+    List<String> names = tables();
+    for (String name : names) {
+      spark.read().format("delta").load(path(name)).createOrReplaceTempView(name);
+    }
+    return names;
+  }
+
+  /** The latest version of a table, if it exists. */
+  public Optional<TableVersion> find(String table) {
+    return exists(table) ? Optional.of(latest(table)) : Optional.empty();
+  }
+
+  private Configuration hadoopConf() {
+    return spark.sparkContext().hadoopConfiguration();
+  }
+}

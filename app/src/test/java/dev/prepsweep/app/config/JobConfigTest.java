@@ -1,0 +1,84 @@
+package dev.prepsweep.app.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.prepsweep.common.config.ConfigException;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class JobConfigTest {
+
+  private static final String SWEEP = """
+      sweep:
+        method: random
+        metric: {name: val_accuracy, goal: maximize}
+        parameters:
+          lr: {distribution: log_uniform, min: 1.0e-4, max: 1.0e-1}
+        budget: {trials: 3}
+      """;
+
+  @Test
+  void theShippedConfigParses() {
+    JobConfig config = JobConfig.load(Path.of("../conf/prepsweep.yaml"));
+    assertThat(config.seed()).isEqualTo(42);
+    assertThat(config.warehouse()).isEqualTo("warehouse");
+    assertThat(config.requireSweep().budget().trials()).isGreaterThanOrEqualTo(8);
+    assertThat(config.requireSweep().parallelism()).isEqualTo(2);
+    assertThat(config.prep()).isPresent();
+    assertThat(config.train()).containsEntry("epochs", 4L);
+  }
+
+  @Test
+  void defaultsApplyWhenKeysAreAbsent() {
+    JobConfig config = JobConfig.parse(SWEEP, "job.yaml");
+    assertThat(config.seed()).isEqualTo(JobConfig.DEFAULT_SEED);
+    assertThat(config.warehouse()).isEqualTo(JobConfig.DEFAULT_WAREHOUSE);
+    assertThat(config.resources()).isEqualTo(TrialResources.DEFAULT);
+    assertThat(config.prep()).isEmpty();
+  }
+
+  @Test
+  void unknownTopLevelKeyNamesKeyAndPosition() {
+    assertThatThrownBy(() -> JobConfig.parse("seed: 1\nwarehous: x\n", "job.yaml"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("job.yaml:2:1: unknown key 'warehous'");
+  }
+
+  @Test
+  void unknownTrainingSettingIsRejected() {
+    assertThatThrownBy(() -> JobConfig.parse("train:\n  epoch: 3\n", "job.yaml"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("job.yaml:2:10: unknown key 'train.epoch'");
+  }
+
+  @Test
+  void badTrainingValueNamesTheRule() {
+    assertThatThrownBy(() -> JobConfig.parse("train:\n  dropout: 1.5\n", "job.yaml"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("training parameter 'dropout' = 1.5 must be in [0, 1)");
+  }
+
+  @Test
+  void sweepParameterTheTrainerDoesNotKnowFailsBeforeAnyWork() {
+    String yaml = SWEEP.replace("lr:", "learning_rate:");
+    assertThatThrownBy(() -> JobConfig.parse(yaml, "job.yaml"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("parameter 'learning_rate' is not a training parameter");
+  }
+
+  @Test
+  void metricTheTrainerDoesNotReportIsRejected() {
+    String yaml = SWEEP.replace("val_accuracy", "val_auc");
+    assertThatThrownBy(() -> JobConfig.parse(yaml, "job.yaml"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("metric 'val_auc' is not reported by the trainer");
+  }
+
+  @Test
+  void requireGpuNeedsGpus() {
+    assertThatThrownBy(() -> JobConfig.parse("resources: {require_gpu: true}\n", "job.yaml"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("key 'resources.require_gpu' = true: needs resources.gpus > 0");
+  }
+}

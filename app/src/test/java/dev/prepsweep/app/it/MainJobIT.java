@@ -1,0 +1,79 @@
+package dev.prepsweep.app.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.prepsweep.app.cli.Main;
+import dev.prepsweep.app.spark.SparkSessions;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The main job end to end through the real command line: prep into Delta, a sweep whose trials
+ * train with DJL in two executor JVMs of a local-cluster, the trials tables, the leaderboard.
+ */
+class MainJobIT {
+
+  private static final Path WORK = Path.of("target/it-main-job").toAbsolutePath();
+
+  @Test
+  void runPrepsAndSweepsIntoQueryableTables() throws Exception {
+    Path input = TestData.sample(WORK, 6);
+    Path config = TestData.config(WORK, input, 4, 2);
+    String warehouse = WORK.resolve("warehouse-" + System.nanoTime()).toString();
+
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    int code = Main.run(new String[] {"run", "--config", config.toString(), "--warehouse", warehouse,
+        "--master", "local-cluster[2,2,1536]"}, new PrintStream(captured, true, StandardCharsets.UTF_8));
+    String out = captured.toString(StandardCharsets.UTF_8);
+    assertThat(code).as(out).isZero();
+    assertThat(out).contains("best val_accuracy = ").contains("reproduce: bin/prepsweep query \"SELECT trial_id");
+
+    // A rerun of prep with the same seed into another warehouse gives identical splits.
+    String warehouse2 = WORK.resolve("warehouse2-" + System.nanoTime()).toString();
+    assertThat(Main.run(new String[] {"prep", "--config", config.toString(), "--warehouse", warehouse2,
+        "--master", "local[2]"}, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))).isZero();
+
+    SparkSession spark = SparkSessions.create("local[2]", "MainJobIT checks");
+    try {
+      Dataset<Row> trials = spark.read().format("delta").load(warehouse + "/trials");
+      List<Row> complete = trials.filter("state = 'COMPLETE'").collectAsList();
+      assertThat(complete).hasSize(4);
+      assertThat(trials.filter("state = 'COMPLETE'").select("executor_id").distinct().count())
+          .as("trials ran in both executor JVMs").isEqualTo(2);
+      for (Row r : complete) {
+        assertThat(r.<Double>getAs("val_accuracy")).isBetween(0.0, 1.0);
+        assertThat(r.<Long>getAs("train_version")).isNotNull();
+        assertThat(r.<Row>getAs("params").<Double>getAs("lr")).isBetween(3.0e-4, 3.0e-2);
+      }
+      long trainVersion = spark.sql("DESCRIBE HISTORY delta.`" + warehouse + "/train`").selectExpr("max(version)").head().getLong(0);
+      assertThat(trials.select("train_version").distinct().head().getLong(0)).isEqualTo(trainVersion);
+      assertThat(spark.read().format("delta").load(warehouse + "/trial_metrics").count()).isEqualTo(4 * 2);
+      Row sweep = spark.read().format("delta").load(warehouse + "/sweeps").head();
+      assertThat(sweep.<String>getAs("status")).isEqualTo("COMPLETE");
+      assertThat(sweep.<Integer>getAs("trials_complete")).isEqualTo(4);
+      assertThat(sweep.getJavaMap(sweep.fieldIndex("data_versions"))).containsKeys("train", "val");
+
+      // The best trial is at least as good as a majority-class guess on val.
+      double bestAccuracy = trials.selectExpr("max(val_accuracy)").head().getDouble(0);
+      Dataset<Row> val = spark.read().format("delta").load(warehouse + "/val");
+      double majority = (double) val.groupBy("label").count().selectExpr("max(count)").head().getLong(0) / val.count();
+      assertThat(bestAccuracy).isGreaterThan(majority);
+
+      for (String split : List.of("train", "val", "test")) {
+        Dataset<Row> a = spark.read().format("delta").load(warehouse + "/" + split).select("id", "label", "text");
+        Dataset<Row> b = spark.read().format("delta").load(warehouse2 + "/" + split).select("id", "label", "text");
+        assertThat(a.count()).isPositive();
+        assertThat(a.except(b).count() + b.except(a).count()).as("split %s identical across runs", split).isZero();
+      }
+    } finally {
+      spark.stop();
+    }
+  }
+}

@@ -1,0 +1,59 @@
+package dev.prepsweep.etl;
+
+import java.util.List;
+import java.util.Map;
+
+/** Every {@link PrepException} the job throws is built here, so messages stay consistent. */
+public final class PrepErrors {
+  private PrepErrors() {}
+
+  public static PrepException inputNotFound(String format, String path) {
+    return new PrepException("prep input not found: no " + format + " data at '" + path
+        + "'. Check prep.input.path (relative paths resolve against the working directory "
+        + System.getProperty("user.dir") + ").");
+  }
+
+  public static PrepException inputUnreadable(String format, String path, Throwable cause) {
+    return new PrepException("cannot read prep input '" + path + "' as " + format + ": "
+        + cause.getMessage() + ". Check prep.input.format and prep.input.path.", cause);
+  }
+
+  public static PrepException missingColumn(String role, String column, List<String> available) {
+    return new PrepException("prep.columns." + role + " names column '" + column
+        + "' but the input has no such column; input columns are " + available
+        + ". Fix the column name in prep.columns.");
+  }
+
+  public static PrepException noCleanRows(long read, Map<String, Long> rejectsByRule) {
+    return new PrepException("prep left no clean rows: all " + read
+        + " records were quarantined or removed (quarantine by rule: " + rejectsByRule
+        + "). Check prep.columns, prep.labels.allowed and prep.clean against the data.");
+  }
+
+  public static PrepException emptyClass(String label, String split) {
+    return new PrepException("the " + split + " split got no rows of label '" + label
+        + "' (too few rows of that label for the ratios). Add data, drop the label from"
+        + " prep.labels.allowed, or change prep.split ratios.");
+  }
+
+  public static PrepException conservation(long read, long clean, long quarantined, long duplicates) {
+    return new PrepException("row conservation failed: rows read (" + read + ") != clean (" + clean
+        + ") + quarantined (" + quarantined + ") + removed duplicates (" + duplicates + ") = "
+        + (clean + quarantined + duplicates) + ". This is a bug in the prep job; the output tables"
+        + " of this run must not be used.");
+  }
+
+  public static PrepException splitMismatch(String label, String split, long planned, long actual) {
+    return new PrepException("split check failed for label '" + label + "' in " + split + ": planned "
+        + planned + " rows, wrote " + actual + ". This is a bug in the split runner; do not use"
+        + " the split tables of this run.");
+  }
+
+  public static PrepException sparkFailure(String stage, Throwable cause) {
+    return new PrepException("prep stage '" + stage + "' failed: " + cause.getMessage(), cause);
+  }
+
+  public static PrepException unsupported(String what, String fix) {
+    return new PrepException(what + " is not supported: " + fix);
+  }
+}

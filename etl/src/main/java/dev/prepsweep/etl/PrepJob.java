@@ -1,0 +1,210 @@
+package dev.prepsweep.etl;
+
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.array_position;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.current_timestamp;
+import static org.apache.spark.sql.functions.lit;
+
+import dev.prepsweep.common.TableVersion;
+import dev.prepsweep.etl.internal.Cols;
+import dev.prepsweep.etl.internal.DeltaIO;
+import dev.prepsweep.etl.internal.Deduper;
+import dev.prepsweep.etl.internal.InputReader;
+import dev.prepsweep.etl.internal.Lineage;
+import dev.prepsweep.etl.internal.PostSplit;
+import dev.prepsweep.etl.internal.RawInput;
+import dev.prepsweep.etl.internal.Splitter;
+import dev.prepsweep.etl.internal.Validator;
+import dev.prepsweep.etl.internal.ValueFixer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The prep job: read, clean and validate, de-duplicate, impute and clip, split, augment and balance
+ * the train split, and write every result as a path-based Delta table under the warehouse, with a
+ * lineage row in {@code prep_runs}.
+ */
+public final class PrepJob {
+  private static final Logger LOG = LoggerFactory.getLogger(PrepJob.class);
+
+  private PrepJob() {}
+
+  /**
+   * Runs the whole prep; tables go to {@code warehouse + "/" + name} as path-based Delta tables.
+   *
+   * @param spark a session with the Delta extension and catalog set
+   * @param config the validated prep config
+   * @param warehouse a folder or filesystem URI for the output tables
+   * @param seed the seed of every random choice (split order, augmentation, sampling)
+   * @return counts, labels and the table versions written
+   * @throws PrepException on missing input or columns, when no clean rows remain, or when the row
+   *     conservation check fails (rows read != clean + quarantined + removed duplicates)
+   */
+  public static PrepResult run(SparkSession spark, PrepConfig config, String warehouse, long seed) {
+    String runId = UUID.randomUUID().toString();
+    Instant started = Instant.now();
+    Lineage lineage = new Lineage(runId, started, config, seed);
+    String wh = warehouse.endsWith("/") ? warehouse.substring(0, warehouse.length() - 1) : warehouse;
+    List<Dataset<Row>> cached = new ArrayList<>();
+    String stage = "read";
+    try {
+      // 1. read + clean + validate (one narrow pass, kept on disk for the next stages)
+      long t0 = System.nanoTime();
+      RawInput raw = InputReader.read(spark, config);
+      lineage.input(raw.location(), config.input().format(), raw.version());
+      stage = "clean";
+      Dataset<Row> staged = Validator.apply(raw.df(), config, seed).persist(StorageLevel.DISK_ONLY());
+      cached.add(staged);
+      Map<String, Long> byRule = new TreeMap<>();
+      long read = 0;
+      for (Row r : staged.groupBy(Cols.RULE).count().collectAsList()) {
+        byRule.put(r.isNullAt(0) ? "ok" : r.getString(0), r.getLong(1));
+        read += r.getLong(1);
+      }
+      long valid = byRule.getOrDefault("ok", 0L);
+      lineage.stage("clean", read, valid, nanos(t0));
+      lineage.rules(byRule);
+      LOG.info("prep {}: read {} records, {} valid, rejects by rule {}", runId, read, valid, byRule);
+
+      // 2. de-duplicate
+      stage = "dedupe";
+      t0 = System.nanoTime();
+      Dataset<Row> deduped = Deduper.exact(staged.where(col(Cols.RULE).isNull()).drop(Cols.REASON), config.dedupe());
+      deduped = dev.prepsweep.etl.internal.NearDeduper.apply(deduped, config.dedupe(), seed)
+          .persist(StorageLevel.DISK_ONLY());
+      cached.add(deduped);
+      Map<String, Long> byAction = new TreeMap<>();
+      for (Row r : deduped.groupBy(Cols.ACTION).count().collectAsList()) {
+        byAction.put(r.getString(0), r.getLong(1));
+      }
+      long kept = byAction.getOrDefault(Deduper.KEEP, 0L);
+      long dups = byAction.getOrDefault(Deduper.DUP, 0L);
+      long conflicts = byAction.getOrDefault(Deduper.QUARANTINE, 0L);
+      lineage.stage("dedupe", valid, kept, nanos(t0));
+      LOG.info("prep {}: dedupe kept {}, removed {} duplicates, quarantined {} label conflicts", runId, kept, dups, conflicts);
+      if (kept == 0) {
+        Map<String, Long> all = new TreeMap<>(byRule);
+        all.remove("ok");
+        all.put("dedupe.label_conflict", conflicts);
+        throw PrepErrors.noCleanRows(read, all);
+      }
+
+      // 3. quarantine table
+      stage = "quarantine";
+      t0 = System.nanoTime();
+      Dataset<Row> rejects = staged.where(col(Cols.RULE).isNotNull())
+          .select(col(Cols.STAGE).as("stage"), col(Cols.RULE).as("rule"), col(Cols.REASON).as("reason"),
+              col(Cols.SRC).as("source"), col("id"), col("label"));
+      Dataset<Row> conflictRows = deduped.where(col(Cols.ACTION).equalTo(Deduper.QUARANTINE))
+          .select(lit("dedupe").as("stage"), lit("dedupe.label_conflict").as("rule"), col(Cols.REASON).as("reason"),
+              dev.prepsweep.etl.internal.Records.cleanedJson(config).as("source"), col("id"), col("label"));
+      Dataset<Row> quarantine = rejects.unionByName(conflictRows)
+          .withColumn("run_id", lit(runId)).withColumn("quarantined_at", current_timestamp());
+      Map<String, TableVersion> tables = new LinkedHashMap<>();
+      DeltaIO.Written quarantineWrite = DeltaIO.overwrite(quarantine, wh, "quarantine");
+      tables.put("quarantine", quarantineWrite.table());
+      lineage.stage("quarantine", read - valid + conflicts, read - valid + conflicts, nanos(t0));
+
+      // 4. labels, value fixes (impute, clip), clean table
+      stage = "clean_table";
+      t0 = System.nanoTime();
+      List<String> labels = labels(config, deduped);
+      Dataset<Row> keptRows = deduped.where(col(Cols.ACTION).equalTo(Deduper.KEEP));
+      keptRows = ValueFixer.apply(keptRows, config);
+      Column labelIndex = array_position(array(labels.stream().map(l -> lit(l)).toArray(Column[]::new)), col("label"))
+          .minus(1).cast("int");
+      Dataset<Row> clean = keptRows.withColumn("label_index", labelIndex);
+      clean = clean.select(cleanColumns(config, clean));
+      DeltaIO.Written cleanWrite = DeltaIO.overwrite(clean, wh, "clean");
+      tables.put("clean", cleanWrite.table());
+      Dataset<Row> cleanTable = DeltaIO.read(spark, tables.get("clean"));
+      long rowsClean = cleanWrite.rows();
+      lineage.stage("clean_table", kept, rowsClean, nanos(t0));
+
+      // conservation: every record read is clean, quarantined, or a removed duplicate copy
+      long quarantined = quarantineWrite.rows();
+      if (read != rowsClean + quarantined + dups) {
+        throw PrepErrors.conservation(read, rowsClean, quarantined, dups);
+      }
+
+      // 5. split
+      stage = "split";
+      t0 = System.nanoTime();
+      Splitter.Result split = Splitter.apply(spark, cleanTable, config, labels, seed, wh, tables);
+      lineage.stage("split", rowsClean, rowsClean, nanos(t0));
+      lineage.splitCounts(split.classCounts());
+
+      // 6. augment and balance the train split
+      stage = "augment_balance";
+      PostSplit.apply(spark, config, labels, seed, wh, tables, lineage);
+
+      // 7. lineage
+      stage = "lineage";
+      lineage.ended(Instant.now());
+      tables.put("prep_runs", DeltaIO.append(lineage.toDataFrame(spark, tables), wh, "prep_runs").table());
+      LOG.info("prep {}: done in {} ms; tables {}", runId, java.time.Duration.between(started, Instant.now()).toMillis(),
+          tables.values());
+      return new PrepResult(runId, tables, read, rowsClean, quarantined, dups, split.classCounts(), labels);
+    } catch (PrepException | dev.prepsweep.common.config.ConfigException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw PrepErrors.sparkFailure(stage, e);
+    } finally {
+      cached.forEach(Dataset::unpersist);
+    }
+  }
+
+  /** The allowed labels (sorted), or the labels found in the kept rows when none are configured. */
+  private static List<String> labels(PrepConfig config, Dataset<Row> deduped) {
+    if (!config.labels().allowed().isEmpty()) {
+      return config.labels().allowed();
+    }
+    TreeSet<String> found = new TreeSet<>();
+    for (Row r : deduped.where(col(Cols.ACTION).equalTo(Deduper.KEEP)).select("label").distinct().collectAsList()) {
+      found.add(r.getString(0));
+    }
+    return List.copyOf(found);
+  }
+
+  /** The clean table's columns: id, label, label_index, text, [group], [features], [image]. */
+  private static Column[] cleanColumns(PrepConfig config, Dataset<Row> df) {
+    List<Column> out = new ArrayList<>();
+    out.add(col("id"));
+    out.add(col("label"));
+    out.add(col("label_index"));
+    out.add(config.columns().text().isEmpty() && !config.input().format().equals("text")
+        ? lit("").as("text") : col("text"));
+    if (config.columns().group() != null) {
+      out.add(col("group"));
+    }
+    if (!config.columns().features().isEmpty()) {
+      Column[] f = new Column[config.columns().features().size()];
+      for (int i = 0; i < f.length; i++) {
+        f[i] = col(Cols.feature(i));
+      }
+      out.add(array(f).as("features"));
+    }
+    if (config.columns().image() != null) {
+      out.add(col("image"));
+    }
+    return out.toArray(Column[]::new);
+  }
+
+  private static long nanos(long t0) {
+    return (System.nanoTime() - t0) / 1_000_000;
+  }
+}

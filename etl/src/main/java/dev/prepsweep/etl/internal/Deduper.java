@@ -1,0 +1,70 @@
+package dev.prepsweep.etl.internal;
+
+import static org.apache.spark.sql.functions.array_join;
+import static org.apache.spark.sql.functions.array_sort;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_set;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import dev.prepsweep.etl.PrepConfig;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
+
+/**
+ * Exact de-duplication by content hash. Adds {@link Cols#ACTION}: {@code keep} (the representative
+ * copy: lowest seeded key), {@code dup} (a removed copy) or {@code quarantine} (a copy whose label
+ * conflicts under the policy), and a reason for quarantined rows. One shuffle by content hash.
+ *
+ * <p>Policies when copies disagree on the label: {@code majority} keeps one copy of the label held
+ * by most copies (ties: all quarantined) and quarantines the copies with other labels;
+ * {@code quarantine} quarantines every copy.
+ */
+public final class Deduper {
+  public static final String KEEP = "keep";
+  public static final String DUP = "dup";
+  public static final String QUARANTINE = "quarantine";
+
+  private Deduper() {}
+
+  public static Dataset<Row> exact(Dataset<Row> valid, PrepConfig.Dedupe config) {
+    if (!config.exact()) {
+      return valid.withColumn(Cols.ACTION, lit(KEEP)).withColumn(Cols.REASON, lit(null).cast("string"));
+    }
+    WindowSpec all = Window.partitionBy(Cols.HASH1, Cols.HASH2);
+    WindowSpec byLabel = Window.partitionBy(Cols.HASH1, Cols.HASH2, "label");
+    WindowSpec ordered = byLabel.orderBy(Cols.KEY, "id");
+    Dataset<Row> w = valid
+        .withColumn("_n_all", count(lit(1)).over(all))
+        .withColumn("_n_lab", count(lit(1)).over(byLabel))
+        .withColumn("_rn", row_number().over(ordered));
+    w = w.withColumn("_max_lab", max("_n_lab").over(all))
+        .withColumn("_labels", when(col("_n_all").gt(col("_n_lab")),
+            array_join(array_sort(collect_set("label").over(all)), ", ")));
+    w = w.withColumn("_n_top", sum(when(col("_rn").equalTo(1).and(col("_n_lab").equalTo(col("_max_lab"))), 1)
+        .otherwise(0)).over(all));
+    Column noConflict = col("_n_all").equalTo(col("_n_lab"));
+    Column representative = col("_rn").equalTo(1);
+    Column action;
+    if (config.conflicts().equals("majority")) {
+      Column majority = col("_n_top").equalTo(1).and(col("_n_lab").equalTo(col("_max_lab")));
+      action = when(noConflict.or(majority), when(representative, lit(KEEP)).otherwise(lit(DUP)))
+          .otherwise(lit(QUARANTINE));
+    } else {
+      action = when(noConflict, when(representative, lit(KEEP)).otherwise(lit(DUP))).otherwise(lit(QUARANTINE));
+    }
+    Column reason = when(action.equalTo(QUARANTINE), concat(
+        lit("identical content has conflicting labels ["), col("_labels"), lit("]; policy "),
+        lit(config.conflicts())));
+    return w.withColumn(Cols.ACTION, action).withColumn(Cols.REASON, reason)
+        .drop("_n_all", "_n_lab", "_rn", "_max_lab", "_labels", "_n_top");
+  }
+}

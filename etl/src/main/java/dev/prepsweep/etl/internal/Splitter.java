@@ -1,0 +1,131 @@
+package dev.prepsweep.etl.internal;
+
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.element_at;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.xxhash64;
+
+import dev.prepsweep.common.TableVersion;
+import dev.prepsweep.etl.PrepConfig;
+import dev.prepsweep.etl.PrepErrors;
+import dev.prepsweep.etl.plan.SplitPlanner;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes the train/val/test tables from the clean table with the {@link SplitPlanner}'s exact plan:
+ * a seeded key per row (or per group with {@code by_group}), bucket weights to the driver, the plan,
+ * and the {@link RankRunner} applying it.
+ */
+public final class Splitter {
+  private static final Logger LOG = LoggerFactory.getLogger(Splitter.class);
+  static final String CODE = "_code";
+
+  private Splitter() {}
+
+  /** @param classCounts split to label to rows, as written */
+  public record Result(Map<String, Map<String, Long>> classCounts) {}
+
+  /** The split tables' columns, in order; the trainer depends on these names and types. */
+  public static Column[] splitColumns(PrepConfig config, boolean withFold) {
+    List<Column> out = new ArrayList<>(List.of(col("id"), col("label"), col("label_index"), col("text"), col("split")));
+    if (config.columns().group() != null) {
+      out.add(col("group"));
+    }
+    if (!config.columns().features().isEmpty()) {
+      out.add(col("features"));
+    }
+    if (config.columns().image() != null) {
+      out.add(col("image"));
+    }
+    if (withFold) {
+      out.add(col("fold"));
+    }
+    return out.toArray(Column[]::new);
+  }
+
+  public static Result apply(SparkSession spark, Dataset<Row> clean, PrepConfig config, List<String> labels,
+      long seed, String warehouse, Map<String, TableVersion> tables) {
+    PrepConfig.Split s = config.split();
+    double[] ratios = {s.train(), s.val(), s.test()};
+    int bits = RankRunner.DEFAULT_BITS;
+    Dataset<Row> assigned;
+    SplitPlanner.SplitPlan plan;
+    if (s.byGroup()) {
+      Dataset<Row> groups = clean.groupBy("group", "label").agg(count(lit(1)).as("_n"))
+          .groupBy("group").agg(sum("_n").as("_w"), max(struct(col("_n"), col("label"))).getField("label").as("_glabel"))
+          .withColumn(Cols.KEY, xxhash64(lit(seed), col("group")).bitwiseAND(lit(Long.MAX_VALUE)));
+      Column stratum = s.stratify() ? col("_glabel") : lit("*");
+      Map<String, long[]> weights = RankRunner.bucketWeights(groups, stratum, Cols.KEY, col("_w"), bits);
+      plan = SplitPlanner.plan(weights, bits, ratios, s.folds());
+      Dataset<Row> groupCodes = RankRunner.assign(groups, stratum, Cols.KEY, "group", col("_w"), plan.rank(), CODE)
+          .select(col("group"), col(CODE));
+      long nGroups = weights.values().stream().mapToLong(w -> java.util.Arrays.stream(w).filter(x -> x > 0).count()).sum();
+      assigned = clean.join(nGroups < 200_000 ? broadcast(groupCodes) : groupCodes, "group");
+    } else {
+      Dataset<Row> keyed = clean.withColumn(Cols.KEY,
+          xxhash64(lit(seed), col("id"), col("label"), col("text")).bitwiseAND(lit(Long.MAX_VALUE)));
+      Column stratum = s.stratify() ? col("label") : lit("*");
+      Map<String, long[]> weights = RankRunner.bucketWeights(keyed, stratum, Cols.KEY, null, bits);
+      plan = SplitPlanner.plan(weights, bits, ratios, s.folds());
+      LOG.info("split plan: {} straddling buckets of {} strata", plan.rank().straddlingBuckets(weights), weights.size());
+      assigned = RankRunner.assign(keyed, stratum, Cols.KEY, "id", null, plan.rank(), CODE);
+    }
+    Column splitName = element_at(array(lit("train"), lit("val"), lit("test")),
+        col(CODE).divide(lit(1024)).cast("int").plus(1));
+    assigned = assigned.withColumn("split", splitName)
+        .withColumn("fold", col(CODE).mod(lit(1024)).minus(1).cast("int"));
+    Column[] cols = splitColumns(config, s.folds() > 1);
+    Map<String, Map<String, Long>> counts = new LinkedHashMap<>();
+    for (String name : SplitPlanner.SPLITS) {
+      Map<String, Long> perLabel = new TreeMap<>();
+      labels.forEach(l -> perLabel.put(l, 0L));
+      counts.put(name, perLabel);
+    }
+    for (Row r : assigned.groupBy("split", "label").count().collectAsList()) {
+      counts.get(r.getString(0)).put(r.getString(1), r.getLong(2));
+    }
+    for (String name : SplitPlanner.SPLITS) {
+      DeltaIO.Written w = DeltaIO.overwrite(assigned.where(col("split").equalTo(name)).select(cols), warehouse, name);
+      tables.put(name, w.table());
+      long expected = counts.get(name).values().stream().mapToLong(Long::longValue).sum();
+      if (w.rows() != expected) {
+        throw PrepErrors.splitMismatch("(all)", name, expected, w.rows());
+      }
+    }
+    if (!s.byGroup()) {
+      verify(plan, counts, s.stratify());
+    }
+    LOG.info("split counts {}", counts);
+    return new Result(counts);
+  }
+
+  /** Fails loudly if a written split does not hold exactly the planned rows per stratum. */
+  private static void verify(SplitPlanner.SplitPlan plan, Map<String, Map<String, Long>> counts, boolean stratified) {
+    for (int i = 0; i < SplitPlanner.SPLITS.size(); i++) {
+      String split = SplitPlanner.SPLITS.get(i);
+      for (Map.Entry<String, long[]> e : plan.targets().entrySet()) {
+        long actual = stratified ? counts.get(split).getOrDefault(e.getKey(), 0L)
+            : counts.get(split).values().stream().mapToLong(Long::longValue).sum();
+        if (actual != e.getValue()[i]) {
+          throw PrepErrors.splitMismatch(e.getKey(), split, e.getValue()[i], actual);
+        }
+      }
+    }
+  }
+}

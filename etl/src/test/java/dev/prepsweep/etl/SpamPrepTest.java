@@ -1,0 +1,117 @@
+package dev.prepsweep.etl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.prepsweep.common.config.ConfigNode;
+import dev.prepsweep.etl.plan.SplitPlanner;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The lead's config on the bundled SpamAssassin sample, end to end on local Spark + Delta. */
+class SpamPrepTest {
+  static final String YAML = """
+      prep:
+        input: {format: json, path: %s}
+        columns: {id: id, label: label, text: [subject, body]}
+        clean: {strip_html: true, unicode: NFKC, lowercase: true, min_text_chars: 1}
+        labels: {allowed: [ham, spam]}
+        dedupe: {exact: true}
+        split: {train: 0.8, val: 0.1, test: 0.1, stratify: true}
+      """;
+
+  static SparkSession spark;
+  static PrepConfig config;
+  static Path warehouse;
+  static PrepResult first;
+
+  @BeforeAll
+  static void runOnce() {
+    spark = TestSpark.get();
+    Path data = TestSpark.repoRoot().resolve("data/spamassassin/messages.jsonl");
+    config = PrepConfig.parse(ConfigNode.parse(YAML.formatted(data), "spam.yaml").required("prep"));
+    warehouse = TestSpark.tempDir("spam");
+    first = PrepJob.run(spark, config, warehouse.toString(), 7L);
+  }
+
+  @Test
+  void readsEveryLineAndConservesRows() {
+    assertThat(first.rowsRead()).isEqualTo(6046);
+    assertThat(first.duplicatesRemoved()).isGreaterThan(100);
+    assertThat(first.rowsClean() + first.rowsQuarantined() + first.duplicatesRemoved()).isEqualTo(first.rowsRead());
+    assertThat(first.labels()).containsExactly("ham", "spam");
+    assertThat(first.tables()).containsKeys("clean", "quarantine", "train", "val", "test", "prep_runs");
+  }
+
+  @Test
+  void splitsAreExactPerClass() {
+    long total = 0;
+    for (String label : first.labels()) {
+      long n = 0;
+      for (String s : SplitPlanner.SPLITS) {
+        n += first.splitClassCounts().get(s).get(label);
+      }
+      total += n;
+      double[] ratios = {0.8, 0.1, 0.1};
+      for (int i = 0; i < 3; i++) {
+        long got = first.splitClassCounts().get(SplitPlanner.SPLITS.get(i)).get(label);
+        assertThat((double) got).isCloseTo(n * ratios[i], org.assertj.core.data.Offset.offset(1.0));
+      }
+    }
+    assertThat(total).isEqualTo(first.rowsClean());
+  }
+
+  @Test
+  void splitTablesHaveTheTrainerSchema() {
+    Dataset<Row> train = spark.read().format("delta").load(first.tables().get("train").path());
+    assertThat(train.schema().simpleString())
+        .isEqualTo("struct<id:string,label:string,label_index:int,text:string,split:string>");
+    assertThat(train.where("label_index < 0 or label_index > 1 or text = '' or split != 'train'").count()).isZero();
+    assertThat(train.where("text like '%<html%' or text like '%&nbsp;%'").count()).isZero();
+  }
+
+  @Test
+  void noTextInTwoSplits() {
+    Map<String, Set<String>> texts = new java.util.HashMap<>();
+    for (String s : SplitPlanner.SPLITS) {
+      Set<String> t = new HashSet<>();
+      for (Row r : spark.read().format("delta").load(first.tables().get(s).path()).select("text").collectAsList()) {
+        t.add(r.getString(0));
+      }
+      texts.put(s, t);
+    }
+    for (String a : SplitPlanner.SPLITS) {
+      for (String b : SplitPlanner.SPLITS) {
+        if (!a.equals(b)) {
+          Set<String> both = new HashSet<>(texts.get(a));
+          both.retainAll(texts.get(b));
+          assertThat(both).as(a + " and " + b).isEmpty();
+        }
+      }
+    }
+  }
+
+  @Test
+  void sameSeedGivesIdenticalSplitsAndPrepRunsAppends() {
+    Path wh2 = TestSpark.tempDir("spam2");
+    PrepResult second = PrepJob.run(spark, config, wh2.toString(), 7L);
+    for (String s : SplitPlanner.SPLITS) {
+      Dataset<Row> a = spark.read().format("delta").load(first.tables().get(s).path());
+      Dataset<Row> b = spark.read().format("delta").load(second.tables().get(s).path());
+      assertThat(a.count()).isEqualTo(b.count());
+      assertThat(a.exceptAll(b).count()).as(s).isZero();
+      assertThat(b.exceptAll(a).count()).as(s).isZero();
+    }
+    assertThat(second.splitClassCounts()).isEqualTo(first.splitClassCounts());
+    List<Row> runs = spark.read().format("delta").load(first.tables().get("prep_runs").path()).collectAsList();
+    assertThat(runs).hasSize(1);
+    assertThat(runs.get(0).<String>getAs("config_hash")).isEqualTo(config.hash());
+  }
+}

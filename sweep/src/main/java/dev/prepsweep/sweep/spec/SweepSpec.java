@@ -1,0 +1,152 @@
+package dev.prepsweep.sweep.spec;
+
+import dev.prepsweep.common.config.ConfigException;
+import dev.prepsweep.common.config.ConfigNode;
+import dev.prepsweep.sweep.pruner.Pruner;
+import dev.prepsweep.sweep.space.SearchSpace;
+import dev.prepsweep.sweep.study.Direction;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+
+/**
+ * The validated {@code sweep:} section of a job file (shape of W&amp;B sweeps and Katib experiments):
+ *
+ * <pre>{@code
+ * sweep:
+ *   method: random            # random | grid | sobol | tpe | gp | nsga2 | motpe
+ *   metric: {name: val_accuracy, goal: maximize}   # or metrics: [{name, goal}, ...]
+ *   parameters:
+ *     lr: {distribution: log_uniform, min: 1.0e-4, max: 0.1}
+ *     dropout: {distribution: uniform, min: 0.0, max: 0.5, step: 0.05}
+ *     hidden: {distribution: int_uniform, min: 16, max: 256, log: true}
+ *     batch_size: {values: [32, 64, 128]}
+ *     optimizer: {values: [adam, sgd], parameters: {sgd: {momentum: {distribution: uniform, min: 0.0, max: 0.99}}}}
+ *     epochs: {value: 5}
+ *   early_terminate: {type: median, min_steps: 2}  # or asha / hyperband {min_resource, max_resource, eta}
+ *   budget: {trials: 8, wall_time: 30m, failures: 3, target: 0.99}
+ *   parallelism: 2
+ *   max_retries: 1
+ *   seed: 7
+ * }</pre>
+ *
+ * @param method the sampler method, one of {@link dev.prepsweep.sweep.sampler.SamplerFactory#METHODS}
+ * @param metrics the objectives, in order; more than one makes the sweep multi-objective
+ * @param space the search space
+ * @param earlyTerminate the pruner section ({@link EarlyTerminateSpec.None} when absent)
+ * @param budget when the sweep stops
+ * @param parallelism how many trials run at once (default {@value #DEFAULT_PARALLELISM})
+ * @param maxRetries how often a FAILED trial's parameters are retried (default {@value #DEFAULT_MAX_RETRIES})
+ * @param seed the sweep's seed; empty means the job's top-level seed ({@link #seedOr})
+ *
+ * <p>Driver-side configuration: it is not serializable; send executors the {@code TrialSpec}s
+ * built from it instead.
+ */
+public record SweepSpec(
+    String method,
+    List<Metric> metrics,
+    SearchSpace space,
+    EarlyTerminateSpec earlyTerminate,
+    Budget budget,
+    int parallelism,
+    int maxRetries,
+    OptionalLong seed) {
+
+  public static final int DEFAULT_PARALLELISM = 1;
+  public static final int DEFAULT_MAX_RETRIES = 0;
+
+  public SweepSpec {
+    Objects.requireNonNull(method, "method");
+    Objects.requireNonNull(space, "space");
+    Objects.requireNonNull(budget, "budget");
+    Objects.requireNonNull(seed, "seed");
+    metrics = List.copyOf(metrics);
+    earlyTerminate = earlyTerminate == null ? new EarlyTerminateSpec.None() : earlyTerminate;
+    if (metrics.isEmpty()) {
+      throw new IllegalArgumentException("a sweep needs at least one metric");
+    }
+    if (new HashSet<>(metrics.stream().map(Metric::name).toList()).size() != metrics.size()) {
+      throw new IllegalArgumentException("metric names must be distinct, got " + metrics);
+    }
+    if (parallelism < 1 || maxRetries < 0) {
+      throw new IllegalArgumentException("parallelism must be >= 1 and max_retries >= 0, got parallelism="
+          + parallelism + ", max_retries=" + maxRetries);
+    }
+    if (budget.target().isPresent() && metrics.size() != 1) {
+      throw new IllegalArgumentException("a budget target needs a single metric, got " + metrics.size());
+    }
+  }
+
+  /** One objective: the metric a trial reports and whether to make it small or large. */
+  public record Metric(String name, Direction goal) implements Serializable {
+    public Metric {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(goal, "goal");
+      if (name.isBlank()) {
+        throw new IllegalArgumentException("metric names must not be blank");
+      }
+    }
+  }
+
+  /**
+   * When the sweep stops: after {@code trials} trials, or earlier once {@code wallTime} has passed,
+   * {@code failures} trials have FAILED, or a COMPLETE trial's value reaches {@code target} (at least
+   * as good, in the metric's direction).
+   */
+  public record Budget(int trials, Optional<Duration> wallTime, OptionalInt failures, OptionalDouble target) {
+    public Budget {
+      Objects.requireNonNull(wallTime, "wallTime");
+      Objects.requireNonNull(failures, "failures");
+      Objects.requireNonNull(target, "target");
+      if (trials < 1) {
+        throw new IllegalArgumentException("budget.trials must be >= 1, got " + trials);
+      }
+      if (wallTime.isPresent() && (wallTime.get().isZero() || wallTime.get().isNegative())) {
+        throw new IllegalArgumentException("budget.wall_time must be positive, got " + wallTime.get());
+      }
+      if (failures.isPresent() && failures.getAsInt() < 1) {
+        throw new IllegalArgumentException("budget.failures must be >= 1, got " + failures.getAsInt());
+      }
+    }
+
+    /** Whether {@code value} of a COMPLETE trial reaches the target (false when there is none). */
+    public boolean reachesTarget(double value, Direction goal) {
+      return target.isPresent() && !goal.isBetter(target.getAsDouble(), value);
+    }
+  }
+
+  /**
+   * Parses and validates the {@code sweep:} node.
+   *
+   * @throws ConfigException naming the file position, key, value and rule of the first problem
+   *     (unknown keys included)
+   */
+  public static SweepSpec parse(ConfigNode sweepNode) {
+    return SweepSpecParser.parse(sweepNode);
+  }
+
+  /** One direction per metric, in order. */
+  public List<Direction> directions() {
+    return metrics.stream().map(Metric::goal).toList();
+  }
+
+  public boolean isMultiObjective() {
+    return metrics.size() > 1;
+  }
+
+  /** The sweep's own seed, or {@code defaultSeed} (the job's top-level seed) when it has none. */
+  public long seedOr(long defaultSeed) {
+    return seed.orElse(defaultSeed);
+  }
+
+  /** The pruner of {@link #earlyTerminate()}, seeded with {@code seed}. */
+  public Pruner pruner(long seed) {
+    return earlyTerminate.toPruner(seed);
+  }
+}

@@ -1,0 +1,81 @@
+package dev.prepsweep.training;
+
+import dev.prepsweep.common.TableVersion;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.hadoop.example.GroupReadSupport;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.deploy.SparkHadoopUtil;
+
+/**
+ * Executor-side reader of a pinned Delta snapshot. The driver resolves a table version to its data
+ * files from Delta metadata; this class reads those Parquet files directly (no SparkSession, nothing
+ * passes through the driver) and caches the result per executor JVM, keyed by table path and
+ * version, so trials after the first on an executor skip the read. Tables written by prepsweep use
+ * no column mapping and no deletion vectors, so the data files are the snapshot.
+ */
+public final class PinnedSnapshotReader {
+
+  private static final int MAX_CACHED = 4;
+
+  /** Access-ordered LRU of decoded snapshots; a handful of small split tables per executor. */
+  private static final Map<String, LabeledTexts> CACHE = new LinkedHashMap<>(8, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, LabeledTexts> eldest) {
+      return size() > MAX_CACHED;
+    }
+  };
+
+  private PinnedSnapshotReader() {}
+
+  /** The {@code text} and {@code label_index} columns of the table at its pinned version. */
+  public static LabeledTexts read(TableVersion table, List<String> files) {
+    String key = table.path() + "@" + table.version();
+    synchronized (CACHE) {
+      LabeledTexts cached = CACHE.get(key);
+      if (cached != null) {
+        return cached;
+      }
+    }
+    LabeledTexts loaded = load(table, files);
+    synchronized (CACHE) {
+      CACHE.put(key, loaded);
+    }
+    return loaded;
+  }
+
+  private static LabeledTexts load(TableVersion table, List<String> files) {
+    Configuration conf = hadoopConf();
+    List<String> texts = new ArrayList<>();
+    List<Integer> labels = new ArrayList<>();
+    for (String file : files) {
+      try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(), new Path(file)).withConf(conf).build()) {
+        Group g;
+        while ((g = reader.read()) != null) {
+          texts.add(g.getFieldRepetitionCount("text") == 0 ? "" : g.getString("text", 0));
+          if (g.getFieldRepetitionCount("label_index") == 0) {
+            throw new IllegalStateException("table " + table + ": a row in " + file + " has no label_index");
+          }
+          labels.add(g.getInteger("label_index", 0));
+        }
+      } catch (IOException e) {
+        throw new IllegalStateException("cannot read " + file + " of table " + table + ": " + e.getMessage(), e);
+      }
+    }
+    int[] labelArray = labels.stream().mapToInt(Integer::intValue).toArray();
+    return new LabeledTexts(texts.toArray(String[]::new), labelArray);
+  }
+
+  /** The executor's Hadoop configuration (with spark.hadoop.* settings), or a default one outside Spark. */
+  private static Configuration hadoopConf() {
+    SparkEnv env = SparkEnv.get();
+    return env == null ? new Configuration() : SparkHadoopUtil.get().newConfiguration(env.conf());
+  }
+}
