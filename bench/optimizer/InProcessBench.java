@@ -110,7 +110,7 @@ public class InProcessBench {
       if (med <= ref) wins++;
       logRatio += Math.log(med / ref); nf++;
       line.append(String.format(" %s=%.4g(%.2f)", fn.name(), med, med / ref));
-      if (ms > 5) line.append(String.format("[%.0fms]", ms));
+      line.append(String.format("[%.2fms]", ms));
     }
     line.append(String.format("  wins=%d geo=%.3f", wins, Math.exp(logRatio / nf)));
     System.out.println(line);

@@ -110,7 +110,8 @@ public final class PrepJob {
           .select(col(Cols.STAGE).as("stage"), col(Cols.RULE).as("rule"), col(Cols.REASON).as("reason"),
               col(Cols.SRC).as("source"), col("id"), col("label"));
       Dataset<Row> conflictRows = deduped.where(col(Cols.ACTION).equalTo(Deduper.QUARANTINE))
-          .select(lit("dedupe").as("stage"), lit("dedupe.label_conflict").as("rule"), col(Cols.REASON).as("reason"),
+          .select(lit("dedupe").as("stage"), org.apache.spark.sql.functions.when(col(Cols.REASON).startsWith("near-duplicate"),
+                  lit("dedupe.near_label_conflict")).otherwise(lit("dedupe.label_conflict")).as("rule"), col(Cols.REASON).as("reason"),
               dev.prepsweep.etl.internal.Records.cleanedJson(config).as("source"), col("id"), col("label"));
       Dataset<Row> quarantine = rejects.unionByName(conflictRows)
           .withColumn("run_id", lit(runId)).withColumn("quarantined_at", current_timestamp());
@@ -150,7 +151,7 @@ public final class PrepJob {
 
       // 6. augment and balance the train split
       stage = "augment_balance";
-      PostSplit.apply(spark, config, labels, seed, wh, tables, lineage);
+      PostSplit.apply(spark, config, labels, split.classCounts().get("train"), seed, wh, tables, lineage);
 
       // 7. lineage
       stage = "lineage";

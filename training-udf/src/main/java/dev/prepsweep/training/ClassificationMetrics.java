@@ -1,10 +1,18 @@
 package dev.prepsweep.training;
 
+import java.util.Arrays;
+
 /**
- * Validation metrics of a classifier from predicted class probabilities: accuracy, macro-F1 (mean
- * of per-class F1, a class with no support and no predictions counting as absent) and log loss.
+ * Metrics of a classifier from predicted class probabilities: accuracy, macro-F1 (mean of per-class
+ * F1, a class with no support and no predictions counting as absent), log loss, and for two classes
+ * the ROC AUC of class 1 (ties counted half, as the Mann-Whitney statistic; NaN when one class is absent).
  */
-public record ClassificationMetrics(double accuracy, double macroF1, double logLoss, long count) {
+public record ClassificationMetrics(double accuracy, double macroF1, double logLoss, long count, double rocAuc) {
+
+  /** Without ROC AUC (NaN). */
+  public ClassificationMetrics(double accuracy, double macroF1, double logLoss, long count) {
+    this(accuracy, macroF1, logLoss, count, Double.NaN);
+  }
 
   /**
    * @param probabilities row-major {@code count x classes} predicted probabilities
@@ -51,6 +59,40 @@ public record ClassificationMetrics(double accuracy, double macroF1, double logL
         n == 0 ? Double.NaN : (double) correct / n,
         present == 0 ? Double.NaN : f1Sum / present,
         n == 0 ? Double.NaN : logLoss / n,
-        n);
+        n,
+        classes == 2 ? rocAuc(probabilities, labels) : Double.NaN);
+  }
+
+  /** Binary ROC AUC of class 1 from {@code n x 2} probabilities: rank statistic with mid-ranks for ties. */
+  static double rocAuc(float[] probabilities, int[] labels) {
+    int n = labels.length;
+    Integer[] order = new Integer[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order, (a, b) -> Float.compare(probabilities[a * 2 + 1], probabilities[b * 2 + 1]));
+    long positives = 0;
+    double rankSum = 0;
+    int i = 0;
+    while (i < n) {
+      int j = i;
+      float score = probabilities[order[i] * 2 + 1];
+      while (j < n && probabilities[order[j] * 2 + 1] == score) {
+        j++;
+      }
+      double midRank = (i + 1 + j) / 2.0; // ranks i+1 .. j share their mean
+      for (int k = i; k < j; k++) {
+        if (labels[order[k]] == 1) {
+          positives++;
+          rankSum += midRank;
+        }
+      }
+      i = j;
+    }
+    long negatives = n - positives;
+    if (positives == 0 || negatives == 0) {
+      return Double.NaN;
+    }
+    return (rankSum - positives * (positives + 1) / 2.0) / ((double) positives * negatives);
   }
 }

@@ -11,6 +11,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.example.GroupReadSupport;
+import org.apache.parquet.schema.GroupType;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.deploy.SparkHadoopUtil;
 
@@ -26,9 +27,9 @@ public final class PinnedSnapshotReader {
   private static final int MAX_CACHED = 4;
 
   /** Access-ordered LRU of decoded snapshots; a handful of small split tables per executor. */
-  private static final Map<String, LabeledTexts> CACHE = new LinkedHashMap<>(8, 0.75f, true) {
+  private static final Map<String, SplitRows> CACHE = new LinkedHashMap<>(8, 0.75f, true) {
     @Override
-    protected boolean removeEldestEntry(Map.Entry<String, LabeledTexts> eldest) {
+    protected boolean removeEldestEntry(Map.Entry<String, SplitRows> eldest) {
       return size() > MAX_CACHED;
     }
   };
@@ -37,44 +38,78 @@ public final class PinnedSnapshotReader {
 
   /** The {@code text} and {@code label_index} columns of the table at its pinned version. */
   public static LabeledTexts read(TableVersion table, List<String> files) {
+    return readRows(table, files).labeledTexts();
+  }
+
+  /** {@code label_index}, {@code text} and, when present, {@code features} and {@code image} at the pinned version. */
+  public static SplitRows readRows(TableVersion table, List<String> files) {
     String key = table.path() + "@" + table.version();
     synchronized (CACHE) {
-      LabeledTexts cached = CACHE.get(key);
+      SplitRows cached = CACHE.get(key);
       if (cached != null) {
         return cached;
       }
     }
-    LabeledTexts loaded = load(table, files);
+    SplitRows loaded = load(table, files);
     synchronized (CACHE) {
       CACHE.put(key, loaded);
     }
     return loaded;
   }
 
-  private static LabeledTexts load(TableVersion table, List<String> files) {
+  private static SplitRows load(TableVersion table, List<String> files) {
     Configuration conf = hadoopConf();
     List<String> texts = new ArrayList<>();
     List<Integer> labels = new ArrayList<>();
+    List<double[]> features = new ArrayList<>();
+    List<byte[]> images = new ArrayList<>();
+    boolean hasFeatures = false;
+    boolean hasImages = false;
     for (String file : files) {
       try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(), new Path(file)).withConf(conf).build()) {
         Group g;
         while ((g = reader.read()) != null) {
-          texts.add(g.getFieldRepetitionCount("text") == 0 ? "" : g.getString("text", 0));
-          if (g.getFieldRepetitionCount("label_index") == 0) {
+          GroupType type = g.getType();
+          texts.add(!type.containsField("text") || g.getFieldRepetitionCount("text") == 0 ? "" : g.getString("text", 0));
+          if (!type.containsField("label_index") || g.getFieldRepetitionCount("label_index") == 0) {
             throw new IllegalStateException("table " + table + ": a row in " + file + " has no label_index");
           }
           labels.add(g.getInteger("label_index", 0));
+          if (type.containsField("features")) {
+            hasFeatures = true;
+            features.add(g.getFieldRepetitionCount("features") == 0 ? new double[0] : doubles(g.getGroup("features", 0)));
+          } else {
+            features.add(null);
+          }
+          if (type.containsField("image")) {
+            hasImages = true;
+            images.add(g.getFieldRepetitionCount("image") == 0 ? new byte[0] : g.getBinary("image", 0).getBytes());
+          } else {
+            images.add(null);
+          }
         }
       } catch (IOException e) {
         throw new IllegalStateException("cannot read " + file + " of table " + table + ": " + e.getMessage(), e);
       }
     }
     int[] labelArray = labels.stream().mapToInt(Integer::intValue).toArray();
-    return new LabeledTexts(texts.toArray(String[]::new), labelArray);
+    return new SplitRows(texts.toArray(String[]::new), labelArray,
+        hasFeatures ? features.toArray(double[][]::new) : null, hasImages ? images.toArray(byte[][]::new) : null);
+  }
+
+  /** An {@code ARRAY<DOUBLE>} in Parquet's three-level list layout ({@code list.element}); null elements read as NaN. */
+  private static double[] doubles(Group list) {
+    int n = list.getFieldRepetitionCount(0);
+    double[] out = new double[n];
+    for (int i = 0; i < n; i++) {
+      Group element = list.getGroup(0, i);
+      out[i] = element.getFieldRepetitionCount(0) == 0 ? Double.NaN : element.getDouble(0, 0);
+    }
+    return out;
   }
 
   /** The executor's Hadoop configuration (with spark.hadoop.* settings), or a default one outside Spark. */
-  private static Configuration hadoopConf() {
+  static Configuration hadoopConf() {
     SparkEnv env = SparkEnv.get();
     return env == null ? new Configuration() : SparkHadoopUtil.get().newConfiguration(env.conf());
   }

@@ -6,8 +6,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Typed hyperparameters of the hashed bag-of-words MLP text classifier, with their defaults in one
- * place. Unknown names are rejected so a typo in a sweep spec fails before any trial runs.
+ * The {@code mlp_text} subset of {@link TrainingParams}, kept for callers that validate training
+ * settings through this type. {@link #NAMES} is every training parameter of every model family
+ * ({@link TrainingParams#NAMES}) and {@link #from} validates them all, so a typo in a sweep spec
+ * fails before any trial runs. New code should use {@link TrainingParams}.
  */
 public record TextMlpParams(
     double lr,
@@ -23,8 +25,8 @@ public record TextMlpParams(
     double clipGrad,
     int patience) implements Serializable {
 
-  public static final Set<String> NAMES = Set.of("lr", "hidden", "layers", "dropout", "batch_size", "epochs",
-      "weight_decay", "hash_dim", "optimizer", "momentum", "clip_grad", "patience");
+  /** Every training parameter name (all model families); a superset of this record's components. */
+  public static final Set<String> NAMES = TrainingParams.NAMES;
 
   static final List<String> OPTIMIZERS = List.of("adam", "adamw", "sgd");
 
@@ -43,41 +45,11 @@ public record TextMlpParams(
     require(patience >= 0, "patience", patience, "must be >= 0 (0 = no early stopping)");
   }
 
-  /** Reads a parameter map (Long/Double/String values), applying defaults for absent names. */
+  /** Validates the whole map as {@link TrainingParams} (defaults for absent names) and keeps the MLP subset. */
   public static TextMlpParams from(Map<String, Object> params) {
-    for (String name : params.keySet()) {
-      if (!NAMES.contains(name)) {
-        throw new IllegalArgumentException("unknown training parameter '" + name + "'; known: " + new java.util.TreeSet<>(NAMES));
-      }
-    }
-    return new TextMlpParams(
-        num(params, "lr", 1e-3),
-        (int) num(params, "hidden", 64),
-        (int) num(params, "layers", 1),
-        num(params, "dropout", 0.0),
-        (int) num(params, "batch_size", 64),
-        (int) num(params, "epochs", 5),
-        num(params, "weight_decay", 0.0),
-        (int) num(params, "hash_dim", 2048),
-        String.valueOf(params.getOrDefault("optimizer", "adam")),
-        num(params, "momentum", 0.9),
-        num(params, "clip_grad", 0.0),
-        (int) num(params, "patience", 0));
-  }
-
-  private static double num(Map<String, Object> params, String name, double defaultValue) {
-    Object v = params.get(name);
-    if (v == null) {
-      return defaultValue;
-    }
-    if (v instanceof Number n) {
-      return n.doubleValue();
-    }
-    try {
-      return Double.parseDouble(v.toString());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("training parameter '" + name + "' = '" + v + "' must be a number");
-    }
+    TrainingParams p = TrainingParams.from(params);
+    return new TextMlpParams(p.lr(), p.hidden(), p.layers(), p.dropout(), p.batchSize(), p.epochs(), p.weightDecay(),
+        p.hashDim(), p.optimizer(), p.momentum(), p.clipGrad(), p.patience());
   }
 
   private static void require(boolean ok, String name, Object value, String rule) {

@@ -21,6 +21,10 @@ import java.util.Objects;
  * @param valFiles data files of {@code val} at its pinned version
  * @param labels class names in label-index order
  * @param requireGpu fail instead of falling back to CPU when the task holds no usable GPU
+ * @param artifactUri the sweep's artifact location (any Hadoop filesystem URI or local path), or null for no
+ *     checkpoints; the trial keeps its checkpoint and best model under {@link #trialArtifactUri()}
+ * @param classWeights loss weight per label index from the prep job's {@code class_weights} table, or null
+ *     (with {@code class_weights: true} the executor then computes the same balanced weights from train)
  */
 public record TrialSpec(
     String sweepId,
@@ -35,7 +39,17 @@ public record TrialSpec(
     List<String> trainFiles,
     List<String> valFiles,
     List<String> labels,
-    boolean requireGpu) implements Serializable {
+    boolean requireGpu,
+    String artifactUri,
+    List<Double> classWeights) implements Serializable {
+
+  /** A spec with no artifact location (no checkpoints) and no class weights from the prep job. */
+  public TrialSpec(String sweepId, int trialId, int attempt, Map<String, Object> params, long seed, String objective,
+      boolean maximize, TableVersion train, TableVersion val, List<String> trainFiles, List<String> valFiles,
+      List<String> labels, boolean requireGpu) {
+    this(sweepId, trialId, attempt, params, seed, objective, maximize, train, val, trainFiles, valFiles, labels,
+        requireGpu, null, null);
+  }
 
   public TrialSpec {
     Objects.requireNonNull(sweepId, "sweepId");
@@ -46,5 +60,44 @@ public record TrialSpec(
     if (labels.size() < 2) {
       throw new IllegalArgumentException("a classifier needs at least 2 labels, got " + labels);
     }
+    if (artifactUri != null && artifactUri.isBlank()) {
+      artifactUri = null;
+    }
+    if (classWeights != null) {
+      classWeights = List.copyOf(classWeights);
+      if (classWeights.size() != labels.size()) {
+        throw new IllegalArgumentException("class weights " + classWeights + " do not match the " + labels.size()
+            + " labels " + labels + "; pass one weight per label index");
+      }
+      for (double w : classWeights) {
+        if (!(w >= 0) || Double.isInfinite(w)) {
+          throw new IllegalArgumentException("class weights " + classWeights + " must be finite and >= 0");
+        }
+      }
+    }
+  }
+
+  /** This spec with checkpoints and the best model kept under {@code uri} (the sweep's artifact location). */
+  public TrialSpec withArtifacts(String uri) {
+    return new TrialSpec(sweepId, trialId, attempt, params, seed, objective, maximize, train, val, trainFiles,
+        valFiles, labels, requireGpu, uri, classWeights);
+  }
+
+  /** This spec with the prep job's class weights (one per label index). */
+  public TrialSpec withClassWeights(List<Double> weights) {
+    return new TrialSpec(sweepId, trialId, attempt, params, seed, objective, maximize, train, val, trainFiles,
+        valFiles, labels, requireGpu, artifactUri, weights);
+  }
+
+  /**
+   * Where this trial's checkpoint and best model live: {@code <artifactUri>/<sweepId>/trial-<trialId>},
+   * shared by all attempts of the trial (a retry or a promotion resumes from it); null without artifacts.
+   */
+  public String trialArtifactUri() {
+    if (artifactUri == null) {
+      return null;
+    }
+    String root = artifactUri.endsWith("/") ? artifactUri.substring(0, artifactUri.length() - 1) : artifactUri;
+    return root + "/" + sweepId + "/trial-" + trialId;
   }
 }

@@ -16,8 +16,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs one trial attempt inside a Spark task: reads the pinned train/val snapshots (cached per
- * executor), hashes text to features, trains on the task's GPU or the CPU, and returns a small
- * {@link TrialOutcome}. Every failure of the trial itself (bad parameters, diverging loss, unreadable
+ * executor), encodes them for the chosen model family, trains on the task's GPU or the CPU (continuing
+ * from the trial's checkpoint when its artifact location holds one), keeps the best model with the
+ * trial, and returns a small {@link TrialOutcome}. Every failure of the trial itself (bad parameters, diverging loss, unreadable
  * data) becomes a FAILED outcome with its reason instead of a task failure, so one bad trial never
  * takes an executor down or triggers Spark's retries meant for lost executors.
  */
@@ -32,10 +33,10 @@ public final class TrialTask {
    */
   private static final Semaphore ONE_TRAINING_PER_JVM = new Semaphore(1);
 
-  /** Featurised snapshots per executor, keyed by table, version and hashing width. */
-  private static final Map<String, float[]> FEATURES = new java.util.LinkedHashMap<>(8, 0.75f, true) {
+  /** Encoded snapshots per executor, keyed by table, version and featurizer settings. */
+  private static final Map<String, Featurizer.Encoded> FEATURES = new java.util.LinkedHashMap<>(8, 0.75f, true) {
     @Override
-    protected boolean removeEldestEntry(Map.Entry<String, float[]> eldest) {
+    protected boolean removeEldestEntry(Map.Entry<String, Featurizer.Encoded> eldest) {
       return size() > 4;
     }
   };
@@ -47,9 +48,14 @@ public final class TrialTask {
     return run(spec, m -> { });
   }
 
-  /** As {@link #run(TrialSpec)}, calling {@code onEpoch} after each epoch. */
+  /** As {@link #run(TrialSpec)}, calling {@code onEpoch} after each epoch this attempt trains. */
   public static TrialOutcome run(TrialSpec spec, Consumer<EpochMetrics> onEpoch) {
     long started = System.currentTimeMillis();
+    long startedNanos = System.nanoTime();
+    boolean cachedBefore;
+    synchronized (FEATURES) {
+      cachedBefore = !FEATURES.isEmpty();
+    }
     String executorId = "driver";
     String host = "localhost";
     SparkEnv env = SparkEnv.get();
@@ -61,36 +67,69 @@ public final class TrialTask {
     List<EpochMetrics> epochs = new ArrayList<>();
     String device = "none";
     try {
-      TextMlpParams params = TextMlpParams.from(spec.params());
+      TrainingParams params = TrainingParams.from(spec.params());
       Device dev = chooseDevice(gpuAddress, spec.requireGpu());
       device = dev.toString();
-      float[] trainX = features(spec.train().path() + "@" + spec.train().version(), params.hashDim(),
-          PinnedSnapshotReader.read(spec.train(), spec.trainFiles()));
-      LabeledTexts val = PinnedSnapshotReader.read(spec.val(), spec.valFiles());
-      float[] valX = features(spec.val().path() + "@" + spec.val().version(), params.hashDim(), val);
-      int[] trainY = PinnedSnapshotReader.read(spec.train(), spec.trainFiles()).labels();
-      checkLabels(trainY, spec.labels().size(), "train");
-      checkLabels(val.labels(), spec.labels().size(), "val");
+      int classes = spec.labels().size();
+      SplitRows trainRows = PinnedSnapshotReader.readRows(spec.train(), spec.trainFiles());
+      SplitRows valRows = PinnedSnapshotReader.readRows(spec.val(), spec.valFiles());
+      checkLabels(trainRows.labels(), classes, "train");
+      checkLabels(valRows.labels(), classes, "val");
+      Featurizer featurizer = Featurizer.fit(params, trainRows);
+      Featurizer.Encoded train = encoded(spec.train(), params, featurizer, trainRows);
+      Featurizer.Encoded val = encoded(spec.val(), params, featurizer, valRows);
+      float[] weights = params.classWeights() ? classWeights(spec.classWeights(), trainRows.labels(), classes) : null;
+      CheckpointStore store = spec.trialArtifactUri() == null ? null
+          : new CheckpointStore(spec.trialArtifactUri(), PinnedSnapshotReader.hadoopConf());
+      Map<String, Object> meta = SavedModel.metadata(spec, featurizer);
+      ModelTrainer.Result result;
       ONE_TRAINING_PER_JVM.acquireUninterruptibly();
       try {
-        new TextMlpTrainer(params, spec.labels().size(), dev)
-            .train(trainX, trainY, valX, val.labels(), spec.seed(), spec.objective(), spec.maximize(),
-                m -> {
-                  epochs.add(m);
-                  onEpoch.accept(m);
-                });
+        result = new ModelTrainer(params, classes, dev).train(train, val, spec.seed(), spec.objective(),
+            spec.maximize(), weights, store, meta, m -> {
+              epochs.add(m);
+              onEpoch.accept(m);
+            });
       } finally {
         ONE_TRAINING_PER_JVM.release();
       }
-      return outcome(spec, true, null, epochs, executorId, host, gpuAddress, device, started);
+      if (result.firstBatchNanos() > 0) {
+        LOG.info("trial {} attempt {}: first batch {} ms after the task started (data {}cached on this executor)",
+            spec.trialId(), spec.attempt(), (result.firstBatchNanos() - startedNanos) / 1_000_000, cachedBefore ? "" : "not ");
+      }
+      return outcome(spec, true, null, result.history(), executorId, host, gpuAddress, device, started,
+          result.bestModelUri(), result.resumedFromEpoch());
     } catch (RuntimeException | LinkageError e) {
       LOG.warn("trial {} attempt {} failed on executor {}: {}", spec.trialId(), spec.attempt(), executorId, reason(e));
-      return outcome(spec, false, reason(e), epochs, executorId, host, gpuAddress, device, started);
+      return outcome(spec, false, reason(e), epochs, executorId, host, gpuAddress, device, started, null, 0);
     }
   }
 
+  /**
+   * Class weights per label index: the prep job's when the spec carries them, else the same balanced
+   * formula ({@code rows / (classes present * rows of the class)}) over the train labels.
+   */
+  static float[] classWeights(List<Double> fromPrep, int[] trainLabels, int classes) {
+    float[] w = new float[classes];
+    if (fromPrep != null) {
+      for (int c = 0; c < classes; c++) {
+        w[c] = fromPrep.get(c).floatValue();
+      }
+      return w;
+    }
+    long[] counts = new long[classes];
+    for (int y : trainLabels) {
+      counts[y]++;
+    }
+    long present = java.util.Arrays.stream(counts).filter(c -> c > 0).count();
+    for (int c = 0; c < classes; c++) {
+      w[c] = counts[c] == 0 ? 0f : (float) ((double) trainLabels.length / (present * counts[c]));
+    }
+    return w;
+  }
+
   private static TrialOutcome outcome(TrialSpec spec, boolean complete, String error, List<EpochMetrics> epochs,
-      String executorId, String host, String gpu, String device, long started) {
+      String executorId, String host, String gpu, String device, long started, String modelUri, int resumed) {
     EpochMetrics best = null;
     for (EpochMetrics m : epochs) {
       if (best == null || (spec.maximize() ? m.metric(spec.objective()) > best.metric(spec.objective())
@@ -99,7 +138,7 @@ public final class TrialTask {
       }
     }
     return new TrialOutcome(spec.sweepId(), spec.trialId(), spec.attempt(), complete, error, epochs,
-        complete ? best : null, executorId, host, gpu, device, started, System.currentTimeMillis());
+        complete ? best : null, executorId, host, gpu, device, started, System.currentTimeMillis(), modelUri, resumed);
   }
 
   /** The first GPU address Spark assigned to this task, or null outside a GPU-scheduled task. */
@@ -131,19 +170,17 @@ public final class TrialTask {
     return Device.cpu();
   }
 
-  private static float[] features(String key, int dim, LabeledTexts rows) {
-    String cacheKey = key + "#" + dim;
+  /** Encoded rows of a pinned table, cached per executor by table, version and featurizer settings. */
+  private static Featurizer.Encoded encoded(dev.prepsweep.common.TableVersion table, TrainingParams p,
+      Featurizer featurizer, SplitRows rows) {
+    String cacheKey = table.path() + "@" + table.version() + "#" + featurizer.toMap();
     synchronized (FEATURES) {
-      float[] cached = FEATURES.get(cacheKey);
+      Featurizer.Encoded cached = FEATURES.get(cacheKey);
       if (cached != null) {
         return cached;
       }
     }
-    HashingVectorizer vectorizer = new HashingVectorizer(dim);
-    float[] x = new float[rows.size() * dim];
-    for (int i = 0; i < rows.size(); i++) {
-      vectorizer.transform(rows.texts()[i], x, i * dim);
-    }
+    Featurizer.Encoded x = featurizer.encode(rows);
     synchronized (FEATURES) {
       FEATURES.put(cacheKey, x);
     }

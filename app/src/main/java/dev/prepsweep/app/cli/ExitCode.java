@@ -11,7 +11,9 @@ public enum ExitCode {
   /** The input data was rejected (unreadable input, failed conservation check). */
   DATA(3),
   /** The sweep ran but no trial completed, or its failure budget was spent. */
-  SWEEP_FAILED(4);
+  SWEEP_FAILED(4),
+  /** The sweep was cancelled ({@code prepsweep sweep cancel}). */
+  CANCELLED(5);
 
   public final int code;
 

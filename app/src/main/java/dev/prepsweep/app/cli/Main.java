@@ -37,6 +37,8 @@ public final class Main {
         run      prep the data, then run the sweep on the fresh tables; prints the leaderboard
         prep     clean, de-duplicate and split the input into Delta tables
         sweep    run a hyperparameter sweep on the current train/val tables
+        sweep list | status ID | best ID | cancel ID | resume ID
+                 look at sweeps, stop a running one, or continue one whose driver died
         query    run SQL over the warehouse tables: prepsweep query "SELECT * FROM trials"
         optimize speak the JSON-lines ask/tell protocol on stdin/stdout (--sampler NAME)
 
@@ -51,7 +53,8 @@ public final class Main {
         --verbose          progress and Spark warnings (default: progress only)
 
       exit codes: 0 ok, 1 internal error, 2 bad command line or config, 3 input data rejected,
-                  4 sweep finished without a completed trial
+                  4 sweep finished without a completed trial (or spent its failure budget),
+                  5 sweep cancelled
       """;
 
   private Main() {}
@@ -78,7 +81,8 @@ public final class Main {
     try {
       return switch (cli.verb()) {
         case "optimize" -> AskTellProtocol.run(System.in, out, cli.option("sampler", "tpe"));
-        case "prep", "sweep", "run" -> runJob(cli, out);
+        case "sweep" -> cli.positional().isEmpty() ? runJob(cli, out) : SweepCommands.run(cli, out);
+        case "prep", "run" -> runJob(cli, out);
         case "query" -> query(cli, out);
         default -> {
           System.err.println("prepsweep: unknown command '" + cli.verb() + "'\n\n" + USAGE);
@@ -111,8 +115,7 @@ public final class Main {
     if (sweep) {
       config.requireSweep();
     }
-    JobConfig effective = new JobConfig(warehouseRoot, seed, config.prep(), config.sweep(), config.train(),
-        config.resources(), config.source(), config.text());
+    JobConfig effective = config.withWarehouse(warehouseRoot).withSeed(seed);
     SparkSession spark = SparkSessions.create(cli.option("master", null), "prepsweep " + cli.verb());
     try {
       Warehouse warehouse = new Warehouse(spark, warehouseRoot);
@@ -121,9 +124,9 @@ public final class Main {
         printPrep(result, out);
       }
       if (sweep) {
-        SweepSummary summary = new SweepDriver(spark, warehouse, effective).run();
+        SweepSummary summary = new SweepDriver(spark, warehouse).run(effective);
         printLeaderboard(spark, warehouse, summary, out);
-        return summary.complete() > 0 && !"FAILED".equals(summary.status()) ? ExitCode.OK.code : ExitCode.SWEEP_FAILED.code;
+        return exitCode(summary);
       }
       return ExitCode.OK.code;
     } finally {
@@ -160,6 +163,14 @@ public final class Main {
     }
   }
 
+  static int exitCode(SweepSummary summary) {
+    return switch (summary.status()) {
+      case "COMPLETE" -> summary.complete() > 0 ? ExitCode.OK.code : ExitCode.SWEEP_FAILED.code;
+      case "CANCELLED" -> ExitCode.CANCELLED.code;
+      default -> ExitCode.SWEEP_FAILED.code;
+    };
+  }
+
   static String leaderboardSql(SweepSummary s) {
     return "SELECT trial_id, ROUND(val_accuracy, 4) AS val_accuracy, ROUND(val_macro_f1, 4) AS val_macro_f1, "
         + "ROUND(val_loss, 4) AS val_loss, best_epoch, params_json, executor_id, ROUND(duration_s, 1) AS seconds "
@@ -167,7 +178,7 @@ public final class Main {
         + "ORDER BY value " + (s.maximize() ? "DESC" : "ASC") + ", trial_id LIMIT 10";
   }
 
-  private static void printLeaderboard(SparkSession spark, Warehouse warehouse, SweepSummary s, PrintStream out) {
+  static void printLeaderboard(SparkSession spark, Warehouse warehouse, SweepSummary s, PrintStream out) {
     out.printf("%nsweep %s %s: %d complete, %d failed; trained on %s%n", s.sweepId(), s.status(), s.complete(),
         s.failed(), new TreeMap<>(s.dataVersions()));
     if (s.complete() == 0) {

@@ -102,6 +102,16 @@ public record JobConfig(
     }
   }
 
+  /** The same job with another warehouse (the command line's --warehouse). */
+  public JobConfig withWarehouse(String newWarehouse) {
+    return new JobConfig(newWarehouse, seed, prep, sweep, train, resources, source, text);
+  }
+
+  /** The same job with another seed (the command line's --seed). */
+  public JobConfig withSeed(long newSeed) {
+    return new JobConfig(warehouse, newSeed, prep, sweep, train, resources, source, text);
+  }
+
   public PrepConfig requirePrep() {
     return prep.orElseThrow(() -> new ConfigException(source + ": this command needs a 'prep:' section"));
   }

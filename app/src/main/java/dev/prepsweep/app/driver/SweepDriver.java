@@ -9,7 +9,6 @@ import dev.prepsweep.app.results.TrialRecord;
 import dev.prepsweep.app.spark.SparkSessions;
 import dev.prepsweep.app.warehouse.Warehouse;
 import dev.prepsweep.common.TableVersion;
-import dev.prepsweep.sweep.sampler.SamplerFactory;
 import dev.prepsweep.sweep.sampler.Seeds;
 import dev.prepsweep.sweep.spec.SweepSpec;
 import dev.prepsweep.sweep.study.Direction;
@@ -27,6 +26,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -44,57 +45,88 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs a sweep: keeps up to {@code parallelism} trials in flight with no batch barrier (one Spark
  * job of one task per trial attempt), asks the sampler for the next trial as soon as a slot frees
- * (running trials are passed to it), retries failed attempts, stops on the budget and records
- * every attempt in Delta through a {@link ResultWriter}. Executors receive only {@link TrialSpec}s.
+ * (running trials are passed to it), retries failed attempts, stops on the budget or a cancel
+ * request, and records every attempt in Delta through a {@link ResultWriter}. Executors receive
+ * only {@link TrialSpec}s. A sweep whose driver died is continued with {@link #resume}.
  */
 public final class SweepDriver {
 
   private static final Logger LOG = LoggerFactory.getLogger(SweepDriver.class);
   private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+  /** How often the loop wakes without a finished trial, to log progress and check for cancellation. */
+  private static final long POLL_SECONDS = 5;
+  private static final long PROGRESS_EVERY_MILLIS = 30_000;
 
   private final SparkSession spark;
   private final Warehouse warehouse;
-  private final JobConfig config;
 
-  public SweepDriver(SparkSession spark, Warehouse warehouse, JobConfig config) {
+  public SweepDriver(SparkSession spark, Warehouse warehouse) {
     this.spark = spark;
     this.warehouse = warehouse;
-    this.config = config;
   }
 
-  /** Runs a new sweep to the end of its budget. */
-  public SweepSummary run() {
+  /** Starts a new sweep of {@code config} on the latest train/val versions and runs it to the end of its budget. */
+  public SweepSummary run(JobConfig config) {
     SweepSpec spec = config.requireSweep();
-    long seed = spec.seedOr(config.seed());
-    List<Direction> directions = spec.directions();
-    String metric = spec.metrics().get(0).name();
-    boolean maximize = directions.get(0) == Direction.MAXIMIZE;
-
     TableVersion train = warehouse.latest("train");
     TableVersion val = warehouse.latest("val");
-    List<String> trainFiles = warehouse.dataFiles(train);
-    List<String> valFiles = warehouse.dataFiles(val);
-    List<String> labels = labels(train);
     long started = System.currentTimeMillis();
     String sweepId = "sw-" + ID_TIME.format(Instant.ofEpochMilli(started)) + "-" + config.hash().substring(0, 6);
+    SweepRun run = new SweepRun(sweepId, config, spec, spec.seedOr(config.seed()), train, val,
+        warehouse.dataFiles(train), warehouse.dataFiles(val), labels(train), started);
+    return execute(run, Study.fromSpec(spec, config.seed()), Map.of());
+  }
 
-    int parallelism = spec.parallelism();
-    if (SparkSessions.isSingleJvm(spark) && parallelism > 1) {
-      LOG.warn("master {} runs every task in one JVM, where DJL can train only one model at a time:"
-          + " running 1 trial at a time instead of {}. Use the embedded default (bin/prepsweep with no"
-          + " --master) or a cluster for parallel trials.", spark.sparkContext().master(), parallelism);
-      parallelism = 1;
+  /**
+   * Continues a sweep from its tables after its driver died: the study is rebuilt from the trials
+   * recorded so far (same sampler state as before the crash), trials left RUNNING are run again as
+   * their next attempt, and new trials fill the rest of the budget. The sweep trains on the data
+   * versions it started with.
+   *
+   * @throws IllegalArgumentException when no such sweep exists, or it already finished
+   */
+  public SweepSummary resume(String sweepId) {
+    Row row = SweepHistory.sweepRow(spark, warehouse, sweepId)
+        .orElseThrow(() -> new IllegalArgumentException("no sweep '" + sweepId + "' in " + warehouse.root()
+            + "; list them with: prepsweep sweep list"));
+    String status = row.getAs("status");
+    if (!"RUNNING".equals(status)) {
+      throw new IllegalArgumentException("sweep " + sweepId + " is " + status + "; only a sweep whose driver stopped"
+          + " while RUNNING can be resumed");
     }
-    Study study = new Study(spec.space(), directions, SamplerFactory.create(spec.method(), spec.space(), directions, seed),
-        spec.pruner(seed));
-    Map<String, Long> versions = new LinkedHashMap<>();
-    versions.put(train.name(), train.version());
-    versions.put(val.name(), val.version());
-    Map<String, String> paths = Map.of(train.name(), train.path(), val.name(), val.path());
-    LOG.info("sweep {}: {} trials of method '{}' ({} at a time), {} {} on {} and {}",
-        sweepId, spec.budget().trials(), spec.method(), parallelism, maximize ? "maximising" : "minimising", metric, train, val);
+    JobConfig config = JobConfig.parse(row.getAs("config"), "sweeps[" + sweepId + "].config")
+        .withWarehouse(warehouse.root());
+    SweepSpec spec = config.requireSweep();
+    Map<String, Long> versions = row.getJavaMap(row.fieldIndex("data_versions"));
+    Map<String, String> paths = row.getJavaMap(row.fieldIndex("data_paths"));
+    TableVersion train = new TableVersion("train", paths.get("train"), versions.get("train"));
+    TableVersion val = new TableVersion("val", paths.get("val"), versions.get("val"));
+    long seed = row.<Long>getAs("seed");
+    List<SweepHistory.StoredTrial> stored = SweepHistory.trials(spark, warehouse, sweepId, spec.space());
+    List<Trial> history = stored.stream().map(SweepHistory.StoredTrial::trial).toList();
+    Map<Integer, Integer> relaunch = new LinkedHashMap<>();
+    for (SweepHistory.StoredTrial t : stored) {
+      if (t.trial().state() == TrialState.RUNNING) {
+        relaunch.put(t.trial().number(), t.lastAttempt() + 1);
+      }
+    }
+    LOG.info("resuming sweep {}: {} trials recorded, {} to run again, data {} {}", sweepId, history.size(),
+        relaunch.size(), train, val);
+    SweepRun run = new SweepRun(sweepId, config, spec, seed, train, val, warehouse.dataFiles(train),
+        warehouse.dataFiles(val), labels(train), row.<java.sql.Timestamp>getAs("started_at").getTime());
+    return execute(run, Study.resumeKeepingRunning(spec, seed, history), relaunch);
+  }
 
-    ResourceProfile profile = trialProfile(config.resources());
+  private SweepSummary execute(SweepRun run, Study study, Map<Integer, Integer> relaunch) {
+    SweepSpec spec = run.spec();
+    List<Direction> directions = spec.directions();
+    boolean maximize = directions.get(0) == Direction.MAXIMIZE;
+    int parallelism = effectiveParallelism(spec.parallelism());
+    LOG.info("sweep {}: {} trials of method '{}' ({} at a time), {} {} on {} and {}", run.sweepId(),
+        spec.budget().trials(), spec.method(), parallelism, maximize ? "maximising" : "minimising", run.metric(),
+        run.train(), run.val());
+
+    ResourceProfile profile = trialProfile(run.config().resources());
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     ExecutorService pool = Executors.newFixedThreadPool(parallelism, r -> {
       Thread t = new Thread(r, "prepsweep-trial-launcher");
@@ -102,77 +134,110 @@ public final class SweepDriver {
       return t;
     });
     ExecutorCompletionService<Attempt> completions = new ExecutorCompletionService<>(pool);
-    Progress progress = new Progress(sweepId, spec.budget().trials(), metric, maximize);
+    Progress progress = new Progress(run, maximize, parallelism);
+    progress.seed(study.trials());
     String status = "COMPLETE";
     String message = null;
+    SweepRecord.Builder sweepRow = new SweepRecord.Builder(run.sweepId(), spec, run.seed(), parallelism,
+        spark.sparkContext().master(), run.dataVersions(), run.dataPaths(), run.config(), run.startedAtMillis());
     try (ResultWriter writer = new ResultWriter(spark, warehouse, ResultTables.paramsType(spec.space()))) {
-      SweepRecord.Builder sweepRow = new SweepRecord.Builder(sweepId, spec, seed, parallelism,
-          spark.sparkContext().master(), versions, paths, config, started);
-      writer.write(sweepRow.build("RUNNING", null, 0, 0, null, null));
-      int launched = 0;
-      int running = 0;
-      Map<Integer, Integer> attempts = new HashMap<>();
-      Map<Integer, Trial> active = new HashMap<>();
+      writer.write(sweepRow.build("RUNNING", null, progress.complete, progress.failed, progress.bestTrial, progress.bestValue));
+      Map<Integer, Integer> attempts = new HashMap<>(relaunch);
+      Map<Integer, String> runningGroups = new LinkedHashMap<>();
+      List<Integer> queued = new ArrayList<>(relaunch.keySet());
       boolean stop = false;
+      boolean cancelled = false;
+      long lastProgress = System.currentTimeMillis();
       while (true) {
-        while (!stop && running < parallelism && launched < spec.budget().trials()) {
-          Trial trial = study.ask();
-          launched++;
-          attempts.put(trial.number(), 1);
-          active.put(trial.number(), trial);
-          submit(completions, jsc, profile, writer, trialSpec(sweepId, trial, 1, seed, spec, train, val, trainFiles, valFiles, labels));
-          running++;
+        while (!stop && runningGroups.size() < parallelism) {
+          Trial trial;
+          int attempt;
+          if (!queued.isEmpty()) {
+            trial = study.trial(queued.remove(0));
+            attempt = attempts.get(trial.number());
+          } else if (study.trials().size() < spec.budget().trials()) {
+            try {
+              trial = study.ask();
+            } catch (NoSuchElementException exhausted) {
+              LOG.info("sweep {}: the sampler has nothing left to propose ({}); ending early", run.sweepId(), exhausted.getMessage());
+              stop = true;
+              break;
+            }
+            attempt = 1;
+            attempts.put(trial.number(), 1);
+          } else {
+            break;
+          }
+          TrialSpec trialSpec = trialSpec(run, trial, attempt);
+          runningGroups.put(trial.number(), submit(completions, jsc, profile, writer, trialSpec));
         }
-        if (running == 0) {
+        if (runningGroups.isEmpty()) {
           break;
         }
-        Future<Attempt> next = completions.poll(30, TimeUnit.SECONDS);
+        Future<Attempt> next = completions.poll(POLL_SECONDS, TimeUnit.SECONDS);
+        if (!cancelled && warehouse.isCancelRequested(run.sweepId())) {
+          cancelled = true;
+          stop = true;
+          status = "CANCELLED";
+          message = "cancelled on request";
+          LOG.warn("sweep {}: cancel requested; stopping {} running trial(s)", run.sweepId(), runningGroups.size());
+          runningGroups.values().forEach(jsc::cancelJobGroup);
+        }
         if (next == null) {
-          progress.log(running);
+          if (System.currentTimeMillis() - lastProgress > PROGRESS_EVERY_MILLIS) {
+            progress.log(runningGroups.size());
+            lastProgress = System.currentTimeMillis();
+          }
           continue;
         }
-        running--;
         Attempt done = next.get();
+        TrialSpec ts = done.spec();
         TrialOutcome outcome = done.outcome();
-        Trial trial = active.get(done.spec().trialId());
+        runningGroups.remove(ts.trialId());
+        if (cancelled && !outcome.complete()) {
+          writer.write(record(ts, "CANCELLED", List.of(), outcome));
+          study.tell(ts.trialId(), TrialState.FAILED);
+          continue;
+        }
         if (outcome.complete()) {
           List<Double> values = spec.metrics().stream().map(m -> outcome.best().metric(m.name())).toList();
-          study.tell(trial.number(), values);
-          active.remove(trial.number());
-          writer.write(record(done.spec(), "COMPLETE", values.get(0), outcome));
-          progress.complete(trial.number(), values.get(0), outcome);
+          study.tell(ts.trialId(), values);
+          writer.write(record(ts, "COMPLETE", values, outcome));
+          progress.complete(ts.trialId(), values.get(0), outcome);
           if (spec.budget().reachesTarget(values.get(0), directions.get(0))) {
-            LOG.info("sweep {}: trial {} reached the target {}; stopping", sweepId, trial.number(), spec.budget().target().getAsDouble());
+            LOG.info("sweep {}: trial {} reached the target {}; stopping", run.sweepId(), ts.trialId(),
+                spec.budget().target().getAsDouble());
             stop = true;
           }
         } else {
-          writer.write(record(done.spec(), "FAILED", null, outcome));
-          int attempt = attempts.get(trial.number());
-          if (attempt <= spec.maxRetries() && !stop) {
-            attempts.put(trial.number(), attempt + 1);
-            LOG.warn("trial {} attempt {} failed ({}); retrying", trial.number(), attempt, outcome.error());
-            submit(completions, jsc, profile, writer, trialSpec(sweepId, trial, attempt + 1, seed, spec, train, val, trainFiles, valFiles, labels));
-            running++;
+          writer.write(record(ts, "FAILED", List.of(), outcome));
+          if (ts.attempt() <= spec.maxRetries() && !stop) {
+            LOG.warn("trial {} attempt {} failed ({}); retrying", ts.trialId(), ts.attempt(), outcome.error());
+            attempts.put(ts.trialId(), ts.attempt() + 1);
+            queued.add(0, ts.trialId());
             continue;
           }
-          study.tell(trial.number(), TrialState.FAILED);
-          active.remove(trial.number());
-          progress.failed(trial.number(), outcome.error());
+          study.tell(ts.trialId(), TrialState.FAILED);
+          progress.failed(ts.trialId(), outcome.error());
           if (spec.budget().failures().isPresent() && progress.failed >= spec.budget().failures().getAsInt()) {
             status = "FAILED";
-            message = progress.failed + " trials failed, the failure budget (" + spec.budget().failures().getAsInt() + ") is spent";
-            LOG.error("sweep {}: {}; stopping", sweepId, message);
+            message = progress.failed + " trials failed: the failure budget (" + spec.budget().failures().getAsInt()
+                + ") is spent";
+            LOG.error("sweep {}: {}; stopping", run.sweepId(), message);
             stop = true;
           }
         }
-        if (spec.budget().wallTime().isPresent()
-            && System.currentTimeMillis() - started > spec.budget().wallTime().get().toMillis() && !stop) {
-          LOG.warn("sweep {}: wall time {} used up; letting {} running trial(s) finish", sweepId, spec.budget().wallTime().get(), running);
+        if (!stop && spec.budget().wallTime().isPresent()
+            && System.currentTimeMillis() - run.startedAtMillis() > spec.budget().wallTime().get().toMillis()) {
+          LOG.warn("sweep {}: wall time {} used up; letting {} running trial(s) finish", run.sweepId(),
+              spec.budget().wallTime().get(), runningGroups.size());
           stop = true;
         }
-        progress.log(running);
+        progress.log(runningGroups.size());
+        lastProgress = System.currentTimeMillis();
+        writer.write(sweepRow.build("RUNNING", null, progress.complete, progress.failed, progress.bestTrial, progress.bestValue));
       }
-      if (progress.complete == 0) {
+      if (progress.complete == 0 && !cancelled) {
         status = "FAILED";
         message = message != null ? message : "no trial completed; see the error column of trials";
       }
@@ -180,36 +245,50 @@ public final class SweepDriver {
       writer.flush();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("sweep " + sweepId + " was interrupted", e);
-    } catch (java.util.concurrent.ExecutionException e) {
-      throw new IllegalStateException("sweep " + sweepId + ": a trial launcher failed: " + e.getCause().getMessage(), e.getCause());
+      throw new IllegalStateException("sweep " + run.sweepId() + " was interrupted", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("sweep " + run.sweepId() + ": a trial launcher failed: " + e.getCause().getMessage(),
+          e.getCause());
     } finally {
       pool.shutdownNow();
     }
-    LOG.info("sweep {} {}: {} complete, {} failed; best {} = {} (trial {})", sweepId, status, progress.complete,
-        progress.failed, metric, progress.bestValue, progress.bestTrial);
-    return new SweepSummary(sweepId, status, progress.complete, progress.failed, 0, progress.bestTrial,
-        progress.bestValue, metric, maximize, versions);
+    LOG.info("sweep {} {}: {} complete, {} failed; best {} = {} (trial {})", run.sweepId(), status, progress.complete,
+        progress.failed, run.metric(), progress.bestValue, progress.bestTrial);
+    return new SweepSummary(run.sweepId(), status, progress.complete, progress.failed, 0, progress.bestTrial,
+        progress.bestValue, run.metric(), maximize, run.dataVersions());
   }
 
-  private TrialSpec trialSpec(String sweepId, Trial trial, int attempt, long sweepSeed, SweepSpec spec, TableVersion train,
-      TableVersion val, List<String> trainFiles, List<String> valFiles, List<String> labels) {
-    Map<String, Object> params = new LinkedHashMap<>(config.train());
+  private int effectiveParallelism(int requested) {
+    if (SparkSessions.isSingleJvm(spark) && requested > 1) {
+      LOG.warn("master {} runs every task in one JVM, where DJL can train only one model at a time:"
+          + " running 1 trial at a time instead of {}. Use the embedded default (bin/prepsweep with no"
+          + " --master) or a cluster for parallel trials.", spark.sparkContext().master(), requested);
+      return 1;
+    }
+    return requested;
+  }
+
+  private static TrialSpec trialSpec(SweepRun run, Trial trial, int attempt) {
+    Map<String, Object> params = new LinkedHashMap<>(run.config().train());
     params.putAll(trial.params());
     // The trial seed depends on the sweep seed and trial number only, so a retry repeats the attempt exactly.
-    long trialSeed = Seeds.forIndex(sweepSeed, 1_000_000L + trial.number()).nextLong();
-    return new TrialSpec(sweepId, trial.number(), attempt, params, trialSeed, spec.metrics().get(0).name(),
-        spec.directions().get(0) == Direction.MAXIMIZE, train, val, trainFiles, valFiles, labels,
-        config.resources().requireGpu());
+    long trialSeed = Seeds.forIndex(run.seed(), 1_000_000L + trial.number()).nextLong();
+    return new TrialSpec(run.sweepId(), trial.number(), attempt, params, trialSeed, run.metric(),
+        run.spec().directions().get(0) == Direction.MAXIMIZE, run.train(), run.val(), run.trainFiles(), run.valFiles(),
+        run.labels(), run.config().resources().requireGpu());
   }
 
-  private void submit(ExecutorCompletionService<Attempt> completions, JavaSparkContext jsc, ResourceProfile profile,
+  /** Submits one attempt as its own Spark job; returns the job group (to cancel it). */
+  private String submit(ExecutorCompletionService<Attempt> completions, JavaSparkContext jsc, ResourceProfile profile,
       ResultWriter writer, TrialSpec spec) {
-    writer.write(new TrialRecord(spec.sweepId(), spec.trialId(), spec.attempt(), "RUNNING", null, spec.params(), spec.seed(),
-        null, List.of(), null, null, null, null, System.currentTimeMillis(), null, null, spec.train(), spec.val()));
+    writer.write(new TrialRecord(spec.sweepId(), spec.trialId(), spec.attempt(), "RUNNING", List.of(), spec.params(),
+        spec.seed(), null, List.of(), null, null, null, null, System.currentTimeMillis(), null, null, spec.train(),
+        spec.val()));
+    String group = spec.sweepId() + "-trial-" + spec.trialId() + "-" + spec.attempt();
     completions.submit(() -> {
-      jsc.setJobGroup(spec.sweepId() + "-trial-" + spec.trialId(), "prepsweep " + spec.sweepId() + " trial "
-          + spec.trialId() + " attempt " + spec.attempt() + " " + spec.params(), true);
+      // One Spark UI entry per trial attempt, named after it.
+      jsc.setJobGroup(group, "prepsweep " + spec.sweepId() + " trial " + spec.trialId() + " attempt " + spec.attempt()
+          + " " + spec.params(), true);
       try {
         var rdd = jsc.parallelize(List.of(spec), 1);
         if (profile != null) {
@@ -217,26 +296,27 @@ public final class SweepDriver {
         }
         return new Attempt(spec, rdd.map(TrialTask::run).collect().get(0));
       } catch (RuntimeException e) {
-        // The Spark job itself failed (e.g. the task was lost more often than spark.task.maxFailures).
+        // The Spark job itself failed: cancelled, or the task was lost more often than spark.task.maxFailures.
         long now = System.currentTimeMillis();
         return new Attempt(spec, new TrialOutcome(spec.sweepId(), spec.trialId(), spec.attempt(), false,
             "Spark job failed: " + e.getMessage(), List.of(), null, null, null, null, null, now, now));
       }
     });
+    return group;
   }
 
-  private static TrialRecord record(TrialSpec spec, String state, Double value, TrialOutcome o) {
-    return new TrialRecord(spec.sweepId(), spec.trialId(), spec.attempt(), state, value, spec.params(), spec.seed(),
+  private static TrialRecord record(TrialSpec spec, String state, List<Double> values, TrialOutcome o) {
+    return new TrialRecord(spec.sweepId(), spec.trialId(), spec.attempt(), state, values, spec.params(), spec.seed(),
         o.best(), o.epochs(), o.executorId(), o.host(), o.gpuAddress(), o.device(), o.startedAtMillis(),
         o.endedAtMillis(), o.error(), spec.train(), spec.val());
   }
 
   /**
-   * The stage-level resources of a trial task: its cores, its GPU share, and the embedded cluster's
-   * one trainer slot. Null where Spark cannot schedule per stage (local mode) or nothing is asked.
+   * The stage-level resources of a trial task: its cores, its GPU share, and one trainer slot where
+   * executors have them. Null where Spark cannot schedule per stage (local mode) or nothing is asked.
    */
   private ResourceProfile trialProfile(TrialResources resources) {
-    if (spark.sparkContext().master().startsWith("local[") || spark.sparkContext().master().equals("local")) {
+    if (SparkSessions.isSingleJvm(spark)) {
       return null;
     }
     TaskResourceRequests requests = new TaskResourceRequests().cpus(resources.cpus());
@@ -268,32 +348,52 @@ public final class SweepDriver {
 
   record Attempt(TrialSpec spec, TrialOutcome outcome) {}
 
-  /** Counts and the best value so far, logged as one readable progress line. */
+  /** Counts, best so far and a time-left estimate, logged as one readable progress line. */
   static final class Progress {
-    private final String sweepId;
-    private final int budget;
-    private final String metric;
+    private final SweepRun run;
     private final boolean maximize;
+    private final int parallelism;
+    private final long startedNanos = System.nanoTime();
+    private double trialSecondsSum;
+    private int timed;
     int complete;
     int failed;
     Integer bestTrial;
     Double bestValue;
 
-    Progress(String sweepId, int budget, String metric, boolean maximize) {
-      this.sweepId = sweepId;
-      this.budget = budget;
-      this.metric = metric;
+    Progress(SweepRun run, boolean maximize, int parallelism) {
+      this.run = run;
       this.maximize = maximize;
+      this.parallelism = parallelism;
+    }
+
+    /** Counts what a resumed sweep had already finished. */
+    void seed(List<Trial> trials) {
+      for (Trial t : trials) {
+        if (t.state() == TrialState.COMPLETE) {
+          complete++;
+          better(t.number(), t.values().get(0));
+        } else if (t.state() == TrialState.FAILED) {
+          failed++;
+        }
+      }
     }
 
     void complete(int trial, double value, TrialOutcome o) {
       complete++;
+      better(trial, value);
+      double seconds = (o.endedAtMillis() - o.startedAtMillis()) / 1000.0;
+      trialSecondsSum += seconds;
+      timed++;
+      LOG.info("trial {} COMPLETE {}={} in {} s on executor {}", trial, run.metric(), String.format("%.4f", value),
+          String.format("%.1f", seconds), o.executorId());
+    }
+
+    private void better(int trial, double value) {
       if (bestValue == null || (maximize ? value > bestValue : value < bestValue)) {
         bestValue = value;
         bestTrial = trial;
       }
-      LOG.info("trial {} COMPLETE {}={} in {} s on executor {}", trial, metric, String.format("%.4f", value),
-          String.format("%.1f", (o.endedAtMillis() - o.startedAtMillis()) / 1000.0), o.executorId());
     }
 
     void failed(int trial, String error) {
@@ -302,8 +402,13 @@ public final class SweepDriver {
     }
 
     void log(int running) {
-      LOG.info("sweep {}: {}/{} done, {} running, {} failed; best {} {}", sweepId, complete + failed, budget, running,
-          failed, metric, bestValue == null ? "-" : String.format("%.4f (trial %d)", bestValue, bestTrial));
+      int budget = run.spec().budget().trials();
+      int left = Math.max(0, budget - complete - failed);
+      String eta = timed == 0 ? "?" : String.format("%.0f s", Math.ceil((double) left / parallelism) * trialSecondsSum / timed);
+      LOG.info("sweep {}: {}/{} done, {} running, {} failed; best {} {}; about {} left ({} s so far)", run.sweepId(),
+          complete + failed, budget, running, failed, run.metric(),
+          bestValue == null ? "-" : String.format("%.4f (trial %d)", bestValue, bestTrial), eta,
+          (System.nanoTime() - startedNanos) / 1_000_000_000L);
     }
   }
 }

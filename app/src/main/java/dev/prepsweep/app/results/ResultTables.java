@@ -70,6 +70,7 @@ public final class ResultTables {
         .add("attempt", DataTypes.IntegerType, false)
         .add("state", DataTypes.StringType, false)
         .add("value", DataTypes.DoubleType)
+        .add("objective_values", DataTypes.createArrayType(DataTypes.DoubleType))
         .add("val_accuracy", DataTypes.DoubleType)
         .add("val_loss", DataTypes.DoubleType)
         .add("val_macro_f1", DataTypes.DoubleType)
@@ -138,6 +139,7 @@ public final class ResultTables {
     }
     Long ended = r.endedAtMillis();
     return RowFactory.create(r.sweepId(), r.trialId(), r.attempt(), r.state(), r.value(),
+        r.values().isEmpty() ? null : CollectionConverters.asScala(r.values()).toSeq(),
         b == null ? null : b.valAccuracy(), b == null ? null : b.valLoss(), b == null ? null : b.valMacroF1(),
         b == null ? null : b.trainLoss(), b == null ? null : b.epoch(), r.epochs().size(),
         RowFactory.create(params), Json.of(r.params()), r.seed(), r.executorId(), r.host(), r.gpu(), r.device(),

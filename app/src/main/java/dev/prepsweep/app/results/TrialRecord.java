@@ -10,7 +10,7 @@ import java.util.Map;
  * {@code trial_metrics}).
  *
  * @param state RUNNING, COMPLETE, PRUNED or FAILED
- * @param value the objective value (first metric), null unless COMPLETE
+ * @param values the objective values, one per sweep metric; empty unless COMPLETE
  * @param best the metrics of the best epoch, or null
  */
 public record TrialRecord(
@@ -18,7 +18,7 @@ public record TrialRecord(
     int trialId,
     int attempt,
     String state,
-    Double value,
+    List<Double> values,
     Map<String, Object> params,
     long seed,
     EpochMetrics best,
@@ -35,6 +35,12 @@ public record TrialRecord(
 
   public TrialRecord {
     params = Map.copyOf(params);
+    values = values == null ? List.of() : List.copyOf(values);
     epochs = epochs == null ? List.of() : List.copyOf(epochs);
+  }
+
+  /** The first objective's value, or null. */
+  public Double value() {
+    return values.isEmpty() ? null : values.get(0);
   }
 }

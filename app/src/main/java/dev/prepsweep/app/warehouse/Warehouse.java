@@ -102,6 +102,33 @@ public final class Warehouse {
     return names;
   }
 
+  /**
+   * Asks a running sweep to stop: a marker file its driver polls. Files rather than a table row,
+   * so cancelling never races the driver's own MERGEs.
+   */
+  public void requestCancel(String sweepId) {
+    try {
+      Path marker = cancelMarker(sweepId);
+      marker.getFileSystem(hadoopConf()).create(marker, true).close();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the cancel marker of " + sweepId + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Whether {@link #requestCancel} was called for this sweep. */
+  public boolean isCancelRequested(String sweepId) {
+    try {
+      Path marker = cancelMarker(sweepId);
+      return marker.getFileSystem(hadoopConf()).exists(marker);
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private Path cancelMarker(String sweepId) {
+    return new Path(root + "/_prepsweep/cancel/" + sweepId);
+  }
+
   /** The latest version of a table, if it exists. */
   public Optional<TableVersion> find(String table) {
     return exists(table) ? Optional.of(latest(table)) : Optional.empty();

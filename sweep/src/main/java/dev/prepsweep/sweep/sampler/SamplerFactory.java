@@ -28,6 +28,7 @@ public final class SamplerFactory {
       case "tpe" -> new dev.prepsweep.sweep.sampler.tpe.TpeSampler(space, directions, seed);
       case "gp" -> new dev.prepsweep.sweep.sampler.gp.GpSampler(space, directions, seed);
       case "nsga2" -> new dev.prepsweep.sweep.sampler.moo.Nsga2Sampler(space, directions, seed);
+      case "motpe" -> new dev.prepsweep.sweep.sampler.tpe.TpeSampler(space, directions, seed);
       default -> throw unknown(method);
     };
   }

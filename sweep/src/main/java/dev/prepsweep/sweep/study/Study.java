@@ -79,6 +79,20 @@ public final class Study {
   }
 
   /**
+   * Rebuilds a study from stored trials, keeping trials that were RUNNING when their driver died
+   * as RUNNING: the caller runs them again (as a new attempt of the same number) and tells their
+   * results, so the resumed sweep neither loses nor repeats a trial number.
+   */
+  public static Study resumeKeepingRunning(SweepSpec spec, long defaultSeed, List<Trial> history) {
+    long seed = spec.seedOr(defaultSeed);
+    Study study = new Study(spec.space(), spec.directions(),
+        SamplerFactory.create(spec.method(), spec.space(), spec.directions(), seed), spec.pruner(seed));
+    history.stream().sorted(Comparator.comparingInt(Trial::number)).forEach(study.trials::add);
+    study.refreshSampler();
+    return study;
+  }
+
+  /**
    * Proposes one new trial and records it as RUNNING.
    *
    * @throws NoSuchElementException when the sampler has nothing left to propose (a grid that every

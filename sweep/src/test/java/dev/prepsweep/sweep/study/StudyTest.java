@@ -81,6 +81,29 @@ class StudyTest {
   }
 
   @Test
+  void resumeKeepingRunningLetsTheDriverFinishOrphansUnderTheirOwnNumbers() {
+    SweepSpec spec = SweepSpec.parse(ConfigNode.parse("""
+        method: random
+        metric: {name: loss, goal: minimize}
+        parameters: {x: {distribution: uniform, min: 0, max: 1}}
+        budget: {trials: 5}
+        """, "sweep.yaml"));
+    Study original = Study.fromSpec(spec, 8);
+    Trial done = original.ask();
+    original.tell(done.number(), 0.3);
+    Trial orphan = original.ask();
+    Trial next = original.ask();
+
+    Study resumed = Study.resumeKeepingRunning(spec, 8, original.trials().subList(0, 2));
+
+    assertThat(resumed.trials()).extracting(Trial::state).containsExactly(TrialState.COMPLETE, TrialState.RUNNING);
+    resumed.tell(orphan.number(), 0.2);
+    Trial asked = resumed.ask();
+    assertThat(asked.number()).isEqualTo(2);
+    assertThat(asked.params()).as("same proposal as the crashed driver made").isEqualTo(next.params());
+  }
+
+  @Test
   void resumedStudiesProposeWhatTheOriginalWouldForEverySamplerMethod() {
     for (String method : List.of("random", "grid", "sobol")) {
       Study original = new Study(SPACE, MIN, SamplerFactory.create(method, SPACE, MIN, 5), null);

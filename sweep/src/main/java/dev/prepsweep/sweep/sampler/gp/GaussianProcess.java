@@ -37,9 +37,11 @@ final class GaussianProcess {
   private final double noise;
   private final double[] alpha;
   private final double[][] kInv;
+  private final double[] theta;
 
   private GaussianProcess(double[][] x, double[] lengthscales, double signal, double noise, double[] alpha,
-      double[][] kInv) {
+      double[][] kInv, double[] theta) {
+    this.theta = theta;
     this.x = x;
     this.lengthscales = lengthscales;
     this.signal = signal;
@@ -60,23 +62,52 @@ final class GaussianProcess {
     return noise;
   }
 
-  /** Hyperparameters as {@code [log l_1..log l_d, log signal, log noise]}. */
+  /** Hyperparameters as {@code [log l per group.., log signal, log noise]}. */
   double[] theta() {
-    double[] t = new double[lengthscales.length + 2];
-    for (int i = 0; i < lengthscales.length; i++) {
-      t[i] = Math.log(lengthscales[i]);
+    return theta.clone();
+  }
+
+  /** Each column its own lengthscale. */
+  static int[] identityGroups(int columns) {
+    int[] g = new int[columns];
+    for (int i = 0; i < columns; i++) {
+      g[i] = i;
     }
-    t[lengthscales.length] = Math.log(signal);
-    t[lengthscales.length + 1] = Math.log(noise);
-    return t;
+    return g;
+  }
+
+  static int groupCount(int[] groups) {
+    int max = -1;
+    for (int g : groups) {
+      max = Math.max(max, g);
+    }
+    return max + 1;
+  }
+
+  /** Per-column lengthscales from {@code theta} (columns of one group share one). */
+  private static double[] columnLengthscales(double[] theta, int[] groups) {
+    double[] ls = new double[groups.length];
+    for (int j = 0; j < groups.length; j++) {
+      ls[j] = Math.exp(theta[groups[j]]);
+    }
+    return ls;
+  }
+
+  static GaussianProcess fit(double[][] x, double[] y, SplittableRandom rng, int restarts, int maxEval) {
+    return fit(x, y, identityGroups(x[0].length), rng, restarts, maxEval);
+  }
+
+  static GaussianProcess withTheta(double[][] x, double[] y, double[] theta) {
+    return withTheta(x, y, identityGroups(x[0].length), theta);
   }
 
   /**
    * Fits hyperparameters on {@code (x, y)}: BOBYQA from a default start and from {@code restarts}
    * random starts drawn from {@code rng}, keeping the best penalised log marginal likelihood.
    */
-  static GaussianProcess fit(double[][] x, double[] y, SplittableRandom rng, int restarts, int maxEval) {
-    int d = x[0].length;
+  static GaussianProcess fit(double[][] x, double[] y, int[] groups, SplittableRandom rng, int restarts,
+      int maxEval) {
+    int d = groupCount(groups);
     int p = d + 2;
     double[] lo = new double[p];
     double[] hi = new double[p];
@@ -94,7 +125,7 @@ final class GaussianProcess {
     }
     best[d] = 0;
     best[d + 1] = Math.log(1e-3);
-    double bestValue = objective(x, y, best);
+    double bestValue = objective(x, y, groups, best);
     for (int r = 0; r <= restarts; r++) {
       double[] start;
       if (r == 0) {
@@ -106,23 +137,20 @@ final class GaussianProcess {
         }
         start[d] = 0;
       }
-      double[] found = minimise(v -> objective(x, y, v), start, lo, hi, 0.5, maxEval);
-      double value = objective(x, y, found);
+      double[] found = minimise(v -> objective(x, y, groups, v), start, lo, hi, 0.5, maxEval);
+      double value = objective(x, y, groups, found);
       if (value < bestValue) {
         bestValue = value;
         best = found;
       }
     }
-    return withTheta(x, y, best);
+    return withTheta(x, y, groups, best);
   }
 
-  /** A GP with fixed hyperparameters {@code [log l.., log signal, log noise]}. */
-  static GaussianProcess withTheta(double[][] x, double[] y, double[] theta) {
-    int d = x[0].length;
-    double[] ls = new double[d];
-    for (int i = 0; i < d; i++) {
-      ls[i] = Math.exp(theta[i]);
-    }
+  /** A GP with fixed hyperparameters {@code [log l per group.., log signal, log noise]}. */
+  static GaussianProcess withTheta(double[][] x, double[] y, int[] groups, double[] theta) {
+    int d = groupCount(groups);
+    double[] ls = columnLengthscales(theta, groups);
     double signal = Math.exp(theta[d]);
     double noise = Math.exp(theta[d + 1]);
     CholeskyDecomposition chol = decompose(x, ls, signal, noise);
@@ -139,16 +167,17 @@ final class GaussianProcess {
     DecompositionSolver solver = chol.getSolver();
     double[] alpha = solver.solve(new ArrayRealVector(y, false)).toArray();
     double[][] kInv = solver.getInverse().getData();
-    return new GaussianProcess(x, ls, signal, noise, alpha, kInv);
+    double[] used = theta.clone();
+    used[d + 1] = Math.log(noise);
+    return new GaussianProcess(x, ls, signal, noise, alpha, kInv, used);
   }
 
   /** Negative penalised log marginal likelihood (the value BOBYQA minimises). */
-  static double objective(double[][] x, double[] y, double[] theta) {
-    int d = x[0].length;
-    double[] ls = new double[d];
+  static double objective(double[][] x, double[] y, int[] groups, double[] theta) {
+    int d = groupCount(groups);
+    double[] ls = columnLengthscales(theta, groups);
     double prior = 0;
     for (int i = 0; i < d; i++) {
-      ls[i] = Math.exp(theta[i]);
       // log-normal prior on each lengthscale around 0.5 of the unit box, wide (sd 1.5 in log space)
       double z = (theta[i] - Math.log(0.5)) / 1.5;
       prior += 0.5 * z * z;

@@ -68,6 +68,8 @@ public final class GpSampler implements Sampler {
   /** First encoded column of each parameter in {@link #all}. */
   private final int[] column;
   private final int width;
+  /** Lengthscale index of each encoded column: one per parameter (a categorical's one-hot columns share it). */
+  private final int[] groups;
 
   private final List<double[]> observedX = new ArrayList<>();
   private final List<Double> observedLoss = new ArrayList<>();
@@ -98,6 +100,13 @@ public final class GpSampler implements Sampler {
       w += all.get(i).distribution() instanceof CategoricalDistribution c ? c.choices().size() : 1;
     }
     this.width = w;
+    this.groups = new int[w];
+    for (int i = 0; i < all.size(); i++) {
+      int end = i + 1 < all.size() ? column[i + 1] : w;
+      for (int c = column[i]; c < end; c++) {
+        groups[c] = i;
+      }
+    }
   }
 
   @Override
@@ -189,8 +198,8 @@ public final class GpSampler implements Sampler {
       y[i] = (observedLoss.get(i) - mean) / sd;
     }
     double[] theta = fitted != null ? fitted.theta
-        : GaussianProcess.fit(x, y, Seeds.forIndex(~seed, n), options.fitRestarts(), options.fitMaxEvaluations())
-            .theta();
+        : GaussianProcess.fit(x, y, groups, Seeds.forIndex(~seed, n), options.fitRestarts(),
+            options.fitMaxEvaluations()).theta();
     List<double[]> liars = new ArrayList<>(runningX);
     liars.addAll(pending);
     double[][] xAll = Arrays.copyOf(x, n + liars.size());
@@ -199,7 +208,7 @@ public final class GpSampler implements Sampler {
       xAll[n + i] = liars.get(i);
       yAll[n + i] = (worst - mean) / sd;
     }
-    return new Fitted(GaussianProcess.withTheta(xAll, yAll, theta), theta, (best - mean) / sd);
+    return new Fitted(GaussianProcess.withTheta(xAll, yAll, groups, theta), theta, (best - mean) / sd);
   }
 
   private Map<String, Object> propose(Fitted f, SplittableRandom rng) {

@@ -2,7 +2,6 @@ package dev.prepsweep.sweep.sampler.tpe;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
-import org.hipparchus.special.Erf;
 
 /**
  * A mixture of product kernels (Optuna's {@code _ParzenEstimator}, 3.x semantics): one component
@@ -24,6 +23,7 @@ final class ParzenEstimator {
   private final double[][] mu;
   private final double[][] sigma;
   private final double[][] logNorm;
+  private final double[][] invSigma;
   /** Per dimension, per component, per choice (categorical dimensions): log-probabilities. */
   private final double[][][] logProbs;
 
@@ -53,6 +53,7 @@ final class ParzenEstimator {
     mu = new double[d][];
     sigma = new double[d][];
     logNorm = new double[d][];
+    invSigma = new double[d][];
     logProbs = new double[d][][];
     for (int j = 0; j < d; j++) {
       Dim dim = dims[j];
@@ -132,11 +133,22 @@ final class ParzenEstimator {
     mu[j] = m;
     sigma[j] = s;
     double[] ln = new double[n + 1];
+    double lastSigma = Double.NaN;
+    double lastLog = 0;
     for (int i = 0; i <= n; i++) {
-      double z = width <= 0 ? 1 : phi((high - m[i]) / s[i]) - phi((low - m[i]) / s[i]);
-      ln[i] = Math.log(Math.max(s[i], 1e-300)) + LOG_SQRT_2PI + Math.log(Math.max(z, 1e-300));
+      double z = width <= 0 ? 1 : mass((low - m[i]) / s[i], (high - m[i]) / s[i]);
+      if (s[i] != lastSigma) { // multivariate kernels share one width: one log for all
+        lastSigma = s[i];
+        lastLog = Math.log(Math.max(s[i], 1e-300));
+      }
+      ln[i] = lastLog + LOG_SQRT_2PI + (z == 1 ? 0 : Math.log(Math.max(z, 1e-300)));
     }
     logNorm[j] = ln;
+    double[] inv = new double[n + 1];
+    for (int i = 0; i <= n; i++) {
+      inv[i] = 1 / s[i];
+    }
+    invSigma[j] = inv;
   }
 
   /** Draws one point (internal values; discrete values snapped to the grid). */
@@ -184,11 +196,11 @@ final class ParzenEstimator {
         continue;
       } else if (dim.kind == Dim.Kind.CONTINUOUS) {
         double[] m = mu[j];
-        double[] s = sigma[j];
+        double[] inv = invSigma[j];
         double[] ln = logNorm[j];
         for (int i = 0; i < k; i++) {
-          double z = (xj - m[i]) / s[i];
-          acc[i] += -0.5 * z * z - ln[i];
+          double z = (xj - m[i]) * inv[i];
+          acc[i] -= 0.5 * z * z + ln[i];
         }
       } else {
         double a = Math.max(dim.low, dim.cellLow(xj));
@@ -217,15 +229,45 @@ final class ParzenEstimator {
     if (max == Double.NEGATIVE_INFINITY) {
       return max;
     }
+    // Components more than e^-40 below the largest add under 1e-17 each relative to it: skip their exp.
+    double cut = max - 40;
     double s = 0;
     for (double v : acc) {
-      s += Math.exp(v - max);
+      if (v > cut) {
+        s += Math.exp(v - max);
+      }
     }
     return max + Math.log(s);
   }
 
+  /** Standard normal CDF. */
   static double phi(double z) {
-    return 0.5 * (1 + Erf.erf(z / SQRT2));
+    return 0.5 * erfc(-z / SQRT2);
+  }
+
+  /**
+   * Complementary error function, Chebyshev fit with fractional error below 1.2e-7 everywhere
+   * (Numerical Recipes' {@code erfcc}); an order of magnitude faster than Hipparchus'
+   * incomplete-gamma based {@code Erf}, which dominated the cost of building estimators.
+   */
+  static double erfc(double x) {
+    double z = Math.abs(x);
+    double t = 1 / (1 + 0.5 * z);
+    double r = t * Math.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418
+        + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587
+        + t * (-0.82215223 + t * 0.17087277)))))))));
+    return x >= 0 ? r : 2 - r;
+  }
+
+  /** Mass of the standard normal between {@code a < b}, skipping the CDF where it is 0 or 1 to double precision. */
+  private static double mass(double a, double b) {
+    if (a < -9) {
+      return b > 9 ? 1 : 1 - phi(-b);
+    }
+    if (b > 9) {
+      return 1 - phi(a);
+    }
+    return phi(b) - phi(a);
   }
 
   private static double truncatedNormal(SplittableRandom rng, double m, double s, double low, double high) {

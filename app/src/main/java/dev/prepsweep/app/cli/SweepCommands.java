@@ -1,0 +1,79 @@
+package dev.prepsweep.app.cli;
+
+import dev.prepsweep.app.config.JobConfig;
+import dev.prepsweep.app.driver.SweepDriver;
+import dev.prepsweep.app.driver.SweepSummary;
+import dev.prepsweep.app.results.ResultTables;
+import dev.prepsweep.app.spark.SparkSessions;
+import dev.prepsweep.app.warehouse.Warehouse;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import org.apache.spark.sql.SparkSession;
+
+/** {@code prepsweep sweep list | status ID | best ID | cancel ID | resume ID}. */
+final class SweepCommands {
+
+  private SweepCommands() {}
+
+  static int run(CliArgs cli, PrintStream out) {
+    String action = cli.positional().get(0);
+    String id = cli.positional().size() > 1 ? cli.positional().get(1) : null;
+    if (!action.equals("list") && id == null) {
+      throw new CliArgs.UsageException("sweep " + action + " needs a sweep id (see: prepsweep sweep list)");
+    }
+    if (!action.matches("list|status|best|cancel|resume")) {
+      throw new CliArgs.UsageException("unknown sweep action '" + action + "'; use list, status, best, cancel or resume");
+    }
+    if (id != null && !id.matches("[A-Za-z0-9._-]+")) {
+      throw new CliArgs.UsageException("'" + id + "' is not a sweep id");
+    }
+    String warehouseRoot = cli.options().containsKey("warehouse") ? cli.option("warehouse", null)
+        : JobConfig.load(Path.of(cli.option("config", Main.DEFAULT_CONFIG))).warehouse();
+    // Resume trains, so it needs the executors; the other actions only read a few rows.
+    String master = cli.option("master", action.equals("resume") ? null : "local[2]");
+    SparkSession spark = SparkSessions.create(master, "prepsweep sweep " + action);
+    try {
+      Warehouse warehouse = new Warehouse(spark, warehouseRoot);
+      if (!warehouse.exists(ResultTables.SWEEPS)) {
+        System.err.println("prepsweep: no sweeps in " + warehouse.root() + " yet");
+        return ExitCode.USAGE.code;
+      }
+      warehouse.registerViews();
+      switch (action) {
+        case "list" -> TablePrinter.print(spark.sql("SELECT sweep_id, status, method, metric, goal, best_value, "
+            + "best_trial_id, trials_complete, trials_failed, budget_trials, data_versions, started_at, ended_at "
+            + "FROM sweeps ORDER BY started_at DESC"), 100, out);
+        case "status" -> {
+          TablePrinter.print(spark.sql("SELECT sweep_id, status, method, metric, best_value, best_trial_id, "
+              + "trials_complete, trials_failed, budget_trials, parallelism, master, data_versions, code_version, "
+              + "started_at, ended_at, message FROM sweeps WHERE sweep_id = '" + id + "'"), 1, out);
+          TablePrinter.print(spark.sql("SELECT state, count(*) AS attempts, count(DISTINCT trial_id) AS trials "
+              + "FROM trials WHERE sweep_id = '" + id + "' GROUP BY state ORDER BY state"), 10, out);
+        }
+        case "best" -> {
+          boolean maximize = spark.sql("SELECT goal FROM sweeps WHERE sweep_id = '" + id + "'").head().getString(0)
+              .equals("maximize");
+          TablePrinter.print(spark.sql("SELECT trial_id, attempt, value, val_accuracy, val_macro_f1, val_loss, best_epoch, "
+              + "params_json, train_version, val_version FROM trials WHERE sweep_id = '" + id + "' AND state = 'COMPLETE' "
+              + "ORDER BY value " + (maximize ? "DESC" : "ASC") + ", trial_id"), 10, out);
+        }
+        case "cancel" -> {
+          warehouse.requestCancel(id);
+          out.println("cancel requested for " + id + "; its driver stops within a few seconds");
+        }
+        case "resume" -> {
+          SweepSummary summary = new SweepDriver(spark, warehouse).resume(id);
+          Main.printLeaderboard(spark, warehouse, summary, out);
+          return Main.exitCode(summary);
+        }
+        default -> throw new IllegalStateException(action);
+      }
+      return ExitCode.OK.code;
+    } catch (IllegalArgumentException e) {
+      System.err.println("prepsweep: " + e.getMessage());
+      return ExitCode.USAGE.code;
+    } finally {
+      spark.stop();
+    }
+  }
+}

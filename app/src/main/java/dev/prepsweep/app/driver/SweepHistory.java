@@ -1,0 +1,100 @@
+package dev.prepsweep.app.driver;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.prepsweep.app.results.ResultTables;
+import dev.prepsweep.app.warehouse.Warehouse;
+import dev.prepsweep.sweep.space.CategoricalDistribution;
+import dev.prepsweep.sweep.space.Distribution;
+import dev.prepsweep.sweep.space.FloatDistribution;
+import dev.prepsweep.sweep.space.SearchSpace;
+import dev.prepsweep.sweep.study.Trial;
+import dev.prepsweep.sweep.study.TrialState;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/** Reads a sweep back from the {@code sweeps} and {@code trials} tables (resume, status). */
+final class SweepHistory {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private SweepHistory() {}
+
+  /** The sweep's row, if it exists. */
+  static Optional<Row> sweepRow(SparkSession spark, Warehouse warehouse, String sweepId) {
+    if (!warehouse.exists(ResultTables.SWEEPS)) {
+      return Optional.empty();
+    }
+    List<Row> rows = spark.read().format("delta").load(warehouse.path(ResultTables.SWEEPS))
+        .filter(org.apache.spark.sql.functions.col("sweep_id").equalTo(sweepId)).collectAsList();
+    return rows.stream().findFirst();
+  }
+
+  /**
+   * The latest attempt of every trial of the sweep as optimizer trials (with their typed
+   * parameters), plus each trial's last attempt number.
+   */
+  static List<StoredTrial> trials(SparkSession spark, Warehouse warehouse, String sweepId, SearchSpace space) {
+    if (!warehouse.exists(ResultTables.TRIALS)) {
+      return List.of();
+    }
+    List<Row> rows = spark.read().format("delta").load(warehouse.path(ResultTables.TRIALS))
+        .filter(org.apache.spark.sql.functions.col("sweep_id").equalTo(sweepId))
+        .select("trial_id", "attempt", "state", "objective_values", "params_json")
+        .orderBy("trial_id", "attempt").collectAsList();
+    Map<Integer, StoredTrial> latest = new LinkedHashMap<>();
+    for (Row r : rows) {
+      int number = r.getInt(0);
+      int attempt = r.getInt(1);
+      String state = r.getString(2);
+      List<Double> values = r.isNullAt(3) ? List.of() : r.getList(3);
+      Map<String, Object> params = typed(r.getString(4), space);
+      TrialState trialState = switch (state) {
+        case "COMPLETE" -> TrialState.COMPLETE;
+        case "PRUNED" -> TrialState.PRUNED;
+        case "RUNNING" -> TrialState.RUNNING;
+        default -> TrialState.FAILED;
+      };
+      Trial trial = new Trial(number, params, trialState, trialState == TrialState.COMPLETE ? values : List.of(), null);
+      // A later FAILED attempt row is superseded by its retry; keep the highest attempt per trial.
+      latest.put(number, new StoredTrial(trial, attempt));
+    }
+    return new ArrayList<>(latest.values());
+  }
+
+  /** Parameter values as the space types them (JSON gives Integer for small longs, etc.). */
+  static Map<String, Object> typed(String json, SearchSpace space) {
+    Map<String, Object> raw;
+    try {
+      raw = JSON.readValue(json, new TypeReference<Map<String, Object>>() { });
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("stored parameters are not valid JSON: " + json, e);
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (var p : space.allParameters()) {
+      if (!raw.containsKey(p.name())) {
+        continue;
+      }
+      out.put(p.name(), convert(raw.get(p.name()), p.distribution()));
+    }
+    return out;
+  }
+
+  private static Object convert(Object value, Distribution d) {
+    if (d instanceof FloatDistribution) {
+      return ((Number) value).doubleValue();
+    }
+    if (d instanceof CategoricalDistribution c) {
+      int i = c.indexOf(value);
+      return i >= 0 ? c.choices().get(i) : value;
+    }
+    return ((Number) value).longValue();
+  }
+
+  record StoredTrial(Trial trial, int lastAttempt) {}
+}

@@ -1,0 +1,128 @@
+package dev.prepsweep.app.report;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What a sweep report shows, as plain values read from the {@code sweeps}, {@code trials} and
+ * {@code trial_metrics} tables. Built by {@link ReportQueries} from Spark, or by hand in tests and
+ * notebooks; everything derived from it (best so far, importance, Pareto front) is computed by
+ * {@link SweepAnalysis} without Spark.
+ *
+ * @param sweep one row of {@code sweeps}
+ * @param paramNames the fields of {@code trials.params}, in schema order
+ * @param trials every attempt of every trial, ordered by trial id then attempt
+ * @param epochs per-epoch metrics of every attempt, ordered by trial, attempt, epoch
+ */
+public record SweepData(Sweep sweep, List<String> paramNames, List<Trial> trials, List<Epoch> epochs) {
+
+  public SweepData {
+    Objects.requireNonNull(sweep, "sweep");
+    paramNames = List.copyOf(paramNames);
+    trials = List.copyOf(trials);
+    epochs = List.copyOf(epochs);
+  }
+
+  /** An objective of the sweep: a metric column of {@code trials} and its direction. */
+  public record Objective(String name, boolean maximize) {
+    public Objective {
+      Objects.requireNonNull(name, "name");
+    }
+  }
+
+  /**
+   * One row of {@code sweeps}.
+   *
+   * @param objectives the sweep's metrics in order; more than one makes it multi-objective
+   */
+  public record Sweep(
+      String sweepId,
+      String status,
+      String method,
+      List<Objective> objectives,
+      Long seed,
+      Integer budgetTrials,
+      Integer parallelism,
+      String master,
+      Map<String, Long> dataVersions,
+      Map<String, String> dataPaths,
+      String codeVersion,
+      String startedAt,
+      String endedAt,
+      int trialsComplete,
+      int trialsFailed,
+      int trialsPruned,
+      Integer bestTrialId,
+      Double bestValue,
+      String message) {
+
+    public Sweep {
+      Objects.requireNonNull(sweepId, "sweepId");
+      objectives = List.copyOf(objectives);
+      if (objectives.isEmpty()) {
+        throw new IllegalArgumentException("sweep " + sweepId + " has no objective; a report needs at least one metric");
+      }
+      dataVersions = dataVersions == null ? Map.of() : Map.copyOf(dataVersions);
+      dataPaths = dataPaths == null ? Map.of() : Map.copyOf(dataPaths);
+    }
+
+    public Objective primary() {
+      return objectives.get(0);
+    }
+  }
+
+  /**
+   * One attempt of one trial.
+   *
+   * @param value the objective value (first metric), null unless COMPLETE
+   * @param params parameter name to value (Double, Long, Boolean or String); missing or null when unset
+   * @param metrics metric columns of the best epoch (val_accuracy, val_loss, val_macro_f1, train_loss)
+   */
+  public record Trial(int trialId, int attempt, String state, Double value, Map<String, Object> params,
+      Map<String, Double> metrics, Double durationS, String executorId, String error) {
+
+    public Trial {
+      Objects.requireNonNull(state, "state");
+      params = params == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(params));
+      metrics = metrics == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(metrics));
+    }
+
+    public boolean complete() {
+      return "COMPLETE".equals(state);
+    }
+
+    public boolean pruned() {
+      return "PRUNED".equals(state);
+    }
+  }
+
+  /** One row of {@code trial_metrics}. Metrics are null where the epoch did not record them. */
+  public record Epoch(int trialId, int attempt, int epoch, Double trainLoss, Double valLoss, Double valAccuracy,
+      Double valMacroF1) {
+
+    /** The metric by its column name, or null when it is not an epoch metric. */
+    public Double metric(String name) {
+      return switch (name) {
+        case "train_loss" -> trainLoss;
+        case "val_loss" -> valLoss;
+        case "val_accuracy" -> valAccuracy;
+        case "val_macro_f1" -> valMacroF1;
+        default -> null;
+      };
+    }
+  }
+
+  /** The epochs of one attempt, in epoch order. */
+  public List<Epoch> epochsOf(int trialId, int attempt) {
+    List<Epoch> out = new ArrayList<>();
+    for (Epoch e : epochs) {
+      if (e.trialId() == trialId && e.attempt() == attempt) {
+        out.add(e);
+      }
+    }
+    out.sort(java.util.Comparator.comparingInt(Epoch::epoch));
+    return out;
+  }
+}

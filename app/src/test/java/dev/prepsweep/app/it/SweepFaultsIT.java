@@ -1,0 +1,139 @@
+package dev.prepsweep.app.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.prepsweep.app.cli.Main;
+import dev.prepsweep.app.spark.SparkSessions;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The failures clusters have, on real Spark processes: a worker lost mid-trial, a driver killed
+ * mid-sweep and resumed, and GPU scheduling with a fake discovery script.
+ */
+class SweepFaultsIT {
+
+  private static final Path WORK = Path.of("target/it-faults").toAbsolutePath();
+  /** Trials long enough (a few seconds) that a kill lands while they run. */
+  private static final String SWEEP = """
+      train: {epochs: 150, hash_dim: 512, hidden: 32}
+      sweep:
+        method: random
+        metric: {name: val_accuracy, goal: maximize}
+        parameters:
+          lr: {distribution: log_uniform, min: 1.0e-3, max: 1.0e-2}
+        budget: {trials: 6}
+        parallelism: 2
+      """;
+  private static SparkSession spark;
+
+  @BeforeAll
+  static void checksSession() {
+    spark = SparkSessions.create("local[2]", "SweepFaultsIT checks");
+  }
+
+  @AfterAll
+  static void stop() {
+    spark.stop();
+  }
+
+  @Test
+  void lostWorkerRerunsItsTrialElsewhereAndEveryTrialIsRecordedOnce() throws Exception {
+    Path dir = WORK.resolve("lost-worker");
+    Path warehouse = PreparedSplits.warehouse(dir.resolve("warehouse"));
+    Path config = PreparedSplits.config(dir, SWEEP);
+    try (StandaloneCluster cluster = new StandaloneCluster(dir, 2, 2, "1536m", 1, 0)) {
+      Process submit = cluster.submit("submit", List.of("spark.executor.cores=2", "spark.executor.memory=1g"),
+          "sweep", "--config", config.toString(), "--warehouse", warehouse.toString());
+      cluster.procs.awaitLog("submit", " COMPLETE val_accuracy=", Duration.ofMinutes(5));
+      cluster.killWorker(2);
+      assertThat(submit.waitFor(6, TimeUnit.MINUTES)).as("sweep finished after losing a worker").isTrue();
+      assertThat(submit.exitValue()).as(cluster.procs.log("submit")).isZero();
+    }
+    Dataset<Row> trials = spark.read().format("delta").load(warehouse + "/trials");
+    assertThat(trials.filter("state = 'COMPLETE'").count()).isEqualTo(6);
+    assertThat(trials.select("trial_id").distinct().count()).isEqualTo(6);
+    assertThat(trials.groupBy("trial_id", "attempt").count().filter("count > 1").count())
+        .as("no attempt recorded twice").isZero();
+    assertThat(trials.filter("state <> 'COMPLETE'").count()).as("executor loss is retried by Spark, not failed").isZero();
+  }
+
+  @Test
+  void resumeAfterDriverCrashCompletesTheBudgetWithoutDuplicates() throws Exception {
+    Path dir = WORK.resolve("driver-crash");
+    Path warehouse = PreparedSplits.warehouse(dir.resolve("warehouse"));
+    Path config = PreparedSplits.config(dir, SWEEP);
+    try (LocalProcesses procs = new LocalProcesses(dir.resolve("logs"))) {
+      procs.java("driver", Map.of("SPARK_HOME", dir.resolve("spark-home").toString(), "SPARK_SCALA_VERSION", "2.13",
+              "SPARK_LOCAL_IP", "127.0.0.1"), List.of(), "dev.prepsweep.app.cli.Main",
+          "sweep", "--config", config.toString(), "--warehouse", warehouse.toString(), "--master", "local-cluster[2,2,1536]");
+      procs.awaitLog("driver", "trial 1 COMPLETE", Duration.ofMinutes(5));
+      // kill -9 of the driver and the executors it launched: no shutdown hooks, no final writes
+      Process driver = procs.started().get(0);
+      driver.descendants().forEach(ProcessHandle::destroyForcibly);
+      driver.destroyForcibly();
+      driver.waitFor(30, TimeUnit.SECONDS);
+    }
+    Row sweep = spark.read().format("delta").load(warehouse + "/sweeps").head();
+    assertThat(sweep.<String>getAs("status")).isEqualTo("RUNNING");
+    String sweepId = sweep.getAs("sweep_id");
+
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    int code = Main.run(new String[] {"sweep", "resume", sweepId, "--warehouse", warehouse.toString(),
+        "--master", "local-cluster[2,2,1536]"}, new PrintStream(out, true, StandardCharsets.UTF_8));
+    assertThat(code).as(out.toString(StandardCharsets.UTF_8)).isZero();
+
+    Dataset<Row> trials = spark.read().format("delta").load(warehouse + "/trials");
+    Dataset<Row> complete = trials.filter("state = 'COMPLETE'");
+    assertThat(complete.count()).as("the whole budget completed").isEqualTo(6);
+    assertThat(complete.select("trial_id").distinct().count()).as("no trial completed twice").isEqualTo(6);
+    assertThat(trials.selectExpr("max(trial_id)").head().getInt(0)).as("trial numbers 0..5, none repeated or skipped").isEqualTo(5);
+    assertThat(trials.filter("state = 'RUNNING'").count()).as("no orphan left RUNNING").isZero();
+    Row after = spark.read().format("delta").load(warehouse + "/sweeps").head();
+    assertThat(after.<String>getAs("status")).isEqualTo("COMPLETE");
+    assertThat(after.<Integer>getAs("trials_complete")).isEqualTo(6);
+  }
+
+  @Test
+  void concurrentTrialsHoldDistinctGpuAddresses() throws Exception {
+    Path dir = WORK.resolve("gpus");
+    Path warehouse = PreparedSplits.warehouse(dir.resolve("warehouse"));
+    Path config = PreparedSplits.config(dir, SWEEP.replace("trials: 6", "trials: 4").replace("epochs: 150", "epochs: 60")
+        + "resources: {gpus: 1}\n");
+    // One worker with 4 cores, 2 fake GPUs and 2 trainer slots: two executors of 2 cores, each given one GPU.
+    try (StandaloneCluster cluster = new StandaloneCluster(dir, 1, 4, "3g", 2, 2)) {
+      Process submit = cluster.submit("submit", List.of("spark.executor.cores=2", "spark.executor.memory=1g",
+              "spark.executor.resource.gpu.amount=1"),
+          "sweep", "--config", config.toString(), "--warehouse", warehouse.toString());
+      assertThat(submit.waitFor(6, TimeUnit.MINUTES)).isTrue();
+      assertThat(submit.exitValue()).as(cluster.procs.log("submit")).isZero();
+    }
+    List<Row> rows = spark.read().format("delta").load(warehouse + "/trials").filter("state = 'COMPLETE'")
+        .select("trial_id", "gpu", "device", "started_at", "ended_at").collectAsList();
+    assertThat(rows).hasSize(4);
+    assertThat(rows.stream().map(r -> r.getString(1)).distinct().sorted().toList()).containsExactly("0", "1");
+    assertThat(rows).allSatisfy(r -> assertThat(r.getString(2)).as("no CUDA here: trained on CPU").isEqualTo("cpu()"));
+    for (Row a : rows) {
+      for (Row b : rows) {
+        boolean overlap = a.getInt(0) < b.getInt(0) && ((Timestamp) a.get(3)).before((Timestamp) b.get(4))
+            && ((Timestamp) b.get(3)).before((Timestamp) a.get(4));
+        if (overlap) {
+          assertThat(a.getString(1)).as("trials %d and %d ran at once", a.getInt(0), b.getInt(0)).isNotEqualTo(b.getString(1));
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,81 @@
+package dev.prepsweep.training;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import java.lang.management.ManagementFactory;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * DJL side of the training benchmark (bench/training/README in docs/training-benchmark.md): the
+ * production training loop ({@link ModelTrainer}, model {@code mlp}) on a 64-128-128-10 MLP, batch 128,
+ * Adam, 5 epochs over 50k synthetic samples, one intra-op thread. Prints one JSON line per run.
+ *
+ * <p>Run 1 in a fresh JVM is the cold start (engine load included in its time to first batch);
+ * later runs reuse the loaded engine, as a warm executor does.
+ */
+public final class TrainingBench {
+
+  public static void main(String[] args) {
+    int runs = args.length > 0 ? Integer.parseInt(args[0]) : 3;
+    int n = 50_000;
+    int d = 64;
+    int classes = 10;
+    long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
+    for (int run = 1; run <= runs; run++) {
+      long t0 = System.nanoTime();
+      SplitRows train = synthetic(n, d, classes, 1);
+      SplitRows val = synthetic(512, d, classes, 2);
+      TrainingParams p = TrainingParams.from(Map.of("model", "mlp", "layers", 2L, "hidden", 128L, "batch_size", 128L,
+          "optimizer", "adam", "lr", 1e-3, "epochs", 5L, "standardize", false));
+      Featurizer f = Featurizer.fit(p, train);
+      ModelTrainer.Result r = new ModelTrainer(p, classes, Device.cpu())
+          .train(f.encode(train), f.encode(val), 42, "val_accuracy", true, null, null, null, m -> { });
+      double seconds = r.history().stream().mapToDouble(EpochMetrics::seconds).sum();
+      double firstBatchMs = run == 1
+          ? System.currentTimeMillis() - jvmStart - (System.nanoTime() - r.firstBatchNanos()) / 1e6
+          : (r.firstBatchNanos() - t0) / 1e6;
+      System.out.printf("{\"impl\":\"djl-%s\",\"run\":%d,\"threads\":%s,\"samples_per_s\":%.0f,"
+              + "\"first_batch_ms\":%.0f,\"first_batch_from\":\"%s\",\"final_train_loss\":%.4f}%n",
+          Engine.getInstance().getEngineName() + "-" + Engine.getInstance().getVersion(), run,
+          System.getProperty("ai.djl.pytorch.num_threads", "default"),
+          n * p.epochs() / seconds, firstBatchMs, run == 1 ? "jvm_start" : "run_start",
+          r.history().get(r.history().size() - 1).trainLoss());
+    }
+  }
+
+  /** Gaussian inputs labelled by a fixed random linear teacher (learnable, balanced enough). */
+  static SplitRows synthetic(int n, int d, int classes, long seed) {
+    SplittableRandom teacher = new SplittableRandom(12345);
+    double[][] w = new double[classes][d];
+    for (double[] row : w) {
+      for (int j = 0; j < d; j++) {
+        row[j] = teacher.nextDouble(-1, 1);
+      }
+    }
+    SplittableRandom rng = new SplittableRandom(seed);
+    double[][] x = new double[n][d];
+    int[] y = new int[n];
+    String[] texts = new String[n];
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < d; j++) {
+        x[i][j] = Math.sqrt(-2 * Math.log(1 - rng.nextDouble())) * Math.cos(2 * Math.PI * rng.nextDouble());
+      }
+      int best = 0;
+      double bestScore = Double.NEGATIVE_INFINITY;
+      for (int c = 0; c < classes; c++) {
+        double s = 0;
+        for (int j = 0; j < d; j++) {
+          s += w[c][j] * x[i][j];
+        }
+        if (s > bestScore) {
+          bestScore = s;
+          best = c;
+        }
+      }
+      y[i] = best;
+      texts[i] = "";
+    }
+    return new SplitRows(texts, y, x, null);
+  }
+}

@@ -1,0 +1,3 @@
+#!/bin/sh
+# One training slot per executor: see spark-defaults.conf.example.
+echo '{"name":"trainer","addresses":["0"]}'

@@ -1,0 +1,119 @@
+package dev.prepsweep.etl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.prepsweep.common.config.ConfigException;
+import dev.prepsweep.common.config.ConfigNode;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class PrepConfigTest {
+  static PrepConfig parse(String yaml) {
+    return PrepConfig.parse(ConfigNode.parse(yaml, "t.yaml").required("prep"));
+  }
+
+  static final String MINIMAL = """
+      prep:
+        input: {format: json, path: data.jsonl}
+        columns: {label: y, text: t}
+      """;
+
+  @Test
+  void defaults() {
+    PrepConfig c = parse(MINIMAL);
+    assertThat(c.input()).isEqualTo(new PrepConfig.Input("json", "data.jsonl", null, Map.of(), "line", false, null, List.of()));
+    assertThat(c.columns()).isEqualTo(new PrepConfig.Columns(null, "y", List.of("t"), List.of(), null, null));
+    assertThat(c.clean()).isEqualTo(new PrepConfig.Clean("NFKC", false, true, false, false, 1, 0, Map.of(), null, null));
+    assertThat(c.labels()).isEqualTo(new PrepConfig.Labels(List.of(), Map.of(), true));
+    assertThat(c.dedupe()).isEqualTo(new PrepConfig.Dedupe(true, null, "majority"));
+    assertThat(c.split()).isEqualTo(new PrepConfig.Split(0.8, 0.1, 0.1, true, 0, false));
+    assertThat(c.augment().enabled()).isFalse();
+    assertThat(c.balance().enabled()).isFalse();
+    assertThat(c.balance().classWeights()).isTrue();
+  }
+
+  @Test
+  void theLeadsSpamConfigParses() {
+    PrepConfig c = parse("""
+        prep:
+          input: {format: json, path: data/spamassassin/messages.jsonl}
+          columns: {id: id, label: label, text: [subject, body]}
+          clean: {strip_html: true, unicode: NFKC, lowercase: true, min_text_chars: 1}
+          labels: {allowed: [ham, spam]}
+          dedupe: {exact: true}
+          split: {train: 0.8, val: 0.1, test: 0.1, stratify: true}
+        """);
+    assertThat(c.columns().text()).containsExactly("subject", "body");
+    assertThat(c.labels().allowed()).containsExactly("ham", "spam");
+    assertThat(c.hash()).hasSize(64).isEqualTo(parse("""
+        prep:
+          columns: {id: id, text: [subject, body], label: label}
+          input: {path: data/spamassassin/messages.jsonl, format: json}
+          labels: {allowed: [spam, ham]}
+          split: {val: 0.1, train: 0.8, test: 0.1}
+          clean: {lowercase: true, strip_html: true}
+        """).hash());
+  }
+
+  @Test
+  void fullConfig() {
+    PrepConfig c = parse("""
+        prep:
+          input: {format: csv, path: x.csv, options: {delimiter: ";"}}
+          columns: {id: id, label: y, text: t, features: [a, b], group: user}
+          clean: {missing: {a: mean, b: {constant: 0}}, clip: {lower: 0.01, upper: 0.99}, max_text_chars: 500}
+          labels: {allowed: [Spam, ham], map: {"Junk ": spam}}
+          dedupe: {near: {threshold: 0.9, shingle: 4, hash_tables: 5}, conflicts: quarantine}
+          split: {train: 0.7, val: 0.15, test: 0.15, folds: 5, by_group: true}
+          augment: {text: {copies: 2, synonym: 0.1, swap: 0.1, minority_only: true}}
+          balance: {method: smote, target: {spam: 100, ham: 100}, k: 3}
+        """);
+    assertThat(c.labels().allowed()).containsExactly("ham", "spam");
+    assertThat(c.labels().map()).containsEntry("junk", "spam");
+    assertThat(c.clean().missingFor("b")).isEqualTo(new PrepConfig.Missing("constant", 0.0));
+    assertThat(c.clean().missingFor("a").policy()).isEqualTo("mean");
+    assertThat(c.dedupe().near()).isEqualTo(new PrepConfig.Near(0.9, 4, 5));
+    assertThat(c.balance().perLabel()).containsEntry("spam", 100L);
+    assertThat(c.augment().text().copies()).isEqualTo(2);
+  }
+
+  @Test
+  void unknownKeysFailWithPosition() {
+    assertThatThrownBy(() -> parse("""
+        prep:
+          input: {format: json, path: d}
+          columns: {label: y, text: t}
+          split: {train: 0.8, vall: 0.2}
+        """)).isInstanceOf(ConfigException.class)
+        .hasMessage("t.yaml:4:23: unknown key 'prep.split.vall'; allowed here: [by_group, folds, stratify, test, train, val]");
+  }
+
+  @Test
+  void badValuesNameKeyValueAndRule() {
+    assertThatThrownBy(() -> parse(MINIMAL + "  split: {train: 0.8, val: 0.3, test: 0.1}\n"))
+        .hasMessageContaining("t.yaml:4:10").hasMessageContaining("split ratios must add up to 1")
+        .hasMessageContaining("train=0.8 + val=0.3 + test=0.1");
+    assertThatThrownBy(() -> parse(MINIMAL + "  clean: {unicode: NFX}\n"))
+        .hasMessage("t.yaml:4:20: key 'prep.clean.unicode' = 'NFX' must be one of [NFC, NFKC, NFD, NFKD, none]");
+    assertThatThrownBy(() -> parse(MINIMAL + "  dedupe: {near: {threshold: 1.5}}\n"))
+        .hasMessage("t.yaml:4:30: key 'prep.dedupe.near.threshold' = 1.5: Jaccard threshold must be in (0, 1]");
+    assertThatThrownBy(() -> parse(MINIMAL + "  balance: {method: smote}\n"))
+        .hasMessageContaining("SMOTE interpolates numeric features and columns.features is empty");
+    assertThatThrownBy(() -> parse(MINIMAL + "  labels: {allowed: [a, b], map: {x: c}}\n"))
+        .hasMessageContaining("maps to 'c' which is not an allowed label [a, b]");
+    assertThatThrownBy(() -> parse(MINIMAL + "  split: {by_group: true}\n")).hasMessageContaining("needs columns.group");
+    assertThatThrownBy(() -> parse("""
+        prep:
+          input: {format: json, path: d}
+          columns: {label: y, text: [t, y]}
+        """)).hasMessageContaining("column 'y' is given two roles");
+  }
+
+  @Test
+  void missingSectionsAreNamed() {
+    assertThatThrownBy(() -> parse("prep:\n  columns: {label: y, text: t}\n"))
+        .hasMessage("t.yaml:2:3: key 'prep.input' is required but missing");
+  }
+}
