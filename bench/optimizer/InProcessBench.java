@@ -1,5 +1,8 @@
 // In-process tuning harness for the optimizer samplers (not part of the Maven reactor).
-// Run: java -cp "sweep/target/classes:$(cat /tmp/sweep.cp)" bench/optimizer/InProcessBench.java SAMPLER BUDGET SEEDS [FUNCS]
+// Tuning:  java -cp "sweep/target/classes:$(cat /tmp/sweep.cp)" bench/optimizer/InProcessBench.java 'tpe;tpe:bw=0.7,gf=0.2' BUDGET SEEDS [FUNCS|all] [SEED_OFFSET]
+//   prints median regret per function and its ratio to Optuna 3.1 TPE's (seeds 0-29, from run.py).
+// Timing:  java -cp ... bench/optimizer/InProcessBench.java timing tpe:100 tpe:1000 gp:100
+//   ask+tell cost of the sampler through a Study, without the protocol's pipe and JSON.
 import dev.prepsweep.sweep.sampler.RandomSampler;
 import dev.prepsweep.sweep.sampler.Sampler;
 import dev.prepsweep.sweep.sampler.gp.GpSampler;
@@ -75,7 +78,45 @@ public class InProcessBench {
   static final java.util.Map<String, Double> OPTUNA = java.util.Map.of("branin", 0.0215, "hartmann6", 0.228,
       "rosenbrock4", 54.26, "ackley5", 7.43, "styblinski4", 19.06);
 
+  /** Sampler-only cost: ask+tell through a Study on hartmann6, after a warm-up run, no pipe or JSON. */
+  static void timing(String sampler, int budget) {
+    Fn fn = fns().get(1);
+    List<Parameter> ps = new ArrayList<>();
+    for (int i = 0; i < 6; i++) ps.add(new Parameter("x" + i, FloatDistribution.uniform(0, 1)));
+    SearchSpace space = SearchSpace.of(ps);
+    double[] spent = new double[2];
+    double[] cpu = new double[2];
+    java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+    for (int rep = 0; rep < 2; rep++) {
+      Study study = new Study(space, List.of(Direction.MINIMIZE), make(sampler, space, rep), null);
+      for (int i = 0; i < budget; i++) {
+        long t0 = System.nanoTime();
+        long c0 = mx.getCurrentThreadCpuTime();
+        Trial t = study.ask();
+        spent[rep] += System.nanoTime() - t0;
+        cpu[rep] += mx.getCurrentThreadCpuTime() - c0;
+        double[] x = new double[6];
+        for (int j = 0; j < 6; j++) x[j] = ((Number) t.params().get("x" + j)).doubleValue();
+        double y = fn.f().applyAsDouble(x);
+        t0 = System.nanoTime();
+        c0 = mx.getCurrentThreadCpuTime();
+        study.tell(t.number(), y);
+        spent[rep] += System.nanoTime() - t0;
+        cpu[rep] += mx.getCurrentThreadCpuTime() - c0;
+      }
+    }
+    System.out.printf("timing %s n=%d: %.3f ms/trial wall, %.3f ms/trial CPU (second of two runs, in-process)%n",
+        sampler, budget, spent[1] / 1e6 / budget, cpu[1] / 1e6 / budget);
+  }
+
   public static void main(String[] args) {
+    if (args[0].equals("timing")) {
+      for (int i = 1; i < args.length; i++) {
+        String[] sb = args[i].split(":");
+        timing(sb[0], Integer.parseInt(sb[1]));
+      }
+      return;
+    }
     int budget = Integer.parseInt(args[1]);
     int seeds = Integer.parseInt(args[2]);
     List<String> only = args.length > 3 && !args[3].equals("all") ? List.of(args[3].split(",")) : null;

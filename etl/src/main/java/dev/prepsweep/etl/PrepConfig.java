@@ -64,10 +64,23 @@ public record PrepConfig(
    * @param labelFromFolder text/image: take the label from the parent folder's name
    * @param labelsPath idx only: the IDX labels file matching the images file in {@code path}
    * @param labelNames idx only: names for label numbers 0..n-1 (default: the numbers)
+   * @param imageWidth image only: expected width; with it, images of another size are quarantined
+   *     and the grayscale pixels become the {@code features} column (0: not set)
+   * @param imageHeight image only: expected height (0: not set)
    */
   public record Input(String format, String path, Long version, Map<String, String> options,
-      String textPer, boolean labelFromFolder, String labelsPath, List<String> labelNames)
-      implements Serializable {}
+      String textPer, boolean labelFromFolder, String labelsPath, List<String> labelNames,
+      int imageWidth, int imageHeight) implements Serializable {}
+
+  /** Whether the features column holds image pixels (idx input, or image input with a size). */
+  public boolean pixelFeatures() {
+    return input.format().equals("idx") || (input.format().equals("image") && input.imageWidth() > 0);
+  }
+
+  /** Whether the outputs carry a {@code features} column. */
+  public boolean hasFeatures() {
+    return !columns.features().isEmpty() || pixelFeatures();
+  }
 
   /**
    * Column roles. Every name must exist in the input (checked when the input is read).
@@ -213,13 +226,13 @@ public record PrepConfig(
     Dedupe dedupe = parseDedupe(prep.get("dedupe"));
     Split split = parseSplit(prep.get("split"), columns);
     Augment augment = parseAugment(prep.get("augment"), columns);
-    Balance balance = parseBalance(prep.get("balance"), columns, labels);
+    Balance balance = parseBalance(prep.get("balance"), input, columns, labels);
     return new PrepConfig(input, columns, clean, labels, dedupe, split, augment, balance);
   }
 
   private static Input parseInput(ConfigNode n) {
     n.allowOnly(Set.of("format", "path", "version", "options", "text_per", "label_from_folder",
-        "labels_path", "label_names"));
+        "labels_path", "label_names", "image_size"));
     String format = n.required("format").asEnum(FORMATS);
     ConfigNode pathNode = n.required("path");
     String path = pathNode.asString();
@@ -265,7 +278,24 @@ public record PrepConfig(
         }
       }
     }
-    return new Input(format, path, version, options, textPer, fromFolder, labelsPath, labelNames);
+    if (format.equals("image") && !fromFolder) {
+      throw n.invalid("format image needs label_from_folder: true (labels are the folder names)");
+    }
+    int width = 0;
+    int height = 0;
+    if (n.has("image_size")) {
+      ConfigNode sz = n.required("image_size");
+      if (!format.equals("image")) {
+        throw sz.invalid("applies only to format image (idx files carry their size)");
+      }
+      List<ConfigNode> wh = sz.asList();
+      if (wh.size() != 2 || wh.get(0).asInt() < 1 || wh.get(1).asInt() < 1 || (long) wh.get(0).asInt() * wh.get(1).asInt() > 1 << 20) {
+        throw sz.invalid("must be [width, height] with positive sizes of at most 2^20 pixels in all");
+      }
+      width = wh.get(0).asInt();
+      height = wh.get(1).asInt();
+    }
+    return new Input(format, path, version, options, textPer, fromFolder, labelsPath, labelNames, width, height);
   }
 
   private static Columns parseColumns(ConfigNode n, Input input) {
@@ -284,6 +314,9 @@ public record PrepConfig(
       throw n.required("image").invalid("image bytes need format image, idx, parquet or delta");
     }
     String group = n.getString("group", null);
+    if (!features.isEmpty() && (input.format().equals("image") || input.format().equals("idx"))) {
+      throw n.required("features").invalid("image inputs take their features from the pixels (input.image_size)");
+    }
     if (text.isEmpty() && features.isEmpty() && image == null && !input.format().equals("text")) {
       throw n.invalid("declare at least one of text, features or image: there is nothing to learn from");
     }
@@ -532,7 +565,7 @@ public record PrepConfig(
     return v;
   }
 
-  private static Balance parseBalance(Optional<ConfigNode> node, Columns columns, Labels labels) {
+  private static Balance parseBalance(Optional<ConfigNode> node, Input input, Columns columns, Labels labels) {
     if (node.isEmpty()) {
       return new Balance("none", "max", Map.of(), 5, true);
     }
@@ -578,8 +611,9 @@ public record PrepConfig(
     if (k < 1 || k > 100) {
       throw n.required("k").invalid("must be between 1 and 100");
     }
-    if (method.equals("smote") && columns.features().isEmpty()) {
-      throw n.required("method").invalid("SMOTE interpolates numeric features and columns.features is empty");
+    boolean pixels = input.format().equals("idx") || (input.format().equals("image") && input.imageWidth() > 0);
+    if (method.equals("smote") && columns.features().isEmpty() && !pixels) {
+      throw n.required("method").invalid("SMOTE interpolates numeric features and there are none (columns.features, or image pixels with input.image_size)");
     }
     return new Balance(method, target, perLabel, k, n.getBoolean("class_weights", true));
   }

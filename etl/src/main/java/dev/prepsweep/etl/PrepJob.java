@@ -192,7 +192,9 @@ public final class PrepJob {
     if (config.columns().group() != null) {
       out.add(col("group"));
     }
-    if (!config.columns().features().isEmpty()) {
+    if (config.pixelFeatures()) {
+      out.add(col(Validator.PIXELS).as("features"));
+    } else if (!config.columns().features().isEmpty()) {
       Column[] f = new Column[config.columns().features().size()];
       for (int i = 0; i < f.length; i++) {
         f[i] = col(Cols.feature(i));

@@ -23,7 +23,7 @@ class PrepConfigTest {
   @Test
   void defaults() {
     PrepConfig c = parse(MINIMAL);
-    assertThat(c.input()).isEqualTo(new PrepConfig.Input("json", "data.jsonl", null, Map.of(), "line", false, null, List.of()));
+    assertThat(c.input()).isEqualTo(new PrepConfig.Input("json", "data.jsonl", null, Map.of(), "line", false, null, List.of(), 0, 0));
     assertThat(c.columns()).isEqualTo(new PrepConfig.Columns(null, "y", List.of("t"), List.of(), null, null));
     assertThat(c.clean()).isEqualTo(new PrepConfig.Clean("NFKC", false, true, false, false, 1, 0, Map.of(), null, null));
     assertThat(c.labels()).isEqualTo(new PrepConfig.Labels(List.of(), Map.of(), true));
@@ -100,7 +100,7 @@ class PrepConfigTest {
     assertThatThrownBy(() -> parse(MINIMAL + "  dedupe: {near: {threshold: 1.5}}\n"))
         .hasMessage("t.yaml:4:30: key 'prep.dedupe.near.threshold' = 1.5: Jaccard threshold must be in (0, 1]");
     assertThatThrownBy(() -> parse(MINIMAL + "  balance: {method: smote}\n"))
-        .hasMessageContaining("SMOTE interpolates numeric features and columns.features is empty");
+        .hasMessageContaining("SMOTE interpolates numeric features and there are none");
     assertThatThrownBy(() -> parse(MINIMAL + "  labels: {allowed: [a, b], map: {x: c}}\n"))
         .hasMessageContaining("maps to 'c' which is not an allowed label [a, b]");
     assertThatThrownBy(() -> parse(MINIMAL + "  split: {by_group: true}\n")).hasMessageContaining("needs columns.group");

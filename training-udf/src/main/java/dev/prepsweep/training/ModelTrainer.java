@@ -100,6 +100,9 @@ final class ModelTrainer {
           try (java.io.DataInputStream in = new java.io.DataInputStream(store.openCheckpoint("model.params"))) {
             block.loadParameters(manager, in);
           }
+          for (Parameter parameter : parameters) {
+            parameter.getArray().setRequiresGradient(true); // loading replaces the arrays
+          }
           try (java.io.DataInputStream in = new java.io.DataInputStream(store.openCheckpoint("optimizer.bin"))) {
             optim.load(in, manager);
           }

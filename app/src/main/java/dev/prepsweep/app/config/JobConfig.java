@@ -29,6 +29,7 @@ import java.util.Optional;
  * @param sweep the {@code sweep:} section, absent for prep-only configs
  * @param train fixed training settings that sampled parameters override
  * @param resources what each trial task asks Spark for
+ * @param artifacts where trials keep checkpoints and best models (default {@code <warehouse>/_artifacts})
  * @param text the file's text, recorded with every sweep
  */
 public record JobConfig(
@@ -38,12 +39,13 @@ public record JobConfig(
     Optional<SweepSpec> sweep,
     Map<String, Object> train,
     TrialResources resources,
+    String artifacts,
     String source,
     String text) {
 
   public static final String DEFAULT_WAREHOUSE = "warehouse";
   public static final long DEFAULT_SEED = 42;
-  static final List<String> TOP_LEVEL_KEYS = List.of("warehouse", "seed", "prep", "sweep", "train", "resources");
+  static final List<String> TOP_LEVEL_KEYS = List.of("warehouse", "seed", "prep", "sweep", "train", "resources", "artifacts");
 
   /**
    * Reads and validates a job file.
@@ -84,7 +86,8 @@ public record JobConfig(
     }
     TrialResources resources = root.get("resources").map(TrialResources::parse).orElse(TrialResources.DEFAULT);
     sweep.ifPresent(spec -> checkSweepAgainstTrainer(spec, root.required("sweep")));
-    return new JobConfig(warehouse, seed, prep, sweep, Map.copyOf(train), resources, source, text);
+    String artifacts = root.getString("artifacts", null);
+    return new JobConfig(warehouse, seed, prep, sweep, Map.copyOf(train), resources, artifacts, source, text);
   }
 
   /** Sweep parameters and metrics must be ones the trainer knows. */
@@ -104,12 +107,17 @@ public record JobConfig(
 
   /** The same job with another warehouse (the command line's --warehouse). */
   public JobConfig withWarehouse(String newWarehouse) {
-    return new JobConfig(newWarehouse, seed, prep, sweep, train, resources, source, text);
+    return new JobConfig(newWarehouse, seed, prep, sweep, train, resources, artifacts, source, text);
   }
 
   /** The same job with another seed (the command line's --seed). */
   public JobConfig withSeed(long newSeed) {
-    return new JobConfig(warehouse, newSeed, prep, sweep, train, resources, source, text);
+    return new JobConfig(warehouse, newSeed, prep, sweep, train, resources, artifacts, source, text);
+  }
+
+  /** Where trials keep checkpoints and best models: the configured location or {@code <warehouse>/_artifacts}. */
+  public String artifactsOr(String warehouseRoot) {
+    return artifacts != null ? artifacts : warehouseRoot + "/_artifacts";
   }
 
   public PrepConfig requirePrep() {

@@ -9,12 +9,16 @@ import dev.prepsweep.app.results.TrialRecord;
 import dev.prepsweep.app.spark.SparkSessions;
 import dev.prepsweep.app.warehouse.Warehouse;
 import dev.prepsweep.common.TableVersion;
+import dev.prepsweep.sweep.pruner.PruneDecision;
+import dev.prepsweep.sweep.pruner.Pruner;
 import dev.prepsweep.sweep.sampler.Seeds;
+import dev.prepsweep.sweep.spec.EarlyTerminateSpec;
 import dev.prepsweep.sweep.spec.SweepSpec;
 import dev.prepsweep.sweep.study.Direction;
 import dev.prepsweep.sweep.study.Study;
 import dev.prepsweep.sweep.study.Trial;
 import dev.prepsweep.sweep.study.TrialState;
+import dev.prepsweep.training.EpochMetrics;
 import dev.prepsweep.training.TrialOutcome;
 import dev.prepsweep.training.TrialSpec;
 import dev.prepsweep.training.TrialTask;
@@ -27,6 +31,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
@@ -52,10 +58,12 @@ import org.slf4j.LoggerFactory;
 public final class SweepDriver {
 
   private static final Logger LOG = LoggerFactory.getLogger(SweepDriver.class);
-  private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmssSSS").withZone(ZoneOffset.UTC);
   /** How often the loop wakes without a finished trial, to log progress and check for cancellation. */
   private static final long POLL_SECONDS = 5;
   private static final long PROGRESS_EVERY_MILLIS = 30_000;
+  /** The trainer's default epoch count, for trials whose config sets none. */
+  private static final int DEFAULT_EPOCHS = 5;
 
   private final SparkSession spark;
   private final Warehouse warehouse;
@@ -74,7 +82,7 @@ public final class SweepDriver {
     String sweepId = "sw-" + ID_TIME.format(Instant.ofEpochMilli(started)) + "-" + config.hash().substring(0, 6);
     SweepRun run = new SweepRun(sweepId, config, spec, spec.seedOr(config.seed()), train, val,
         warehouse.dataFiles(train), warehouse.dataFiles(val), labels(train), started);
-    return execute(run, Study.fromSpec(spec, config.seed()), Map.of());
+    return execute(run, warmStarted(Study.fromSpec(spec, config.seed()), spec), Map.of(), Map.of(), Map.of());
   }
 
   /**
@@ -103,28 +111,40 @@ public final class SweepDriver {
     TableVersion val = new TableVersion("val", paths.get("val"), versions.get("val"));
     long seed = row.<Long>getAs("seed");
     List<SweepHistory.StoredTrial> stored = SweepHistory.trials(spark, warehouse, sweepId, spec.space());
-    List<Trial> history = stored.stream().map(SweepHistory.StoredTrial::trial).toList();
+    Map<Integer, List<EpochMetrics>> epochs = SweepHistory.epochs(spark, warehouse, sweepId);
+    String metric = spec.metrics().get(0).name();
+    List<Trial> history = stored.stream()
+        .map(t -> SweepHistory.withIntermediates(t.trial(), epochs.getOrDefault(t.trial().number(), List.of()), metric))
+        .toList();
+    // Orphans run again as their next attempt; every other trial keeps its last attempt number
+    // (a paused ASHA trial promoted later continues that attempt's row).
     Map<Integer, Integer> relaunch = new LinkedHashMap<>();
     for (SweepHistory.StoredTrial t : stored) {
       if (t.trial().state() == TrialState.RUNNING) {
         relaunch.put(t.trial().number(), t.lastAttempt() + 1);
       }
     }
+    Map<Integer, Integer> lastAttempts = new HashMap<>();
+    stored.forEach(t -> lastAttempts.put(t.trial().number(), t.lastAttempt()));
     LOG.info("resuming sweep {}: {} trials recorded, {} to run again, data {} {}", sweepId, history.size(),
         relaunch.size(), train, val);
     SweepRun run = new SweepRun(sweepId, config, spec, seed, train, val, warehouse.dataFiles(train),
         warehouse.dataFiles(val), labels(train), row.<java.sql.Timestamp>getAs("started_at").getTime());
-    return execute(run, Study.resumeKeepingRunning(spec, seed, history), relaunch);
+    return execute(run, warmStarted(Study.resumeKeepingRunning(spec, seed, history), spec), relaunch, lastAttempts,
+        epochs);
   }
 
-  private SweepSummary execute(SweepRun run, Study study, Map<Integer, Integer> relaunch) {
+  private SweepSummary execute(SweepRun run, Study study, Map<Integer, Integer> relaunch,
+      Map<Integer, Integer> lastAttempts, Map<Integer, List<EpochMetrics>> recordedEpochs) {
     SweepSpec spec = run.spec();
     List<Direction> directions = spec.directions();
     boolean maximize = directions.get(0) == Direction.MAXIMIZE;
     int parallelism = effectiveParallelism(spec.parallelism());
-    LOG.info("sweep {}: {} trials of method '{}' ({} at a time), {} {} on {} and {}", run.sweepId(),
-        spec.budget().trials(), spec.method(), parallelism, maximize ? "maximising" : "minimising", run.metric(),
-        run.train(), run.val());
+    Pruner pruner = spec.pruner(run.seed());
+    boolean segmented = Segments.segmented(pruner);
+    LOG.info("sweep {}: {} trials of method '{}' ({} at a time{}), {} {} on {} and {}", run.sweepId(),
+        spec.budget().trials(), spec.method(), parallelism, segmented ? ", early stopping " + pruner : "",
+        maximize ? "maximising" : "minimising", run.metric(), run.train(), run.val());
 
     ResourceProfile profile = trialProfile(run.config().resources());
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -142,7 +162,15 @@ public final class SweepDriver {
         spark.sparkContext().master(), run.dataVersions(), run.dataPaths(), run.config(), run.startedAtMillis());
     try (ResultWriter writer = new ResultWriter(spark, warehouse, ResultTables.paramsType(spec.space()))) {
       writer.write(sweepRow.build("RUNNING", null, progress.complete, progress.failed, progress.bestTrial, progress.bestValue));
-      Map<Integer, Integer> attempts = new HashMap<>(relaunch);
+      Map<Integer, Integer> attempts = new HashMap<>(lastAttempts);
+      attempts.putAll(relaunch);
+      Map<Integer, Map<Integer, EpochMetrics>> epochsByTrial = new HashMap<>();
+      for (Trial t : study.trials()) {
+        Map<Integer, EpochMetrics> known = new TreeMap<>();
+        recordedEpochs.getOrDefault(t.number(), List.of()).forEach(m -> known.put(m.epoch(), m));
+        epochsByTrial.put(t.number(), known);
+        attempts.putIfAbsent(t.number(), 1);
+      }
       Map<Integer, String> runningGroups = new LinkedHashMap<>();
       List<Integer> queued = new ArrayList<>(relaunch.keySet());
       boolean stop = false;
@@ -151,25 +179,32 @@ public final class SweepDriver {
       while (true) {
         while (!stop && runningGroups.size() < parallelism) {
           Trial trial;
-          int attempt;
+          Optional<Trial> promote;
           if (!queued.isEmpty()) {
             trial = study.trial(queued.remove(0));
-            attempt = attempts.get(trial.number());
+          } else if (segmented && (promote = study.promotable()).isPresent()) {
+            trial = study.resumePaused(promote.get().number());
+            progress.pruned--;
+            LOG.info("trial {} promoted from epoch {}", trial.number(), promote.get().lastStep());
           } else if (study.trials().size() < spec.budget().trials()) {
             try {
               trial = study.ask();
             } catch (NoSuchElementException exhausted) {
-              LOG.info("sweep {}: the sampler has nothing left to propose ({}); ending early", run.sweepId(), exhausted.getMessage());
+              LOG.info("sweep {}: the sampler has nothing left to propose ({}); ending early", run.sweepId(),
+                  exhausted.getMessage());
               stop = true;
               break;
             }
-            attempt = 1;
             attempts.put(trial.number(), 1);
+            epochsByTrial.put(trial.number(), new TreeMap<>());
           } else {
             break;
           }
-          TrialSpec trialSpec = trialSpec(run, trial, attempt);
-          runningGroups.put(trial.number(), submit(completions, jsc, profile, writer, trialSpec));
+          int done = epochsByTrial.get(trial.number()).size();
+          int target = segmented ? Segments.nextTarget(pruner, trial.number(), done, totalEpochs(run, trial)) : -1;
+          TrialSpec trialSpec = trialSpec(run, trial, attempts.get(trial.number()), target);
+          runningGroups.put(trial.number(), submit(completions, jsc, profile, writer, trialSpec,
+              List.copyOf(epochsByTrial.get(trial.number()).values())));
         }
         if (runningGroups.isEmpty()) {
           break;
@@ -193,32 +228,61 @@ public final class SweepDriver {
         Attempt done = next.get();
         TrialSpec ts = done.spec();
         TrialOutcome outcome = done.outcome();
-        runningGroups.remove(ts.trialId());
+        int number = ts.trialId();
+        runningGroups.remove(number);
+        Map<Integer, EpochMetrics> epochs = epochsByTrial.get(number);
+        int doneBefore = epochs.size();
+        for (EpochMetrics m : outcome.epochs()) {
+          epochs.put(m.epoch(), m);
+        }
+        List<EpochMetrics> history = List.copyOf(epochs.values());
         if (cancelled && !outcome.complete()) {
-          writer.write(record(ts, "CANCELLED", List.of(), outcome));
-          study.tell(ts.trialId(), TrialState.FAILED);
+          writer.write(record(ts, "CANCELLED", List.of(), outcome, history));
+          study.tell(number, TrialState.FAILED);
           continue;
         }
         if (outcome.complete()) {
-          List<Double> values = spec.metrics().stream().map(m -> outcome.best().metric(m.name())).toList();
-          study.tell(ts.trialId(), values);
-          writer.write(record(ts, "COMPLETE", values, outcome));
-          progress.complete(ts.trialId(), values.get(0), outcome);
-          if (spec.budget().reachesTarget(values.get(0), directions.get(0))) {
-            LOG.info("sweep {}: trial {} reached the target {}; stopping", run.sweepId(), ts.trialId(),
-                spec.budget().target().getAsDouble());
-            stop = true;
+          PruneDecision decision = PruneDecision.CONTINUE;
+          if (segmented) {
+            for (EpochMetrics m : history) {
+              if (m.epoch() > doneBefore) {
+                decision = study.report(number, m.epoch(), m.metric(run.metric()));
+              }
+            }
+          }
+          int total = segmented ? totalEpochs(run, study.trial(number)) : 0;
+          int reached = history.isEmpty() ? 0 : history.get(history.size() - 1).epoch();
+          // Early stopping (patience) inside the task ends the trial before its target epoch.
+          boolean stoppedEarly = segmented && reached < targetOf(ts);
+          EpochMetrics best = best(history, run.metric(), maximize);
+          if (!segmented || reached >= total || stoppedEarly) {
+            List<Double> values = spec.metrics().stream().map(m -> best.metric(m.name())).toList();
+            study.tell(number, values);
+            writer.write(record(ts, "COMPLETE", values, outcome, history));
+            progress.complete(number, values.get(0), outcome);
+            if (spec.budget().reachesTarget(values.get(0), directions.get(0))) {
+              LOG.info("sweep {}: trial {} reached the target {}; stopping", run.sweepId(), number,
+                  spec.budget().target().getAsDouble());
+              stop = true;
+            }
+          } else if (decision == PruneDecision.STOP) {
+            study.tell(number, TrialState.PRUNED);
+            writer.write(record(ts, "PRUNED", List.of(best.metric(run.metric())), outcome, history));
+            progress.pruned(number, reached);
+          } else {
+            writer.write(record(ts, "RUNNING", List.of(), outcome, history));
+            queued.add(0, number);
           }
         } else {
-          writer.write(record(ts, "FAILED", List.of(), outcome));
+          writer.write(record(ts, "FAILED", List.of(), outcome, history));
           if (ts.attempt() <= spec.maxRetries() && !stop) {
-            LOG.warn("trial {} attempt {} failed ({}); retrying", ts.trialId(), ts.attempt(), outcome.error());
-            attempts.put(ts.trialId(), ts.attempt() + 1);
-            queued.add(0, ts.trialId());
+            LOG.warn("trial {} attempt {} failed ({}); retrying", number, ts.attempt(), outcome.error());
+            attempts.put(number, ts.attempt() + 1);
+            queued.add(0, number);
             continue;
           }
-          study.tell(ts.trialId(), TrialState.FAILED);
-          progress.failed(ts.trialId(), outcome.error());
+          study.tell(number, TrialState.FAILED);
+          progress.failed(number, outcome.error());
           if (spec.budget().failures().isPresent() && progress.failed >= spec.budget().failures().getAsInt()) {
             status = "FAILED";
             message = progress.failed + " trials failed: the failure budget (" + spec.budget().failures().getAsInt()
@@ -252,10 +316,53 @@ public final class SweepDriver {
     } finally {
       pool.shutdownNow();
     }
-    LOG.info("sweep {} {}: {} complete, {} failed; best {} = {} (trial {})", run.sweepId(), status, progress.complete,
-        progress.failed, run.metric(), progress.bestValue, progress.bestTrial);
-    return new SweepSummary(run.sweepId(), status, progress.complete, progress.failed, 0, progress.bestTrial,
-        progress.bestValue, run.metric(), maximize, run.dataVersions());
+    LOG.info("sweep {} {}: {} complete, {} pruned, {} failed; best {} = {} (trial {})", run.sweepId(), status,
+        progress.complete, progress.pruned, progress.failed, run.metric(), progress.bestValue, progress.bestTrial);
+    return new SweepSummary(run.sweepId(), status, progress.complete, progress.failed, progress.pruned,
+        progress.bestTrial, progress.bestValue, run.metric(), maximize, run.dataVersions());
+  }
+
+  /** The epochs a trial trains in all: ASHA/Hyperband's max_resource, else its {@code epochs} setting. */
+  private static int totalEpochs(SweepRun run, Trial trial) {
+    EarlyTerminateSpec et = run.spec().earlyTerminate();
+    if (et instanceof EarlyTerminateSpec.Asha a) {
+      return a.maxResource();
+    }
+    if (et instanceof EarlyTerminateSpec.Hyperband h) {
+      return h.maxResource();
+    }
+    Object epochs = trial.params().containsKey("epochs") ? trial.params().get("epochs") : run.config().train().get("epochs");
+    return epochs == null ? DEFAULT_EPOCHS : ((Number) epochs).intValue();
+  }
+
+  private static int targetOf(TrialSpec spec) {
+    return ((Number) spec.params().get("epochs")).intValue();
+  }
+
+  /** The best epoch by the objective. */
+  private static EpochMetrics best(List<EpochMetrics> history, String metric, boolean maximize) {
+    EpochMetrics best = null;
+    for (EpochMetrics m : history) {
+      if (best == null || (maximize ? m.metric(metric) > best.metric(metric) : m.metric(metric) < best.metric(metric))) {
+        best = m;
+      }
+    }
+    return best;
+  }
+
+  /** Teaches the sampler the finished trials of the sweeps named in {@code warm_start}. */
+  private Study warmStarted(Study study, SweepSpec spec) {
+    for (String earlier : spec.warmStart()) {
+      if (SweepHistory.sweepRow(spark, warehouse, earlier).isEmpty()) {
+        throw new IllegalArgumentException("warm_start names sweep '" + earlier + "', which is not in " + warehouse.root());
+      }
+      List<Trial> trials = SweepHistory.trials(spark, warehouse, earlier, spec.space()).stream()
+          .map(SweepHistory.StoredTrial::trial).toList();
+      int kept = study.addPriors(trials);
+      LOG.info("warm start: the sampler learns from {} finished trials of sweep {} ({} others did not fit this space)",
+          kept, earlier, trials.size() - kept);
+    }
+    return study;
   }
 
   private int effectiveParallelism(int requested) {
@@ -268,22 +375,29 @@ public final class SweepDriver {
     return requested;
   }
 
-  private static TrialSpec trialSpec(SweepRun run, Trial trial, int attempt) {
+  /** The spec of the next task of {@code trial}: it trains to epoch {@code targetEpochs} (-1: all of them). */
+  private TrialSpec trialSpec(SweepRun run, Trial trial, int attempt, int targetEpochs) {
     Map<String, Object> params = new LinkedHashMap<>(run.config().train());
     params.putAll(trial.params());
+    if (targetEpochs > 0) {
+      params.put("epochs", (long) targetEpochs);
+    } else if (!params.containsKey("epochs")) {
+      params.put("epochs", (long) DEFAULT_EPOCHS);
+    }
     // The trial seed depends on the sweep seed and trial number only, so a retry repeats the attempt exactly.
     long trialSeed = Seeds.forIndex(run.seed(), 1_000_000L + trial.number()).nextLong();
     return new TrialSpec(run.sweepId(), trial.number(), attempt, params, trialSeed, run.metric(),
         run.spec().directions().get(0) == Direction.MAXIMIZE, run.train(), run.val(), run.trainFiles(), run.valFiles(),
-        run.labels(), run.config().resources().requireGpu());
+        run.labels(), run.config().resources().requireGpu())
+        .withArtifacts(Warehouse.qualify(run.config().artifactsOr(warehouse.root())));
   }
 
   /** Submits one attempt as its own Spark job; returns the job group (to cancel it). */
   private String submit(ExecutorCompletionService<Attempt> completions, JavaSparkContext jsc, ResourceProfile profile,
-      ResultWriter writer, TrialSpec spec) {
+      ResultWriter writer, TrialSpec spec, List<EpochMetrics> history) {
     writer.write(new TrialRecord(spec.sweepId(), spec.trialId(), spec.attempt(), "RUNNING", List.of(), spec.params(),
-        spec.seed(), null, List.of(), null, null, null, null, System.currentTimeMillis(), null, null, spec.train(),
-        spec.val()));
+        spec.seed(), best(history, spec.objective(), spec.maximize()), history, null, null, null, null,
+        System.currentTimeMillis(), null, null, spec.train(), spec.val(), null, 0));
     String group = spec.sweepId() + "-trial-" + spec.trialId() + "-" + spec.attempt();
     completions.submit(() -> {
       // One Spark UI entry per trial attempt, named after it.
@@ -305,10 +419,11 @@ public final class SweepDriver {
     return group;
   }
 
-  private static TrialRecord record(TrialSpec spec, String state, List<Double> values, TrialOutcome o) {
+  private static TrialRecord record(TrialSpec spec, String state, List<Double> values, TrialOutcome o,
+      List<EpochMetrics> history) {
     return new TrialRecord(spec.sweepId(), spec.trialId(), spec.attempt(), state, values, spec.params(), spec.seed(),
-        o.best(), o.epochs(), o.executorId(), o.host(), o.gpuAddress(), o.device(), o.startedAtMillis(),
-        o.endedAtMillis(), o.error(), spec.train(), spec.val());
+        best(history, spec.objective(), spec.maximize()), history, o.executorId(), o.host(), o.gpuAddress(), o.device(),
+        o.startedAtMillis(), o.endedAtMillis(), o.error(), spec.train(), spec.val(), o.modelUri(), o.resumedFromEpoch());
   }
 
   /**
@@ -358,6 +473,7 @@ public final class SweepDriver {
     private int timed;
     int complete;
     int failed;
+    int pruned;
     Integer bestTrial;
     Double bestValue;
 
@@ -375,6 +491,8 @@ public final class SweepDriver {
           better(t.number(), t.values().get(0));
         } else if (t.state() == TrialState.FAILED) {
           failed++;
+        } else if (t.state() == TrialState.PRUNED) {
+          pruned++;
         }
       }
     }
@@ -396,6 +514,11 @@ public final class SweepDriver {
       }
     }
 
+    void pruned(int trial, int epoch) {
+      pruned++;
+      LOG.info("trial {} paused/pruned at epoch {}", trial, epoch);
+    }
+
     void failed(int trial, String error) {
       failed++;
       LOG.warn("trial {} FAILED: {}", trial, error);
@@ -403,10 +526,10 @@ public final class SweepDriver {
 
     void log(int running) {
       int budget = run.spec().budget().trials();
-      int left = Math.max(0, budget - complete - failed);
+      int left = Math.max(0, budget - complete - failed - pruned);
       String eta = timed == 0 ? "?" : String.format("%.0f s", Math.ceil((double) left / parallelism) * trialSecondsSum / timed);
-      LOG.info("sweep {}: {}/{} done, {} running, {} failed; best {} {}; about {} left ({} s so far)", run.sweepId(),
-          complete + failed, budget, running, failed, run.metric(),
+      LOG.info("sweep {}: {}/{} done, {} running, {} pruned, {} failed; best {} {}; about {} left ({} s so far)",
+          run.sweepId(), complete + failed + pruned, budget, running, pruned, failed, run.metric(),
           bestValue == null ? "-" : String.format("%.4f (trial %d)", bestValue, bestTrial), eta,
           (System.nanoTime() - startedNanos) / 1_000_000_000L);
     }

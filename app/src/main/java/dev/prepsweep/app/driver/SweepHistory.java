@@ -10,6 +10,7 @@ import dev.prepsweep.sweep.space.FloatDistribution;
 import dev.prepsweep.sweep.space.SearchSpace;
 import dev.prepsweep.sweep.study.Trial;
 import dev.prepsweep.sweep.study.TrialState;
+import dev.prepsweep.training.EpochMetrics;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -94,6 +95,37 @@ final class SweepHistory {
       return i >= 0 ? c.choices().get(i) : value;
     }
     return ((Number) value).longValue();
+  }
+
+  /**
+   * The epochs of each trial's latest attempt (an attempt's rows hold the trial's whole history,
+   * since attempts and promotions continue from checkpoints).
+   */
+  static Map<Integer, List<EpochMetrics>> epochs(SparkSession spark, Warehouse warehouse, String sweepId) {
+    Map<Integer, List<EpochMetrics>> out = new LinkedHashMap<>();
+    if (!warehouse.exists(ResultTables.TRIAL_METRICS)) {
+      return out;
+    }
+    List<Row> rows = spark.read().format("delta").load(warehouse.path(ResultTables.TRIAL_METRICS))
+        .filter(org.apache.spark.sql.functions.col("sweep_id").equalTo(sweepId))
+        .selectExpr("trial_id", "attempt", "epoch", "train_loss", "val_loss", "val_accuracy", "val_macro_f1", "seconds",
+            "samples", "val_roc_auc", "lr", "max(attempt) OVER (PARTITION BY trial_id) AS last_attempt")
+        .filter("attempt = last_attempt").orderBy("trial_id", "epoch").collectAsList();
+    for (Row r : rows) {
+      out.computeIfAbsent(r.getInt(0), k -> new ArrayList<>()).add(new EpochMetrics(r.getInt(2), r.getDouble(3),
+          r.getDouble(4), r.getDouble(5), r.getDouble(6), r.getDouble(7), r.getLong(8),
+          r.isNullAt(9) ? Double.NaN : r.getDouble(9), r.isNullAt(10) ? Double.NaN : r.getDouble(10)));
+    }
+    return out;
+  }
+
+  /** A trial with the intermediate values of its recorded epochs (what pruners rank on). */
+  static Trial withIntermediates(Trial trial, List<EpochMetrics> epochs, String metric) {
+    Trial t = trial;
+    for (EpochMetrics m : epochs) {
+      t = t.withIntermediate(m.epoch(), m.metric(metric));
+    }
+    return t;
   }
 
   record StoredTrial(Trial trial, int lastAttempt) {}

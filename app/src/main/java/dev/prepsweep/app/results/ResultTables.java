@@ -74,6 +74,7 @@ public final class ResultTables {
         .add("val_accuracy", DataTypes.DoubleType)
         .add("val_loss", DataTypes.DoubleType)
         .add("val_macro_f1", DataTypes.DoubleType)
+        .add("val_roc_auc", DataTypes.DoubleType)
         .add("train_loss", DataTypes.DoubleType)
         .add("best_epoch", DataTypes.IntegerType)
         .add("epochs", DataTypes.IntegerType)
@@ -91,7 +92,9 @@ public final class ResultTables {
         .add("train_table", DataTypes.StringType)
         .add("train_version", DataTypes.LongType)
         .add("val_table", DataTypes.StringType)
-        .add("val_version", DataTypes.LongType);
+        .add("val_version", DataTypes.LongType)
+        .add("model_uri", DataTypes.StringType)
+        .add("resumed_from_epoch", DataTypes.IntegerType);
   }
 
   public static final StructType METRICS_SCHEMA = new StructType()
@@ -103,6 +106,8 @@ public final class ResultTables {
       .add("val_loss", DataTypes.DoubleType)
       .add("val_accuracy", DataTypes.DoubleType)
       .add("val_macro_f1", DataTypes.DoubleType)
+      .add("val_roc_auc", DataTypes.DoubleType)
+      .add("lr", DataTypes.DoubleType)
       .add("seconds", DataTypes.DoubleType)
       .add("samples", DataTypes.LongType);
 
@@ -141,18 +146,18 @@ public final class ResultTables {
     return RowFactory.create(r.sweepId(), r.trialId(), r.attempt(), r.state(), r.value(),
         r.values().isEmpty() ? null : CollectionConverters.asScala(r.values()).toSeq(),
         b == null ? null : b.valAccuracy(), b == null ? null : b.valLoss(), b == null ? null : b.valMacroF1(),
-        b == null ? null : b.trainLoss(), b == null ? null : b.epoch(), r.epochs().size(),
+        b == null ? null : b.valRocAuc(), b == null ? null : b.trainLoss(), b == null ? null : b.epoch(), r.epochs().size(),
         RowFactory.create(params), Json.of(r.params()), r.seed(), r.executorId(), r.host(), r.gpu(), r.device(),
         new Timestamp(r.startedAtMillis()), ended == null ? null : new Timestamp(ended),
         ended == null ? null : (ended - r.startedAtMillis()) / 1000.0, r.error(),
-        r.train().path(), r.train().version(), r.val().path(), r.val().version());
+        r.train().path(), r.train().version(), r.val().path(), r.val().version(), r.modelUri(), r.resumedFromEpoch());
   }
 
   static List<Row> metricRows(TrialRecord r) {
     List<Row> rows = new ArrayList<>();
     for (EpochMetrics m : r.epochs()) {
       rows.add(RowFactory.create(r.sweepId(), r.trialId(), r.attempt(), m.epoch(), m.trainLoss(), m.valLoss(),
-          m.valAccuracy(), m.valMacroF1(), m.seconds(), m.samples()));
+          m.valAccuracy(), m.valMacroF1(), m.valRocAuc(), m.lr(), m.seconds(), m.samples()));
     }
     return rows;
   }

@@ -12,6 +12,8 @@ import java.util.Map;
  * @param state RUNNING, COMPLETE, PRUNED or FAILED
  * @param values the objective values, one per sweep metric; empty unless COMPLETE
  * @param best the metrics of the best epoch, or null
+ * @param modelUri where the trial's best model is kept, or null
+ * @param resumedFromEpoch the checkpointed epoch the last task continued from (0 = from scratch)
  */
 public record TrialRecord(
     String sweepId,
@@ -31,7 +33,9 @@ public record TrialRecord(
     Long endedAtMillis,
     String error,
     TableVersion train,
-    TableVersion val) {
+    TableVersion val,
+    String modelUri,
+    int resumedFromEpoch) {
 
   public TrialRecord {
     params = Map.copyOf(params);

@@ -31,7 +31,7 @@ public final class Warehouse {
   }
 
   /** Makes a relative local path absolute: executors may run in another working directory. */
-  static String qualify(String root) {
+  public static String qualify(String root) {
     URI uri = URI.create(root.replace(" ", "%20"));
     if (uri.getScheme() == null) {
       return java.nio.file.Path.of(root).toAbsolutePath().normalize().toString();

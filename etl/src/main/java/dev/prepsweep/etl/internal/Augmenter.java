@@ -51,7 +51,7 @@ public final class Augmenter {
     PrepConfig.ImageAugment i = config.augment().image();
     if (i != null) {
       out = out.unionByName(copies(train, cols, i.copies(), i.minorityOnly(), trainCounts, max, "image",
-          ImageAugment.udf(i, seed)));
+          ImageAugment.udf(i, seed)).where(col("image").isNotNull()));
     }
     return out;
   }
@@ -76,6 +76,8 @@ public final class Augmenter {
         sel.add(concat(col("id"), lit("#aug"), col("_copy").cast("string")).as("id"));
       } else if (c.equals(target)) {
         sel.add(col("_aug.value").as(target));
+      } else if (c.equals("features") && target.equals("image")) {
+        sel.add(PIXELS_OF.apply(col("_aug.value")).as("features"));
       } else {
         sel.add(col("`" + c + "`"));
       }
@@ -84,6 +86,12 @@ public final class Augmenter {
     sel.add(col("_aug.op").as("op"));
     return exploded.select(sel.toArray(Column[]::new));
   }
+
+  /** Grayscale pixels in [0, 1] of encoded image bytes (features of augmented images). */
+  static final UserDefinedFunction PIXELS_OF = udf((org.apache.spark.sql.api.java.UDF1<byte[], double[]>) b -> {
+    java.awt.image.BufferedImage img = dev.prepsweep.etl.augment.Images.decodeGray(b);
+    return img == null ? null : dev.prepsweep.etl.augment.Images.pixels(img);
+  }, DataTypes.createArrayType(DataTypes.DoubleType));
 
   static UserDefinedFunction textUdf(TextEda eda) {
     StructType type = new StructType().add("value", DataTypes.StringType).add("op", DataTypes.StringType);

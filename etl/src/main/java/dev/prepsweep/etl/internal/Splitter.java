@@ -47,7 +47,7 @@ public final class Splitter {
     if (config.columns().group() != null) {
       out.add(col("group"));
     }
-    if (!config.columns().features().isEmpty()) {
+    if (config.hasFeatures()) {
       out.add(col("features"));
     }
     if (config.columns().image() != null) {

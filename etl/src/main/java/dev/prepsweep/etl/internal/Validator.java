@@ -35,6 +35,9 @@ import org.apache.spark.sql.types.DataTypes;
  * Pure column expressions plus one text UDF: a single narrow pass, no shuffle.
  */
 public final class Validator {
+  /** Image pixels (features of image inputs). */
+  public static final String PIXELS = "_pixels";
+
   private Validator() {}
 
   /** One rejection rule: the first whose condition holds names the row's rule. */
@@ -54,7 +57,9 @@ public final class Validator {
       }
     }
     Column derivedId = concat(lit("h"), hex(xxhash64(rawCols.toArray(Column[]::new))));
-    Column id = c.id() == null ? derivedId : regexp_replace(col(Cols.R_ID), "^\\s+|\\s+$", "");
+    boolean readerIds = List.of("text", "image", "idx").contains(config.input().format());
+    Column id = c.id() != null ? regexp_replace(col(Cols.R_ID), "^\\s+|\\s+$", "")
+        : readerIds ? coalesce(col(Cols.R_ID), derivedId) : derivedId;
     if (c.id() != null) {
       rules.add(new Rule(col(Cols.R_ID).isNull().or(id.equalTo("")), "id.missing",
           lit("column '" + c.id() + "' (id) is null or empty")));
@@ -157,6 +162,10 @@ public final class Validator {
     if (c.image() != null) {
       first.add(col(Cols.R_IMAGE).as("image"));
     }
+    boolean pixels = java.util.Arrays.asList(raw.columns()).contains(ImageInput.PIXELS);
+    if (pixels) {
+      first.add(col(ImageInput.PIXELS).as(PIXELS));
+    }
     // The rules reference the text UDF; select it once and rewrite rule/reason over the result is
     // not possible in one projection, so the text length rule is recomputed cheaply from 'text'.
     Dataset<Row> cleaned = raw.select(first.toArray(Column[]::new));
@@ -172,6 +181,9 @@ public final class Validator {
     }
     for (int i = 0; i < c.features().size(); i++) {
       out.add(col(Cols.feature(i)));
+    }
+    if (pixels) {
+      out.add(col(PIXELS));
     }
     Column key = xxhash64(lit(seed), col("id")).bitwiseAND(lit(Long.MAX_VALUE));
     out.add(key.as(Cols.KEY));

@@ -44,6 +44,8 @@ import java.util.OptionalLong;
  * @param parallelism how many trials run at once (default {@value #DEFAULT_PARALLELISM})
  * @param maxRetries how often a FAILED trial's parameters are retried (default {@value #DEFAULT_MAX_RETRIES})
  * @param seed the sweep's seed; empty means the job's top-level seed ({@link #seedOr})
+ * @param warmStart ids of earlier sweeps on the same space whose finished trials the sampler learns
+ *     from before proposing (they neither count against the budget nor take trial numbers)
  *
  * <p>Driver-side configuration: it is not serializable; send executors the {@code TrialSpec}s
  * built from it instead.
@@ -56,12 +58,20 @@ public record SweepSpec(
     Budget budget,
     int parallelism,
     int maxRetries,
-    OptionalLong seed) {
+    OptionalLong seed,
+    List<String> warmStart) {
 
   public static final int DEFAULT_PARALLELISM = 1;
   public static final int DEFAULT_MAX_RETRIES = 0;
 
+  /** A spec with no warm start. */
+  public SweepSpec(String method, List<Metric> metrics, SearchSpace space, EarlyTerminateSpec earlyTerminate,
+      Budget budget, int parallelism, int maxRetries, OptionalLong seed) {
+    this(method, metrics, space, earlyTerminate, budget, parallelism, maxRetries, seed, List.of());
+  }
+
   public SweepSpec {
+    warmStart = warmStart == null ? List.of() : List.copyOf(warmStart);
     Objects.requireNonNull(method, "method");
     Objects.requireNonNull(space, "space");
     Objects.requireNonNull(budget, "budget");

@@ -26,7 +26,8 @@ import java.util.regex.Pattern;
 final class SweepSpecParser {
 
   private static final List<String> SWEEP_KEYS = List.of(
-      "method", "metric", "metrics", "parameters", "early_terminate", "budget", "parallelism", "max_retries", "seed");
+      "method", "metric", "metrics", "parameters", "early_terminate", "budget", "parallelism", "max_retries", "seed",
+      "warm_start");
   private static final List<String> METRIC_KEYS = List.of("name", "goal");
   private static final List<String> GOALS = List.of("minimize", "maximize");
   private static final List<String> BUDGET_KEYS = List.of("trials", "wall_time", "failures", "target");
@@ -40,6 +41,17 @@ final class SweepSpecParser {
   private static final Pattern DURATION = Pattern.compile("(?:(\\d+)d)?(?:(\\d+)h)?(?:(\\d+)m)?(?:(\\d+)s)?");
 
   private SweepSpecParser() {}
+
+  /** {@code warm_start: sw-...} or a list of sweep ids. */
+  private static List<String> sweepIds(ConfigNode node) {
+    List<String> ids = node.isList() ? node.asList().stream().map(ConfigNode::asString).toList() : List.of(node.asString());
+    for (String id : ids) {
+      if (!id.matches("[A-Za-z0-9._-]+")) {
+        throw node.invalid("'" + id + "' is not a sweep id (letters, digits, '.', '_' and '-')");
+      }
+    }
+    return ids;
+  }
 
   static SweepSpec parse(ConfigNode sweep) {
     sweep.allowOnly(SWEEP_KEYS);
@@ -58,7 +70,8 @@ final class SweepSpecParser {
     int parallelism = atLeast(sweep, "parallelism", SweepSpec.DEFAULT_PARALLELISM, 1);
     int maxRetries = atLeast(sweep, "max_retries", SweepSpec.DEFAULT_MAX_RETRIES, 0);
     OptionalLong seed = sweep.get("seed").map(n -> OptionalLong.of(n.asLong())).orElse(OptionalLong.empty());
-    return new SweepSpec(method, metrics, space, earlyTerminate, budget, parallelism, maxRetries, seed);
+    List<String> warmStart = sweep.get("warm_start").map(SweepSpecParser::sweepIds).orElse(List.of());
+    return new SweepSpec(method, metrics, space, earlyTerminate, budget, parallelism, maxRetries, seed, warmStart);
   }
 
   // ---------------------------------------------------------------- metrics

@@ -27,6 +27,7 @@ public final class Study {
   private final Sampler sampler;
   private final Pruner pruner;
   private final List<Trial> trials = new ArrayList<>();
+  private final List<Trial> priors = new ArrayList<>();
 
   /** A new, empty study; a null {@code pruner} means {@link Pruner#NONE}. */
   public Study(SearchSpace space, List<Direction> directions, Sampler sampler, Pruner pruner) {
@@ -244,8 +245,34 @@ public final class Study {
     return updated;
   }
 
+  /**
+   * Warm start: finished trials of earlier studies over the same space that the sampler learns from
+   * as if they were this study's. They take no trial numbers, do not count as this study's trials
+   * and never become its best. Trials whose parameters do not fit this space are ignored.
+   *
+   * @return the number of prior trials kept
+   */
+  public int addPriors(List<Trial> earlier) {
+    int kept = 0;
+    for (Trial t : earlier) {
+      if (t.state() != TrialState.COMPLETE || t.values().size() != directions.size()) {
+        continue;
+      }
+      try {
+        space.validate(t.params());
+      } catch (IllegalArgumentException e) {
+        continue;
+      }
+      priors.add(t);
+      kept++;
+    }
+    refreshSampler();
+    return kept;
+  }
+
   private void refreshSampler() {
-    List<Trial> done = trials.stream().filter(t -> t.state().isFinished()).toList();
+    List<Trial> done = new ArrayList<>(priors);
+    trials.stream().filter(t -> t.state().isFinished()).forEach(done::add);
     List<Trial> active = trials.stream().filter(t -> !t.state().isFinished()).toList();
     sampler.update(done, active);
   }

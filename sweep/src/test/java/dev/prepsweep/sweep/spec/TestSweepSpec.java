@@ -270,7 +270,16 @@ class TestSweepSpec {
   void unknownSweepKeysFail() {
     String yaml = FULL.replace("parallelism: 2", "paralelism: 2");
     assertFails(yaml, where(yaml, "budget", "paralelism") + ": unknown key 'sweep.paralelism'; allowed here: [budget,"
-        + " early_terminate, max_retries, method, metric, metrics, parallelism, parameters, seed]");
+        + " early_terminate, max_retries, method, metric, metrics, parallelism, parameters, seed, warm_start]");
+  }
+
+  @Test
+  void warmStartTakesOneSweepIdOrAList() {
+    assertThat(parse(FULL + "  warm_start: sw-1\n").warmStart()).containsExactly("sw-1");
+    assertThat(parse(FULL + "  warm_start: [sw-1, sw-2]\n").warmStart()).containsExactly("sw-1", "sw-2");
+    assertThat(parse(FULL).warmStart()).isEmpty();
+    String bad = FULL + "  warm_start: \"sw 1\"\n";
+    assertThatThrownBy(() -> parse(bad)).hasMessageContaining("'sw 1' is not a sweep id");
   }
 
   @Test

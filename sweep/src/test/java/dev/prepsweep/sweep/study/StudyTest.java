@@ -104,6 +104,36 @@ class StudyTest {
   }
 
   @Test
+  void priorsFromAnEarlierStudyReachTheSamplerButNotTheTrialList() {
+    Study earlier = study(9);
+    for (int i = 0; i < 4; i++) {
+      Trial t = earlier.ask();
+      earlier.tell(t.number(), 0.1 * i);
+    }
+    List<Trial> outside = List.of(new Trial(7, Map.of("x", 5.0), TrialState.COMPLETE, List.of(0.0), null));
+    List<List<Trial>> seen = new java.util.ArrayList<>();
+    Study warm = new Study(SPACE, MIN, new dev.prepsweep.sweep.sampler.Sampler() {
+      @Override
+      public List<Map<String, Object>> suggest(int count) {
+        return java.util.Collections.nCopies(count, Map.of("x", 0.5));
+      }
+
+      @Override
+      public void update(List<Trial> completed, List<Trial> active) {
+        seen.add(completed);
+      }
+    }, null);
+
+    assertThat(warm.addPriors(new java.util.ArrayList<Trial>() {{ addAll(earlier.trials()); addAll(outside); }}))
+        .as("the out-of-space trial is ignored").isEqualTo(4);
+    assertThat(seen.get(seen.size() - 1)).hasSize(4);
+    Trial first = warm.ask();
+    assertThat(first.number()).isZero();
+    assertThat(warm.trials()).hasSize(1);
+    assertThat(warm.best()).isEmpty();
+  }
+
+  @Test
   void resumedStudiesProposeWhatTheOriginalWouldForEverySamplerMethod() {
     for (String method : List.of("random", "grid", "sobol")) {
       Study original = new Study(SPACE, MIN, SamplerFactory.create(method, SPACE, MIN, 5), null);

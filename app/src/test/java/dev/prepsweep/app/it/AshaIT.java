@@ -1,0 +1,65 @@
+package dev.prepsweep.app.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.prepsweep.app.cli.Main;
+import dev.prepsweep.app.spark.SparkSessions;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Asynchronous successive halving on a local-cluster: trials train in rung tasks, poor ones pause
+ * at a rung, promoted ones continue from their checkpoint in a new task instead of starting over.
+ */
+class AshaIT {
+
+  private static final Path WORK = Path.of("target/it-asha").toAbsolutePath();
+
+  @Test
+  void ashaPausesTrialsAtRungsAndPromotedTrialsContinueFromCheckpoints() {
+    Path warehouse = PreparedSplits.warehouse(WORK.resolve("warehouse"));
+    Path config = PreparedSplits.config(WORK, """
+        train: {hash_dim: 512, hidden: 32}
+        sweep:
+          method: random
+          metric: {name: val_accuracy, goal: maximize}
+          parameters:
+            lr: {distribution: log_uniform, min: 1.0e-4, max: 3.0e-2}
+          early_terminate: {type: asha, min_resource: 1, max_resource: 9, eta: 3}
+          budget: {trials: 9}
+          parallelism: 2
+        """);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    int code = Main.run(new String[] {"sweep", "--config", config.toString(), "--warehouse", warehouse.toString(),
+        "--master", "local-cluster[2,2,1536]"}, new PrintStream(out, true, StandardCharsets.UTF_8));
+    assertThat(code).as(out.toString(StandardCharsets.UTF_8)).isZero();
+
+    SparkSession spark = SparkSessions.create("local[2]", "AshaIT checks");
+    try {
+      Dataset<Row> trials = spark.read().format("delta").load(warehouse + "/trials");
+      assertThat(trials.count()).as("one row per trial attempt").isEqualTo(9);
+      assertThat(trials.filter("state = 'PRUNED'").count()).as("some trials paused at a rung").isPositive();
+      Dataset<Row> complete = trials.filter("state = 'COMPLETE'");
+      assertThat(complete.count()).as("some trial reached max_resource").isPositive();
+      assertThat(complete.filter("epochs = 9").count()).isEqualTo(complete.count());
+      assertThat(complete.filter("resumed_from_epoch > 0").count())
+          .as("promoted trials continued from a checkpoint").isEqualTo(complete.count());
+      Dataset<Row> metrics = spark.read().format("delta").load(warehouse + "/trial_metrics");
+      long epochsTrained = metrics.count();
+      assertThat(epochsTrained).as("fewer epochs than 9 trials x 9 epochs").isLessThan(9 * 9);
+      assertThat(metrics.groupBy("trial_id", "epoch").count().filter("count > 1").count())
+          .as("no epoch trained or recorded twice").isZero();
+      List<Row> paused = trials.filter("state = 'PRUNED'").select("epochs").distinct().collectAsList();
+      assertThat(paused).allSatisfy(r -> assertThat(r.getInt(0)).as("paused at a rung").isIn(1, 3));
+    } finally {
+      spark.stop();
+    }
+  }
+}

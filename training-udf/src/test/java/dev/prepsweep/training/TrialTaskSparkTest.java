@@ -1,0 +1,175 @@
+package dev.prepsweep.training;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.prepsweep.common.TableVersion;
+import dev.prepsweep.training.score.ModelScorer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Trials inside real Spark tasks on Delta split tables made from the bundled SpamAssassin sample:
+ * executor-side reads of pinned snapshots, checkpoints and resumption, failures as outcomes, and the
+ * best model scoring the test split into Delta.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TrialTaskSparkTest {
+
+  static final StructType SPLIT = new StructType().add("id", DataTypes.StringType).add("label", DataTypes.StringType)
+      .add("label_index", DataTypes.IntegerType).add("text", DataTypes.StringType).add("split", DataTypes.StringType);
+  static final List<String> LABELS = List.of("ham", "spam");
+
+  @TempDir
+  static Path dir;
+  SparkSession spark;
+  TableVersion train;
+  TableVersion val;
+  String testPath;
+
+  @BeforeAll
+  void tables() {
+    spark = SparkTestSession.get();
+    SplitRows trainRows = TestData.spamAssassin(3, 0, false);
+    SplitRows heldOut = TestData.spamAssassin(3, 0, true);
+    // the sample is ordered by group (easy ham, hard ham, spam): val and test take alternate held-out rows
+    train = write("train", trainRows, 0, 1);
+    val = write("val", heldOut, 0, 2);
+    testPath = write("test", heldOut, 1, 2).path();
+  }
+
+  @AfterAll
+  void clear() {
+    ModelScorer.clearCache();
+  }
+
+  private TableVersion write(String name, SplitRows rows, int from, int step) {
+    List<Row> out = new ArrayList<>();
+    for (int i = from; i < rows.size(); i += step) {
+      out.add(RowFactory.create(name + "-" + i, LABELS.get(rows.labels()[i]), rows.labels()[i], rows.texts()[i], name));
+    }
+    String path = dir.resolve(name).toString();
+    spark.createDataFrame(out, SPLIT).repartition(2).write().format("delta").save(path);
+    return new TableVersion(name, path, 0);
+  }
+
+  private List<String> files(TableVersion t) {
+    return Arrays.asList(spark.read().format("delta").option("versionAsOf", t.version()).load(t.path()).inputFiles());
+  }
+
+  private TrialSpec spec(int trial, Map<String, Object> params) {
+    return new TrialSpec("sw-test", trial, 1, params, 42, "val_accuracy", true, train, val, files(train), files(val),
+        LABELS, false);
+  }
+
+  private TrialOutcome runInTask(TrialSpec spec) {
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    return jsc.parallelize(List.of(spec), 1).map(TrialTask::run).collect().get(0);
+  }
+
+  @Test
+  void aTrialTrainsInATaskCheckpointsResumesAndItsBestModelScoresTheTestSplit() throws Exception {
+    String artifacts = dir.resolve("artifacts").toUri().toString();
+    Map<String, Object> params = new HashMap<>(Map.of("model", "mlp_text", "lr", 3e-3, "hidden", 32L, "epochs", 2L,
+        "batch_size", 32L, "hash_dim", 1024L, "lr_schedule", "cosine"));
+    TrialOutcome first = runInTask(spec(1, params).withArtifacts(artifacts));
+    assertThat(first.error()).isNull();
+    assertThat(first.complete()).isTrue();
+    assertThat(first.epochs()).hasSize(2);
+    assertThat(first.best().valAccuracy()).isGreaterThan(0.9);
+    assertThat(first.best().valRocAuc()).isGreaterThan(0.9);
+    assertThat(first.modelUri()).endsWith("/sw-test/trial-1/best");
+    assertThat(first.resumedFromEpoch()).isZero();
+
+    // promotion (successive halving) or retry: the same trial with a larger budget continues from epoch 2
+    params.put("epochs", 3L);
+    TrialOutcome promoted = runInTask(spec(1, params).withArtifacts(artifacts));
+    assertThat(promoted.error()).isNull();
+    assertThat(promoted.resumedFromEpoch()).isEqualTo(2);
+    assertThat(promoted.epochs()).extracting(EpochMetrics::epoch).containsExactly(1, 2, 3);
+    assertThat(promoted.epochs().subList(0, 2)).isEqualTo(first.epochs());
+
+    // a different architecture under the same trial's checkpoint is refused, as a FAILED outcome
+    params.put("hidden", 16L);
+    TrialOutcome mismatch = runInTask(spec(1, params).withArtifacts(artifacts));
+    assertThat(mismatch.complete()).isFalse();
+    assertThat(mismatch.error()).contains("was written for").contains("hidden=32");
+
+    Dataset<Row> test = spark.read().format("delta").load(testPath);
+    String predictions = dir.resolve("predictions").toString();
+    ModelScorer.TestMetrics metrics = ModelScorer.scoreToDelta(test, promoted.modelUri(), predictions, "test");
+    assertThat(metrics.rows()).isEqualTo(test.count());
+    assertThat(metrics.accuracy()).isGreaterThan(0.9);
+    assertThat(metrics.rocAuc()).isGreaterThan(0.9);
+    assertThat(metrics.trialId()).isEqualTo(1);
+    Dataset<Row> scored = spark.read().format("delta").load(predictions);
+    assertThat(scored.schema().fieldNames()).containsExactly(ModelScorer.PREDICTIONS.fieldNames());
+    Row one = scored.where("id is not null").first();
+    assertThat(one.getString(one.fieldIndex("predicted_label"))).isIn(LABELS);
+    // the distributed metrics agree with ClassificationMetrics over the same predictions
+    List<Row> rows = scored.select("label_index", "probabilities").collectAsList();
+    float[] p = new float[rows.size() * 2];
+    int[] y = new int[rows.size()];
+    for (int i = 0; i < rows.size(); i++) {
+      y[i] = rows.get(i).getInt(0);
+      List<Double> probs = rows.get(i).getList(1);
+      p[2 * i] = probs.get(0).floatValue();
+      p[2 * i + 1] = probs.get(1).floatValue();
+    }
+    ClassificationMetrics local = ClassificationMetrics.of(p, y, 2);
+    assertThat(metrics.accuracy()).isCloseTo(local.accuracy(), org.assertj.core.api.Assertions.within(1e-12));
+    assertThat(metrics.macroF1()).isCloseTo(local.macroF1(), org.assertj.core.api.Assertions.within(1e-12));
+    assertThat(metrics.rocAuc()).isCloseTo(local.rocAuc(), org.assertj.core.api.Assertions.within(1e-9));
+    assertThat(metrics.logLoss()).isCloseTo(local.logLoss(), org.assertj.core.api.Assertions.within(1e-5));
+
+    String metricsTable = dir.resolve("test_metrics").toString();
+    ModelScorer.appendMetrics(spark, metrics, metricsTable);
+    Row saved = spark.read().format("delta").load(metricsTable).first();
+    assertThat(saved.getString(saved.fieldIndex("split"))).isEqualTo("test");
+    assertThat(saved.getDouble(saved.fieldIndex("accuracy"))).isEqualTo(metrics.accuracy());
+  }
+
+  @Test
+  void textCnnLearnsTheSpamAssassinSample() {
+    TrialOutcome o = runInTask(spec(2, Map.of("model", "text_cnn", "lr", 3e-3, "epochs", 2L, "batch_size", 32L,
+        "vocab_size", 8192L, "embed_dim", 32L, "conv_filters", 32L, "max_tokens", 128L, "hidden", 32L)));
+    assertThat(o.error()).isNull();
+    assertThat(o.best().valAccuracy()).isGreaterThan(0.9);
+    assertThat(o.modelUri()).isNull(); // no artifact location: nothing kept
+  }
+
+  @Test
+  void trialFailuresAreOutcomesNotTaskFailures() {
+    TrialOutcome diverged = runInTask(spec(3, Map.of("lr", 9.0, "optimizer", "sgd", "momentum", 0.99, "epochs", 3L,
+        "hash_dim", 64L, "batch_size", 8L)));
+    TrialOutcome badParam = runInTask(spec(4, Map.of("model", "mlp_txt")));
+    TrialOutcome noFeatures = runInTask(spec(5, Map.of("model", "mlp")));
+    TrialSpec gpu = new TrialSpec("sw-test", 6, 1, Map.of(), 1, "val_accuracy", true, train, val, files(train),
+        files(val), LABELS, true);
+    TrialOutcome noGpu = runInTask(gpu);
+    assertThat(badParam.complete()).isFalse();
+    assertThat(badParam.error()).contains("training parameter 'model' = mlp_txt must be one of");
+    assertThat(noFeatures.error()).contains("model 'mlp' trains on the numeric 'features' column");
+    assertThat(noGpu.error()).contains("the sweep requires a GPU but Spark assigned none to this task");
+    // a huge SGD step on unnormalised data may or may not overflow; if it does, the reason is given
+    if (!diverged.complete()) {
+      assertThat(diverged.error()).contains("training loss became");
+    }
+  }
+}
