@@ -3,8 +3,9 @@
 # alternating in the same run. Usage, from the repository root:
 #   apt-get install -y python3-torch          # bench-only dependency (PyTorch 1.13 from Debian)
 #   bench/training/run.sh [rounds]            # default 3 rounds; each round = 1 PyTorch + 1 DJL process
-# Each process runs the benchmark twice: run 1 is the cold start (process start to first batch),
-# run 2 the warm one (engine loaded, as on a warm executor). Samples/s are of the warm runs.
+# Each process runs the benchmark 4 times: run 1 is the cold start (process start to first batch),
+# run 4 the warm one (engine loaded, JIT warm, data in memory, as on a warm executor).
+# Samples/s are of the warm runs; the ratio is taken per round (the two processes run back to back).
 set -euo pipefail
 rounds=${1:-3}
 root=$(pwd)
@@ -16,9 +17,9 @@ cp="$root/training-udf/target/classes:$(cat "$out/cp.txt")"
 javac -d "$out/classes" -cp "$cp" bench/training/src/dev/prepsweep/training/TrainingBench.java
 : > "$out/results.jsonl"
 for r in $(seq 1 "$rounds"); do
-  /usr/bin/python3 bench/training/torch_mlp.py 2 | tee -a "$out/results.jsonl"
+  /usr/bin/python3 bench/training/torch_mlp.py 4 | tee -a "$out/results.jsonl"
   java -Dai.djl.offline=true -Dai.djl.pytorch.num_threads=1 -Xmx2g -cp "$out/classes:$cp" \
-    dev.prepsweep.training.TrainingBench 2 2>/dev/null | grep '^{' | tee -a "$out/results.jsonl"
+    dev.prepsweep.training.TrainingBench 4 2>/dev/null | grep '^{' | tee -a "$out/results.jsonl"
 done
 /usr/bin/python3 - "$out/results.jsonl" <<'PY'
 import json, statistics, sys
@@ -31,16 +32,16 @@ print("| --- | ---: | ---: | ---: | ---: |")
 res = {}
 for impl in ("pytorch", "djl"):
     name = next(r["impl"] for r in rows if r["impl"].startswith(impl))
-    sps, n = med(impl, 2, "samples_per_s")
+    sps, n = med(impl, 4, "samples_per_s")
     cold, _ = med(impl, 1, "first_batch_ms")
-    warm, _ = med(impl, 2, "first_batch_ms")
+    warm, _ = med(impl, 4, "first_batch_ms")
     res[impl] = sps
     print(f"| {name} | {sps:,.0f} | {cold:,.0f} | {warm:,.0f} | {n} |")
 ratios = []
-for i in range(0, len(rows), 4):
-    chunk = rows[i:i + 4]
-    t = [r["samples_per_s"] for r in chunk if r["impl"].startswith("pytorch") and r["run"] == 2]
-    d = [r["samples_per_s"] for r in chunk if r["impl"].startswith("djl") and r["run"] == 2]
+for i in range(0, len(rows), 8):
+    chunk = rows[i:i + 8]
+    t = [r["samples_per_s"] for r in chunk if r["impl"].startswith("pytorch") and r["run"] == 4]
+    d = [r["samples_per_s"] for r in chunk if r["impl"].startswith("djl") and r["run"] == 4]
     if t and d:
         ratios.append(d[0] / t[0])
 print(f"\nDJL / PyTorch per round: {', '.join(f'{x:.2f}' for x in ratios)}; median {statistics.median(ratios):.2f}")

@@ -70,8 +70,11 @@ public final class PrepBench {
     // random under-sampling of train to the minority count (RandomUnderSampler's default)
     long t1 = System.nanoTime();
     PrepConfig.Balance under = new PrepConfig.Balance("random", "min", Map.of(), 5, false);
-    Balancer.Result u = Balancer.apply(DeltaIO.read(spark, r.tables().get("train")), under, seed);
-    DeltaIO.Written uw = DeltaIO.overwrite(u.rows(), warehouse, "train_undersampled");
+    DeltaIO.Written uw;
+    try (dev.prepsweep.etl.internal.Scratch scratch = new dev.prepsweep.etl.internal.Scratch(spark, warehouse, "undersample")) {
+      Balancer.Result u = Balancer.apply(DeltaIO.read(spark, r.tables().get("train")), under, seed, scratch);
+      uw = DeltaIO.overwrite(u.rows(), warehouse, "train_undersampled");
+    }
     double underSeconds = (System.nanoTime() - t1) / 1e9;
     sampler.interrupt();
 

@@ -30,12 +30,6 @@ public final class PrepErrors {
         + "). Check prep.columns, prep.labels.allowed and prep.clean against the data.");
   }
 
-  public static PrepException emptyClass(String label, String split) {
-    return new PrepException("the " + split + " split got no rows of label '" + label
-        + "' (too few rows of that label for the ratios). Add data, drop the label from"
-        + " prep.labels.allowed, or change prep.split ratios.");
-  }
-
   public static PrepException conservation(long read, long clean, long quarantined, long duplicates) {
     return new PrepException("row conservation failed: rows read (" + read + ") != clean (" + clean
         + ") + quarantined (" + quarantined + ") + removed duplicates (" + duplicates + ") = "

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.array_position;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.current_timestamp;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.when;
 
 import dev.prepsweep.common.TableVersion;
 import dev.prepsweep.etl.internal.Cols;
@@ -12,6 +13,8 @@ import dev.prepsweep.etl.internal.DeltaIO;
 import dev.prepsweep.etl.internal.Deduper;
 import dev.prepsweep.etl.internal.InputReader;
 import dev.prepsweep.etl.internal.Lineage;
+import dev.prepsweep.etl.internal.NearDeduper;
+import dev.prepsweep.etl.internal.Scratch;
 import dev.prepsweep.etl.internal.PostSplit;
 import dev.prepsweep.etl.internal.RawInput;
 import dev.prepsweep.etl.internal.Splitter;
@@ -29,7 +32,6 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,41 +61,51 @@ public final class PrepJob {
     Instant started = Instant.now();
     Lineage lineage = new Lineage(runId, started, config, seed);
     String wh = warehouse.endsWith("/") ? warehouse.substring(0, warehouse.length() - 1) : warehouse;
-    List<Dataset<Row>> cached = new ArrayList<>();
     String stage = "read";
-    try {
-      // 1. read + clean + validate (one narrow pass, kept on disk for the next stages)
+    try (Scratch scratch = new Scratch(spark, wh, runId)) {
+      // 1. read + clean + validate: one narrow pass, written once as scratch Parquet
       long t0 = System.nanoTime();
       RawInput raw = InputReader.read(spark, config);
       lineage.input(raw.location(), config.input().format(), raw.version());
       stage = "clean";
-      Dataset<Row> staged = Validator.apply(raw.df(), config, seed).persist(StorageLevel.DISK_ONLY());
-      cached.add(staged);
+      Dataset<Row> staged = scratch.materialize(Validator.apply(raw, config, seed), "staged");
       Map<String, Long> byRule = new TreeMap<>();
+      TreeSet<String> validLabels = new TreeSet<>();
       long read = 0;
-      for (Row r : staged.groupBy(Cols.RULE).count().collectAsList()) {
-        byRule.put(r.isNullAt(0) ? "ok" : r.getString(0), r.getLong(1));
-        read += r.getLong(1);
+      for (Row r : staged.groupBy(col(Cols.RULE), when(col(Cols.RULE).isNull(), col("label")).as("label"))
+          .count().collectAsList()) {
+        byRule.merge(r.isNullAt(0) ? "ok" : r.getString(0), r.getLong(2), Long::sum);
+        if (r.isNullAt(0)) {
+          validLabels.add(r.getString(1));
+        }
+        read += r.getLong(2);
       }
       long valid = byRule.getOrDefault("ok", 0L);
       lineage.stage("clean", read, valid, nanos(t0));
       lineage.rules(byRule);
       LOG.info("prep {}: read {} records, {} valid, rejects by rule {}", runId, read, valid, byRule);
 
-      // 2. de-duplicate
+      // 2. de-duplicate: exact (only repeated content moves), then near-duplicates if configured
       stage = "dedupe";
       t0 = System.nanoTime();
-      Dataset<Row> deduped = Deduper.exact(staged.where(col(Cols.RULE).isNull()).drop(Cols.REASON), config.dedupe());
-      deduped = dev.prepsweep.etl.internal.NearDeduper.apply(deduped, config.dedupe(), seed)
-          .persist(StorageLevel.DISK_ONLY());
-      cached.add(deduped);
+      Deduper.Result exact = Deduper.exact(staged.where(col(Cols.RULE).isNull()).drop(Cols.REASON, Cols.SRC),
+          config.dedupe(), scratch);
+      Dataset<Row> deduped;
+      Dataset<Row> decided;
+      if (config.dedupe().near() == null) {
+        decided = scratch.materialize(exact.copies(), "copies");
+        deduped = exact.unique().unionByName(decided);
+      } else {
+        deduped = scratch.materialize(NearDeduper.apply(exact.all(), config.dedupe(), seed), "deduped");
+        decided = deduped.where(col(Cols.ACTION).notEqual(Deduper.KEEP));
+      }
       Map<String, Long> byAction = new TreeMap<>();
-      for (Row r : deduped.groupBy(Cols.ACTION).count().collectAsList()) {
+      for (Row r : decided.groupBy(Cols.ACTION).count().collectAsList()) {
         byAction.put(r.getString(0), r.getLong(1));
       }
-      long kept = byAction.getOrDefault(Deduper.KEEP, 0L);
       long dups = byAction.getOrDefault(Deduper.DUP, 0L);
       long conflicts = byAction.getOrDefault(Deduper.QUARANTINE, 0L);
+      long kept = valid - dups - conflicts;
       lineage.stage("dedupe", valid, kept, nanos(t0));
       LOG.info("prep {}: dedupe kept {}, removed {} duplicates, quarantined {} label conflicts", runId, kept, dups, conflicts);
       if (kept == 0) {
@@ -109,7 +121,7 @@ public final class PrepJob {
       Dataset<Row> rejects = staged.where(col(Cols.RULE).isNotNull())
           .select(col(Cols.STAGE).as("stage"), col(Cols.RULE).as("rule"), col(Cols.REASON).as("reason"),
               col(Cols.SRC).as("source"), col("id"), col("label"));
-      Dataset<Row> conflictRows = deduped.where(col(Cols.ACTION).equalTo(Deduper.QUARANTINE))
+      Dataset<Row> conflictRows = decided.where(col(Cols.ACTION).equalTo(Deduper.QUARANTINE))
           .select(lit("dedupe").as("stage"), org.apache.spark.sql.functions.when(col(Cols.REASON).startsWith("near-duplicate"),
                   lit("dedupe.near_label_conflict")).otherwise(lit("dedupe.label_conflict")).as("rule"), col(Cols.REASON).as("reason"),
               dev.prepsweep.etl.internal.Records.cleanedJson(config).as("source"), col("id"), col("label"));
@@ -123,7 +135,7 @@ public final class PrepJob {
       // 4. labels, value fixes (impute, clip), clean table
       stage = "clean_table";
       t0 = System.nanoTime();
-      List<String> labels = labels(config, deduped);
+      List<String> labels = config.labels().allowed().isEmpty() ? List.copyOf(validLabels) : config.labels().allowed();
       Dataset<Row> keptRows = deduped.where(col(Cols.ACTION).equalTo(Deduper.KEEP));
       keptRows = ValueFixer.apply(keptRows, config);
       Column labelIndex = array_position(array(labels.stream().map(l -> lit(l)).toArray(Column[]::new)), col("label"))
@@ -145,13 +157,13 @@ public final class PrepJob {
       // 5. split
       stage = "split";
       t0 = System.nanoTime();
-      Splitter.Result split = Splitter.apply(spark, cleanTable, config, labels, seed, wh, tables);
+      Splitter.Result split = Splitter.apply(spark, cleanTable, config, labels, seed, wh, tables, scratch);
       lineage.stage("split", rowsClean, rowsClean, nanos(t0));
       lineage.splitCounts(split.classCounts());
 
       // 6. augment and balance the train split
       stage = "augment_balance";
-      PostSplit.apply(spark, config, labels, split.classCounts().get("train"), seed, wh, tables, lineage);
+      PostSplit.apply(spark, config, labels, split.classCounts().get("train"), seed, wh, tables, lineage, scratch);
 
       // 7. lineage
       stage = "lineage";
@@ -164,21 +176,7 @@ public final class PrepJob {
       throw e;
     } catch (RuntimeException e) {
       throw PrepErrors.sparkFailure(stage, e);
-    } finally {
-      cached.forEach(Dataset::unpersist);
     }
-  }
-
-  /** The allowed labels (sorted), or the labels found in the kept rows when none are configured. */
-  private static List<String> labels(PrepConfig config, Dataset<Row> deduped) {
-    if (!config.labels().allowed().isEmpty()) {
-      return config.labels().allowed();
-    }
-    TreeSet<String> found = new TreeSet<>();
-    for (Row r : deduped.where(col(Cols.ACTION).equalTo(Deduper.KEEP)).select("label").distinct().collectAsList()) {
-      found.add(r.getString(0));
-    }
-    return List.copyOf(found);
   }
 
   /** The clean table's columns: id, label, label_index, text, [group], [features], [image]. */

@@ -114,4 +114,25 @@ class SpamPrepTest {
     assertThat(runs).hasSize(1);
     assertThat(runs.get(0).<String>getAs("config_hash")).isEqualTo(config.hash());
   }
+
+  @Test
+  void deltaInputRecordsItsVersion() {
+    String yaml = """
+        prep:
+          input: {format: delta, path: %s, version: 0}
+          columns: {id: id, label: label, text: text}
+          labels: {allowed: [ham, spam]}
+          split: {train: 0.5, val: 0.5, test: 0}
+        """.formatted(first.tables().get("clean").path());
+    PrepConfig c = PrepConfig.parse(ConfigNode.parse(yaml, "delta.yaml").required("prep"));
+    Path wh = TestSpark.tempDir("delta-in");
+    PrepResult r = PrepJob.run(spark, c, wh.toString(), 1L);
+    assertThat(r.rowsRead()).isEqualTo(first.rowsClean());
+    assertThat(r.duplicatesRemoved()).isZero();
+    assertThat(r.splitClassCounts().get("test").values()).containsOnly(0L);
+    Row run = spark.read().format("delta").load(r.tables().get("prep_runs").path()).first();
+    assertThat(run.<Long>getAs("input_version")).isZero();
+    assertThat(run.<String>getAs("input_format")).isEqualTo("delta");
+    assertThat(run.<scala.collection.Map<String, Object>>getAs("output_versions").contains("train")).isTrue();
+  }
 }

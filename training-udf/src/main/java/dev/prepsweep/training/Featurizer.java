@@ -23,8 +23,9 @@ import javax.imageio.ImageIO;
  *       as the vectorizer) hashed to {@code 1 .. vocab_size-1}, 0 pads (no vocabulary to ship);
  *   <li>{@code mlp}: the {@code features} array, standardised, NaN replaced by the train mean;
  *   <li>{@code cnn}: the {@code image} bytes as one grayscale {@code image_size x image_size} plane scaled to
- *       [-1, 1]: raw 8-bit pixels when the byte count is {@code image_size^2} (IDX), else decoded (PNG, JPEG...)
- *       and resized.
+ *       [-1, 1]: raw 8-bit pixels when the byte count is {@code image_size^2}, else decoded (PNG as the prep
+ *       job writes, JPEG...) and resized; a row without image bytes (synthesised by balancing) uses its
+ *       {@code features} when they are {@code image_size^2} pixels in [0, 1].
  * </ul>
  */
 public final class Featurizer implements Serializable {
@@ -158,7 +159,7 @@ public final class Featurizer implements Serializable {
           out[offset + j] = (float) v;
         }
       }
-      case "cnn" -> pixels(image, out, offset);
+      case "cnn" -> pixels(image, features, out, offset);
       default -> throw new IllegalStateException("model '" + model + "' encodes token ids, not floats");
     }
   }
@@ -184,10 +185,18 @@ public final class Featurizer implements Serializable {
     }
   }
 
-  private void pixels(byte[] image, float[] out, int offset) {
+  private void pixels(byte[] image, double[] features, float[] out, int offset) {
     int s = imageSize;
     if (image == null || image.length == 0) {
-      throw new IllegalStateException("model 'cnn' needs image bytes; a row has none");
+      // rows synthesised by the prep job's balancing (SMOTE) carry pixels in [0, 1] as features, no image
+      if (features != null && features.length == s * s) {
+        for (int i = 0; i < s * s; i++) {
+          out[offset + i] = (float) (Double.isNaN(features[i]) ? 0 : features[i] * 2 - 1);
+        }
+        return;
+      }
+      throw new IllegalStateException("model 'cnn' needs image bytes (or image_size^2 = " + s * s
+          + " pixel features); a row has neither");
     }
     if (image.length == s * s) {
       for (int i = 0; i < s * s; i++) {

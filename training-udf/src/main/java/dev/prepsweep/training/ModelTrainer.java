@@ -13,6 +13,8 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.io.UncheckedIOException;
@@ -124,9 +126,15 @@ final class ModelTrainer {
       }
       NDArray xVal = upload(manager, val);
       int rowSize = Math.toIntExact(shape(1, train.rowShape()).size());
-      float[] xBatch = train.floats() == null ? null : new float[batchSize * rowSize];
-      long[] idBatch = train.ids() == null ? null : new long[batchSize * rowSize];
-      float[] tBatch = new float[batchSize * classes];
+      // One direct buffer per batch input, reused: DJL wraps a direct buffer without copying (the
+      // tensor lives only for its step), where a heap array costs a fresh direct buffer per batch
+      // whose release waits for the garbage collector.
+      int elementBytes = train.ids() == null ? Float.BYTES : Long.BYTES;
+      ByteBuffer xBytes = ByteBuffer.allocateDirect(batchSize * rowSize * elementBytes).order(ByteOrder.nativeOrder());
+      ByteBuffer tBytes = ByteBuffer.allocateDirect(batchSize * classes * Float.BYTES).order(ByteOrder.nativeOrder());
+      FloatBuffer xFloats = train.floats() == null ? null : xBytes.asFloatBuffer();
+      LongBuffer xIds = train.ids() == null ? null : xBytes.asLongBuffer();
+      FloatBuffer tFloats = tBytes.asFloatBuffer();
       long firstBatch = 0;
 
       for (int epoch = start; epoch <= params.epochs() && !stopped; epoch++) {
@@ -137,44 +145,48 @@ final class ModelTrainer {
         double lr = Double.NaN;
         for (int from = 0; from < n; from += batchSize) {
           int m = Math.min(batchSize, n - from);
-          // batches are assembled on the heap and copied to the device once: for the small rows of
-          // these models that is cheaper than a gather on the device (measured, see the benchmark doc)
+          // batches are assembled into reused direct buffers: for the small rows of these models that
+          // is cheaper than a gather on the device (measured, see docs/training-benchmark.md)
           float weightSum = 0;
+          if (xFloats != null) {
+            xFloats.clear();
+          } else {
+            xIds.clear();
+          }
+          tFloats.clear();
           for (int i = 0; i < m; i++) {
             int row = order[from + i];
             weightSum += rowWeight[row];
-            if (xBatch != null) {
-              System.arraycopy(train.floats(), row * rowSize, xBatch, i * rowSize, rowSize);
+            if (xFloats != null) {
+              xFloats.put(train.floats(), row * rowSize, rowSize);
             } else {
-              System.arraycopy(train.ids(), row * rowSize, idBatch, i * rowSize, rowSize);
+              xIds.put(train.ids(), row * rowSize, rowSize);
             }
-            System.arraycopy(targets, row * classes, tBatch, i * classes, classes);
           }
           if (weightSum <= 0) {
             continue; // every row of the batch has weight 0: nothing to learn from it
           }
+          // the loss is sum(log_softmax * t) with t = -target / weightSum: the weighted mean
+          // cross-entropy in two ops, without a scalar array per step
+          float scale = -1f / weightSum;
+          for (int i = 0; i < m; i++) {
+            int base = order[from + i] * classes;
+            for (int c = 0; c < classes; c++) {
+              tFloats.put(targets[base + c] * scale);
+            }
+          }
           lr = schedule.at(optim.steps());
-          try (NDScope scope = new NDScope()) {
-            Shape xShape = shape(m, train.rowShape());
-            NDArray x = xBatch != null ? manager.create(FloatBuffer.wrap(xBatch, 0, m * rowSize), xShape)
-                : manager.create(LongBuffer.wrap(idBatch, 0, m * rowSize), xShape);
-            NDArray t = manager.create(FloatBuffer.wrap(tBatch, 0, m * classes), new Shape(m, classes));
-            float value;
-            try (GradientCollector collector = engine.newGradientCollector()) {
-              NDArray logits = block.forward(ps, new NDList(x), true).singletonOrThrow();
-              NDArray loss = logits.logSoftmax(1).mul(t).sum().div(-weightSum);
-              value = loss.getFloat();
-              if (!Float.isFinite(value)) {
-                throw new TrainingDivergedException("training loss became " + value + " in epoch " + epoch
-                    + " (batch at row " + from + "); lower lr (" + params.lr() + ") or set clip_grad");
-              }
-              collector.backward(loss);
-            }
-            optim.step(lr);
-            lossSum += (double) value * m;
-            if (firstBatch == 0) {
-              firstBatch = System.nanoTime();
-            }
+          xBytes.clear().limit(m * rowSize * elementBytes);
+          tBytes.clear().limit(m * classes * Float.BYTES);
+          float value = step(block, ps, manager, optim, xBytes, tBytes, shape(m, train.rowShape()),
+              train.ids() == null ? DataType.FLOAT32 : DataType.INT64, new Shape(m, classes), lr);
+          if (!Float.isFinite(value)) {
+            throw new TrainingDivergedException("training loss became " + value + " in epoch " + epoch
+                + " (batch at row " + from + "); lower lr (" + params.lr() + ") or set clip_grad");
+          }
+          lossSum += (double) value * m;
+          if (firstBatch == 0) {
+            firstBatch = System.nanoTime();
           }
         }
         ClassificationMetrics v = evaluate(block, ps, manager, xVal, val.labels());
@@ -203,6 +215,31 @@ final class ModelTrainer {
         }
       }
       return new Result(history, resumed, store == null ? null : store.bestUri(), firstBatch);
+    }
+  }
+
+  /**
+   * One optimizer step on the batch in {@code x} / {@code t}: forward, loss, backward, update. Returns
+   * the loss; when it is not finite nothing was updated. A method of its own so the JIT compiles
+   * the hot path early rather than through on-stack replacement of the whole training loop.
+   */
+  private float step(Block block, ParameterStore ps, NDManager manager, Optim optim, ByteBuffer x, ByteBuffer t,
+      Shape xShape, DataType xType, Shape tShape, double lr) {
+    try (NDScope scope = new NDScope()) {
+      NDArray input = manager.create(x, xShape, xType);
+      NDArray target = manager.create(t, tShape, DataType.FLOAT32);
+      float value;
+      try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+        NDArray logits = block.forward(ps, new NDList(input), true).singletonOrThrow();
+        NDArray loss = logits.logSoftmax(1).mul(target).sum();
+        value = loss.getFloat();
+        if (!Float.isFinite(value)) {
+          return value;
+        }
+        collector.backward(loss);
+      }
+      optim.step(lr);
+      return value;
     }
   }
 

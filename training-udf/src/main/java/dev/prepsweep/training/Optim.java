@@ -3,6 +3,7 @@ package dev.prepsweep.training;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.nn.Parameter;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -24,6 +25,7 @@ final class Optim {
   private final List<Parameter> params;
   private final NDArray[] first;
   private final NDArray[] second;
+  private final NDArray[] grads;
   private long steps;
 
   Optim(TrainingParams p, List<Parameter> params) {
@@ -32,6 +34,7 @@ final class Optim {
     boolean adam = !p.optimizer().equals("sgd");
     first = new NDArray[params.size()];
     second = new NDArray[params.size()];
+    grads = new NDArray[params.size()];
     for (int i = 0; i < params.size(); i++) {
       NDArray w = params.get(i).getArray();
       first[i] = adam || p.momentum() > 0 ? w.zerosLike() : null;
@@ -45,9 +48,14 @@ final class Optim {
 
   /** Clips, updates every parameter with learning rate {@code lr} and zeroes the gradients. Call inside an NDScope. */
   void step(double lr) {
-    NDArray[] grads = new NDArray[params.size()];
+    // The engine accumulates into the same gradient tensor every step (the updates zero it in
+    // place), so one handle per parameter serves the whole run: two native calls less per
+    // parameter and step.
     for (int i = 0; i < grads.length; i++) {
-      grads[i] = params.get(i).getArray().getGradient();
+      if (grads[i] == null) {
+        grads[i] = params.get(i).getArray().getGradient();
+        NDScope.unregister(grads[i]);
+      }
     }
     if (p.clipGrad() > 0) {
       NDArray total = null;

@@ -172,6 +172,11 @@ public final class Charts {
 
   /** Parameter importance as horizontal bars of epsilon-squared, with each parameter's share. */
   public static String importance(List<Importance> importances) {
+    return importance(importances, "variance explained on its own (epsilon squared)");
+  }
+
+  /** Parameter importance as horizontal bars of any score in 0..1 (e.g. random-forest importances), with shares. */
+  public static String importance(List<Importance> importances, String scoreLabel) {
     int rowH = 30;
     int h = 50 + rowH * Math.max(1, importances.size());
     Svg svg = new Svg("importance", "Parameter importance (share of objective variance explained)", WIDTH, h);
@@ -183,14 +188,14 @@ public final class Charts {
       svg.line(x.map(tick), 16, x.map(tick), h - 30, GRID, 1, null);
       svg.text(x.map(tick), h - 14, Scale.format(tick), "middle", "font-size=\"10\"");
     }
-    svg.text((left + right) / 2, h - 1, "variance explained on its own (epsilon squared)", "middle", "fill=\"" + AXIS + "\"");
+    svg.text((left + right) / 2, h - 1, scoreLabel, "middle", "fill=\"" + AXIS + "\"");
     for (int i = 0; i < importances.size(); i++) {
       Importance imp = importances.get(i);
       double y = 20 + i * rowH;
       svg.text(left - 8, y + 15, imp.param(), "end", null);
       // A minimum width keeps zero-importance bars visible as a hairline.
       svg.rect(left, y + 2, Math.max(1.5, x.map(imp.score()) - left), rowH - 10, Svg.PALETTE.get(0), "mark",
-          imp.param() + ": explains " + pct(imp.score()) + " of the variance on its own (" + imp.groups() + " groups)");
+          imp.param() + ": " + scoreLabel + " " + fmt(imp.score()) + " (" + pct(imp.share()) + " of the total)");
       svg.text(Math.max(x.map(imp.score()), left + 1.5) + 6, y + 15,
           fmt(imp.score()) + "  (" + pct(imp.share()) + " of the explained)", "start", "font-size=\"11\"");
     }

@@ -41,8 +41,7 @@ public final class HtmlReport {
     page.html.append("<p class=\"lead\">").append(esc(s.method())).append(" search, ")
         .append(objectivesText(s.objectives())).append(" &mdash; <span class=\"status status-")
         .append(esc(s.status())).append("\">").append(esc(s.status())).append("</span></p>");
-    page.nav(List.of("summary", "history", "parallel", "importance", "curves")
-        .stream().filter(x -> true).toList(), s.objectives().size() > 1, prep != null);
+    page.nav(List.of("summary", "history", "parallel", "importance", "curves"), s.objectives().size() > 1, prep != null);
     summary(page, data);
 
     List<Trial> done = SweepAnalysis.completed(data);

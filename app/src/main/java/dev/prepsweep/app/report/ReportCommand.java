@@ -58,15 +58,17 @@ public final class ReportCommand {
   }
 
   /**
-   * Where reports go by default: {@code reports/} next to a local warehouse folder, else
-   * {@code ./reports}.
+   * Where reports go by default: {@code _reports/} inside a local warehouse folder (next to the tables
+   * they describe; not a table, so views and {@code prepsweep query} ignore it), else
+   * {@code ./reports} for a remote warehouse.
    */
   public static Path defaultOutDir(Warehouse warehouse) {
     URI uri = URI.create(warehouse.root().replace(" ", "%20"));
-    if (uri.getScheme() == null || "file".equals(uri.getScheme())) {
-      Path root = uri.getScheme() == null ? Path.of(warehouse.root()) : Path.of(uri);
-      Path parent = root.toAbsolutePath().getParent();
-      return parent == null ? Path.of("reports").toAbsolutePath() : parent.resolve("reports");
+    if (uri.getScheme() == null) {
+      return Path.of(warehouse.root()).toAbsolutePath().resolve("_reports");
+    }
+    if ("file".equals(uri.getScheme())) {
+      return Path.of(uri).resolve("_reports");
     }
     return Path.of("reports").toAbsolutePath();
   }

@@ -238,7 +238,12 @@ public final class ReportQueries {
     }
     keys.stream().filter(k -> !display.contains(k)).forEach(display::add);
     for (String k : display) {
-      classes.put(k.equals("train_balanced") ? "train (balanced)" : k, javaMap(raw.get(k)));
+      String name = switch (k) {
+        case "balance_in" -> "train (before balancing)";
+        case "train_balanced" -> "train (balanced)";
+        default -> k;
+      };
+      classes.put(name, javaMap(raw.get(k)));
     }
     return new PrepData(r.getAs("run_id"), time(r.getAs("started_at")), time(r.getAs("ended_at")),
         r.getAs("input_location"), r.getAs("input_format"), r.getAs("seed"), r.getAs("config_hash"), stages, classes,

@@ -5,7 +5,6 @@ import dev.prepsweep.app.report.SweepData.Trial;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -225,18 +224,5 @@ public final class SweepAnalysis {
 
   private static boolean finite(Double d) {
     return d != null && Double.isFinite(d);
-  }
-
-  /** Parameter values of completed trials by name, for axes. */
-  static Map<String, List<Object>> paramValues(SweepData data) {
-    Map<String, List<Object>> out = new LinkedHashMap<>();
-    for (String p : data.paramNames()) {
-      List<Object> vs = new ArrayList<>();
-      for (Trial t : completed(data)) {
-        vs.add(t.params().get(p));
-      }
-      out.put(p, vs);
-    }
-    return out;
   }
 }

@@ -45,6 +45,7 @@ public final class Balancer {
   private static final Logger LOG = LoggerFactory.getLogger(Balancer.class);
   public static final int CELL_SIZE = 1024;
   static final int MAX_CUTS = 16;
+  static final int MAX_GROUP = 4 * CELL_SIZE;
   private static final String YIELD = "_yield";
 
   private Balancer() {}
@@ -52,14 +53,17 @@ public final class Balancer {
   /** The plan's classes (for lineage) and the balanced rows. */
   public record Result(Map<String, BalancePlanner.ClassPlan> classes, Dataset<Row> rows) {}
 
-  public static Result apply(Dataset<Row> train, PrepConfig.Balance config, long seed) {
+  public static Result apply(Dataset<Row> train, PrepConfig.Balance config, long seed, Scratch scratch) {
     int bits = RankRunner.DEFAULT_BITS;
     Dataset<Row> keyed = train.withColumn(Cols.KEY,
-        xxhash64(lit(seed), lit("balance"), col("id")).bitwiseAND(lit(Long.MAX_VALUE)));
+        xxhash64(lit(seed), lit("balance"), col("id"), col("text")).bitwiseAND(lit(Long.MAX_VALUE)));
     Map<String, long[]> weights = RankRunner.bucketWeights(keyed, col("label"), Cols.KEY, null, bits);
     BalancePlanner.BalancePlan plan = BalancePlanner.plan(weights, bits, config);
     LOG.info("balance plan {}", plan.classes().values());
     Dataset<Row> yields = RankRunner.assign(keyed, col("label"), Cols.KEY, "id", null, plan.yields(), YIELD);
+    if (config.method().equals("smote")) {
+      yields = scratch.materialize(yields, "yields");
+    }
     boolean lineage = java.util.Arrays.asList(train.columns()).contains("source_id");
     String[] cols = java.util.Arrays.stream(train.columns())
         .filter(c -> !c.equals("source_id") && !c.equals("op")).toArray(String[]::new);
@@ -100,7 +104,7 @@ public final class Balancer {
 
   /** Synthetic rows for the SMOTE classes; {@code rows} carries every row of those classes. */
   static Dataset<Row> smote(Dataset<Row> rows, BalancePlanner.BalancePlan plan, int k, long seed, StructType outSchema) {
-    int dims = rows.select(col("features")).first().getList(0).size();
+    int dims = rows.select(org.apache.spark.sql.functions.size(col("features"))).first().getInt(0);
     double[][] dirs = directions(dims, MAX_CUTS, seed);
     Map<String, Integer> cutsByLabel = new LinkedHashMap<>();
     int cells = 0;
@@ -152,7 +156,9 @@ public final class Balancer {
       }
       return cell;
     }, DataTypes.IntegerType);
-    Dataset<Row> celled = projected.withColumn("_cell", cellOf.apply(col("label"), col("_proj"))).drop("_proj");
+    // synthetic rows carry no text or image (SMOTE interpolates features only): do not shuffle them
+    Dataset<Row> celled = projected.withColumn("_cell", cellOf.apply(col("label"), col("_proj")))
+        .drop("_proj", "text", "image");
     int partitions = Math.max(1, Math.min(cells, rows.sparkSession().sessionState().conf().numShufflePartitions() * 4));
     LOG.info("SMOTE: {} cells over {} partitions, cuts per label {}", cells, partitions, cutsByLabel);
     Dataset<Row> sorted = celled.repartition(partitions, col("label"), col("_cell"))
@@ -189,6 +195,7 @@ public final class Balancer {
     private final int oFeatures;
     private final int oSource;
     private final int oOp;
+    private final int oText;
     private final int k;
     private final long seed;
 
@@ -208,6 +215,7 @@ public final class Balancer {
       this.oFeatures = out.fieldIndex("features");
       this.oSource = out.fieldIndex("source_id");
       this.oOp = out.fieldIndex("op");
+      this.oText = java.util.Arrays.asList(out.fieldNames()).contains("text") ? out.fieldIndex("text") : -1;
       this.k = k;
       this.seed = seed;
     }
@@ -225,7 +233,10 @@ public final class Balancer {
             List<Row> group = new ArrayList<>();
             String l = next.getString(iLabel);
             int c = next.getInt(iCell);
-            while (next != null && next.getString(iLabel).equals(l) && next.getInt(iCell) == c) {
+            // a cell larger than MAX_GROUP (projections are not independent beyond the feature
+            // count) is cut into runs of consecutive rows in key order, which bounds the search cost
+            while (next != null && next.getString(iLabel).equals(l) && next.getInt(iCell) == c
+                && group.size() < MAX_GROUP) {
               group.add(next);
               next = rows.hasNext() ? rows.next() : null;
             }
@@ -273,6 +284,9 @@ public final class Balancer {
           boxed[t] = features[t];
         }
         values[oId] = ids[source] + "#smote" + copy;
+        if (oText >= 0) {
+          values[oText] = ""; // SMOTE interpolates features only: a synthetic row has no text
+        }
         values[oFeatures] = boxed;
         values[oSource] = ids[source];
         values[oOp] = "smote";

@@ -84,7 +84,7 @@ final class ImageInput {
     if (config.columns().group() != null) {
       throw PrepErrors.unsupported("columns.group with format image", "image folders carry no group column");
     }
-    return new RawInput(d.select(out.toArray(Column[]::new)), location, null);
+    return new RawInput(d.select(out.toArray(Column[]::new)), col(Cols.SRC), location, null);
   }
 
   /** IDX: images file in input.path, labels file in input.labels_path. */
@@ -109,7 +109,7 @@ final class ImageInput {
         config.input().labelNames());
     Dataset<Row> df = spark.range(0, partitions, 1, partitions).toDF("p")
         .mapPartitions(fn, Encoders.row(schema));
-    return new RawInput(df, location, null);
+    return new RawInput(df, col(Cols.SRC), location, null);
   }
 
   static InputStream open(Configuration conf, String path) throws IOException {

@@ -112,7 +112,7 @@ public final class InputReader {
     out.add(rule.as(Cols.RULE));
     out.add(reason.as(Cols.REASON));
     out.addAll(roleColumns(config, c -> col("_j.`" + c + "`")));
-    return new RawInput(parsed.select(out.toArray(Column[]::new)), location, null);
+    return new RawInput(parsed.select(out.toArray(Column[]::new)), col(Cols.SRC), location, null);
   }
 
   private static RawInput csv(SparkSession spark, PrepConfig config, String location) {
@@ -130,17 +130,25 @@ public final class InputReader {
     opts.put("columnNameOfCorruptRecord", CORRUPT);
     Dataset<Row> df = spark.read().schema(schema).options(opts).csv(location);
     Column[] all = Arrays.stream(header).map(h -> col("`" + h + "`")).toArray(Column[]::new);
-    Column badUtf8 = instr(concat_ws("\u0001", all), REPLACEMENT).gt(0);
+    // Spark's CSV reader decodes invalid UTF-8 to U+FFFD: check the string role columns for it
+    List<Column> strings = new ArrayList<>();
+    for (String c : declaredColumns(config)) {
+      if (!config.columns().features().contains(c)) {
+        strings.add(col("`" + c + "`"));
+      }
+    }
+    Column badUtf8 = instr(concat_ws("\u0001", strings.toArray(Column[]::new)), REPLACEMENT).gt(0);
     Column malformed = col(CORRUPT).isNotNull();
     Column rule = when(malformed, lit("input.malformed")).when(badUtf8, lit("input.invalid_utf8"));
     Column reason = when(malformed, lit("the CSV line does not have the header's " + header.length + " fields"))
         .when(badUtf8, lit("the record holds bytes that are not valid UTF-8"));
-    List<Column> out = new ArrayList<>();
-    out.add(when(malformed, col(CORRUPT)).otherwise(to_json(struct(all))).as(Cols.SRC));
+    List<Column> out = new ArrayList<>(Arrays.asList(all));
+    out.add(col(CORRUPT));
     out.add(rule.as(Cols.RULE));
     out.add(reason.as(Cols.REASON));
     out.addAll(roleColumns(config, c -> col("`" + c + "`")));
-    return new RawInput(df.select(out.toArray(Column[]::new)), location, null);
+    Column source = when(col(CORRUPT).isNotNull(), col(CORRUPT)).otherwise(to_json(struct(all)));
+    return new RawInput(df.select(out.toArray(Column[]::new)), source, location, null);
   }
 
   private static RawInput typed(SparkSession spark, PrepConfig config, String location) {
@@ -163,11 +171,13 @@ public final class InputReader {
         .filter(f -> !(f.dataType() instanceof BinaryType))
         .map(f -> col("`" + f.name() + "`")).toArray(Column[]::new);
     List<Column> out = new ArrayList<>();
-    out.add(to_json(struct(printable)).as(Cols.SRC));
+    for (String f : df.columns()) {
+      out.add(col("`" + f + "`"));
+    }
     out.add(lit(null).cast("string").as(Cols.RULE));
     out.add(lit(null).cast("string").as(Cols.REASON));
     out.addAll(roleColumns(config, c -> col("`" + c + "`")));
-    return new RawInput(df.select(out.toArray(Column[]::new)), location, version);
+    return new RawInput(df.select(out.toArray(Column[]::new)), to_json(struct(printable)), location, version);
   }
 
   private static RawInput text(SparkSession spark, PrepConfig config, String location) {
@@ -187,7 +197,7 @@ public final class InputReader {
         id.as(Cols.R_ID),
         label.as(Cols.R_LABEL),
         when(valid, col("value")).as(Cols.rText(0)));
-    return new RawInput(roles, location, null);
+    return new RawInput(roles, col(Cols.SRC), location, null);
   }
 
   /** The input column names the config refers to. */

@@ -25,7 +25,7 @@ public final class PostSplit {
   private PostSplit() {}
 
   public static void apply(SparkSession spark, PrepConfig config, List<String> labels, Map<String, Long> trainCounts,
-      long seed, String warehouse, Map<String, TableVersion> tables, Lineage lineage) {
+      long seed, String warehouse, Map<String, TableVersion> tables, Lineage lineage, Scratch scratch) {
     Dataset<Row> train = DeltaIO.read(spark, tables.get("train"));
     if (config.augment().enabled()) {
       long t0 = System.nanoTime();
@@ -37,7 +37,7 @@ public final class PostSplit {
     }
     if (config.balance().enabled()) {
       long t0 = System.nanoTime();
-      Balancer.Result r = Balancer.apply(train, config.balance(), seed);
+      Balancer.Result r = Balancer.apply(train, config.balance(), seed, scratch);
       DeltaIO.Written w = DeltaIO.overwrite(r.rows(), warehouse, "train_balanced");
       tables.put("train_balanced", w.table());
       Map<String, Long> in = new TreeMap<>();

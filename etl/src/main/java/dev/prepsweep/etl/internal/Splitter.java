@@ -60,7 +60,7 @@ public final class Splitter {
   }
 
   public static Result apply(SparkSession spark, Dataset<Row> clean, PrepConfig config, List<String> labels,
-      long seed, String warehouse, Map<String, TableVersion> tables) {
+      long seed, String warehouse, Map<String, TableVersion> tables, Scratch scratch) {
     PrepConfig.Split s = config.split();
     double[] ratios = {s.train(), s.val(), s.test()};
     int bits = RankRunner.DEFAULT_BITS;
@@ -91,17 +91,19 @@ public final class Splitter {
     assigned = assigned.withColumn("split", splitName)
         .withColumn("fold", col(CODE).mod(lit(1024)).minus(1).cast("int"));
     Column[] cols = splitColumns(config, s.folds() > 1);
+    // one pass assigns every row; the split tables are then copied from their scratch partitions
+    Dataset<Row> done = scratch.materialize(assigned.select(cols), "split", "split");
     Map<String, Map<String, Long>> counts = new LinkedHashMap<>();
     for (String name : SplitPlanner.SPLITS) {
       Map<String, Long> perLabel = new TreeMap<>();
       labels.forEach(l -> perLabel.put(l, 0L));
       counts.put(name, perLabel);
     }
-    for (Row r : assigned.groupBy("split", "label").count().collectAsList()) {
+    for (Row r : done.groupBy("split", "label").count().collectAsList()) {
       counts.get(r.getString(0)).put(r.getString(1), r.getLong(2));
     }
     for (String name : SplitPlanner.SPLITS) {
-      DeltaIO.Written w = DeltaIO.overwrite(assigned.where(col("split").equalTo(name)).select(cols), warehouse, name);
+      DeltaIO.Written w = DeltaIO.overwrite(done.where(col("split").equalTo(name)).select(cols), warehouse, name);
       tables.put(name, w.table());
       long expected = counts.get(name).values().stream().mapToLong(Long::longValue).sum();
       if (w.rows() != expected) {

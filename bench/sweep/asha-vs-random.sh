@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# ASHA vs plain random search on the bundled dataset (issue #6): the same 27 random trials (same
+# seed, so trial n has the same parameters in both sweeps), each allowed 9 epochs; ASHA (eta 3,
+# rungs at epochs 1 and 3) pauses weak trials at rungs and continues promoted ones from their
+# checkpoints. Reports the best validation accuracy and the epochs trained by each.
+#   bench/sweep/asha-vs-random.sh [trials]
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$ROOT"
+TRIALS="${1:-27}"
+OUT=bench/out
+WH=bench/out/asha-warehouse
+mkdir -p "$OUT"
+if [[ ! -d "$WH/train" ]]; then
+  bin/prepsweep prep --warehouse "$WH" > "$OUT/asha-prep.txt"
+fi
+for mode in random asha; do
+  if [[ $mode == asha ]]; then
+    epochs=""; early="  early_terminate: {type: asha, min_resource: 1, max_resource: 9, eta: 3}"
+  else
+    epochs=", epochs: 9"; early=""
+  fi
+  cat > "$OUT/$mode.yaml" <<YAML
+seed: 5
+train: {hash_dim: 2048, batch_size: 64$epochs}
+sweep:
+  method: random
+  metric: {name: val_accuracy, goal: maximize}
+  parameters:
+    lr: {distribution: log_uniform, min: 1.0e-5, max: 3.0e-2}
+    hidden: {values: [16, 64, 256]}
+    dropout: {distribution: uniform, min: 0.0, max: 0.6}
+  budget: {trials: $TRIALS}
+  parallelism: 2
+$early
+YAML
+  bin/prepsweep sweep --config "$OUT/$mode.yaml" --warehouse "$WH" > "$OUT/asha-$mode.txt"
+done
+bin/prepsweep query --warehouse "$WH" "
+  SELECT CASE WHEN s.config LIKE '%asha%' THEN 'asha' ELSE 'random' END AS search, s.sweep_id,
+         ROUND(s.best_value, 4) AS best_val_accuracy, m.epochs_trained, s.trials_complete,
+         ROUND((unix_millis(s.ended_at) - unix_millis(s.started_at)) / 1000.0, 1) AS wall_s
+  FROM sweeps s JOIN (SELECT sweep_id, count(*) AS epochs_trained FROM
+                        (SELECT DISTINCT sweep_id, trial_id, epoch FROM trial_metrics) GROUP BY sweep_id) m
+       USING (sweep_id)
+  ORDER BY s.started_at DESC LIMIT 2" | tee "$OUT/asha-vs-random.txt"

@@ -1,0 +1,52 @@
+package dev.prepsweep.etl.internal;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Intermediate results a run reads more than once, as Parquet under
+ * {@code <warehouse>/_prep_tmp/<run id>}: cheaper than Spark's cache (columnar, compressed, no
+ * serializer) and off the heap. Removed when the run ends.
+ */
+public final class Scratch implements AutoCloseable {
+  private final SparkSession spark;
+  private final Path root;
+
+  public Scratch(SparkSession spark, String warehouse, String runId) {
+    this.spark = spark;
+    this.root = new Path(warehouse + "/_prep_tmp/" + runId);
+  }
+
+  /** Writes {@code df} once and returns a Dataset reading it back. */
+  public Dataset<Row> materialize(Dataset<Row> df, String name, String... partitionBy) {
+    String path = new Path(root, name).toString();
+    df.write().mode(SaveMode.Overwrite).partitionBy(partitionBy).parquet(path);
+    return spark.read().parquet(path);
+  }
+
+  @Override
+  public void close() {
+    try {
+      FileSystem fs = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      fs.delete(root, true);
+      Path parent = root.getParent();
+      FileStatusCheck.deleteIfEmpty(fs, parent);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static final class FileStatusCheck {
+    static void deleteIfEmpty(FileSystem fs, Path dir) throws IOException {
+      if (fs.exists(dir) && fs.listStatus(dir).length == 0) {
+        fs.delete(dir, false);
+      }
+    }
+  }
+}

@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# Executes every notebook in notebooks/ headless with a Java (JShell) Jupyter kernel against the
+# warehouse the main job filled, writing executed copies (with their plots) to notebooks/out/.
+# Fails when a cell fails or a notebook shows no chart.
+#
+#   notebooks/run-notebooks.sh            build if needed, set up the kernel, execute all notebooks
+#   notebooks/run-notebooks.sh --setup    only set up the kernel; prints how to open Jupyter with it
+#
+# Environment: PREPSWEEP_WAREHOUSE (default <repo>/warehouse), PREPSWEEP_SWEEP_ID and
+# PREPSWEEP_PREP_RUN_ID (default: the latest), PREPSWEEP_NOTEBOOK_JAVA (a Java 21+ binary; default
+# Temurin 25). Needs Debian's jupyter-nbconvert and python3-ipykernel; Maven fetches the kernel jar
+# (io.github.padreati:rapaio-jupyter-kernel) and Hadoop's client jars once into ~/.m2.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$ROOT/bin/lib.sh"
+NB="$ROOT/notebooks"
+OUT="$NB/out"
+RJK_VERSION=3.0.1
+# Java 25 fails in Hadoop 3.4.1's UserGroupInformation ("getSubject is not supported"); 3.4.3 works.
+HADOOP_VERSION=3.4.3
+JAVA_NB="${PREPSWEEP_NOTEBOOK_JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}"
+export PREPSWEEP_WAREHOUSE="${PREPSWEEP_WAREHOUSE:-$ROOT/warehouse}"
+
+[[ -x "$JAVA_NB" ]] || { echo "run-notebooks: no Java at $JAVA_NB; install Temurin 25 or set PREPSWEEP_NOTEBOOK_JAVA" >&2; exit 2; }
+command -v jupyter-nbconvert >/dev/null || { echo "run-notebooks: jupyter-nbconvert missing: apt-get install -y jupyter-nbconvert python3-ipykernel" >&2; exit 2; }
+
+prepsweep_build_if_needed
+mkdir -p "$OUT/kernel" "$OUT/lib"
+for artifact in "io.github.padreati:rapaio-jupyter-kernel:$RJK_VERSION" \
+    "org.apache.hadoop:hadoop-client-api:$HADOOP_VERSION" "org.apache.hadoop:hadoop-client-runtime:$HADOOP_VERSION"; do
+  name="$(echo "$artifact" | cut -d: -f2)-$(echo "$artifact" | cut -d: -f3).jar"
+  [[ -f "$OUT/kernel/$name" ]] || (cd "$ROOT" && mvn -B -q dependency:copy -Dartifact="$artifact" -DoutputDirectory="$OUT/kernel") >&2
+done
+
+# The notebook classpath: prepsweep's jars and dependencies, with Hadoop's client jars swapped.
+rm -f "$OUT/lib/"*.jar
+prepsweep_classpath | tr ':' '\n' | grep -v -e '/hadoop-client-api-' -e '/hadoop-client-runtime-' | while read -r jar; do
+  [[ -n "$jar" ]] && ln -sf "$jar" "$OUT/lib/"
+done
+ln -sf "$OUT/kernel/hadoop-client-api-$HADOOP_VERSION.jar" "$OUT/kernel/hadoop-client-runtime-$HADOOP_VERSION.jar" "$OUT/lib/"
+# The kernel itself too, so the JShell compiler sees its display API (org.rapaio.jupyter.kernel.global.Global).
+ln -sf "$OUT/kernel/rapaio-jupyter-kernel-$RJK_VERSION.jar" "$OUT/lib/"
+
+# One jar whose manifest Class-Path lists them all: the kernel JVM's class path, and what the
+# notebooks' first cell (%jar out/notebook-classpath.jar) shows the JShell compiler.
+OUT="$OUT" python3 - <<'PY'
+import os, zipfile
+out = os.environ["OUT"]
+jars = sorted(j for j in os.listdir(f"{out}/lib") if j.endswith(".jar"))
+value = " ".join("lib/" + j for j in jars)
+line = "Class-Path: " + value
+chunks = [line[:72]] + [" " + line[i:i + 71] for i in range(72, len(line), 71)]
+manifest = "Manifest-Version: 1.0\r\n" + "\r\n".join(chunks) + "\r\nCreated-By: prepsweep run-notebooks.sh\r\n\r\n"
+with zipfile.ZipFile(f"{out}/notebook-classpath.jar", "w") as z:
+    z.writestr("META-INF/MANIFEST.MF", manifest)
+PY
+
+# A kernelspec in a private JUPYTER_PATH. The jars go on the kernel JVM's class path: Spark loads
+# classes through it (jars added to JShell alone are not seen by Spark's tasks).
+export JUPYTER_PATH="$OUT/jupyter"
+mkdir -p "$JUPYTER_PATH/kernels/prepsweep-java"
+JAVA_NB="$JAVA_NB" OUT="$OUT" FLAGS="$PREPSWEEP_JVM_FLAGS" RJK_VERSION="$RJK_VERSION" python3 - <<'PY'
+import json, os
+out = os.environ["OUT"]
+flags = os.environ["FLAGS"].split()
+argv = [os.environ["JAVA_NB"], "--enable-preview", "--enable-native-access=ALL-UNNAMED", "-Xmx2g"] + flags + [
+    "-cp", f"{out}/notebook-classpath.jar",
+    "org.rapaio.jupyter.kernel.MainApp", "{connection_file}"]
+spec = {"argv": argv, "display_name": "Java (prepsweep)", "language": "java", "interrupt_mode": "message",
+        "env": {"RJK_CLASSPATH": "", "RJK_COMPILER_OPTIONS": "", "RJK_INIT_SCRIPT": "", "RJK_TIMEOUT_MILLIS": "-1",
+                "SPARK_LOCAL_IP": "127.0.0.1"}}
+with open(f"{out}/jupyter/kernels/prepsweep-java/kernel.json", "w") as f:
+    json.dump(spec, f, indent=1)
+PY
+
+if [[ "${1:-}" == "--setup" ]]; then
+  echo "kernel 'prepsweep-java' is set up; open the notebooks with:"
+  echo "  cd $NB && JUPYTER_PATH=$JUPYTER_PATH PREPSWEEP_WAREHOUSE=$PREPSWEEP_WAREHOUSE jupyter notebook"
+  exit 0
+fi
+
+[[ -d "$PREPSWEEP_WAREHOUSE/trials" ]] || { echo "run-notebooks: no trials table in $PREPSWEEP_WAREHOUSE; run 'bin/prepsweep run' first" >&2; exit 2; }
+
+status=0
+cd "$NB"
+for notebook in *.ipynb; do
+  echo "run-notebooks: executing $notebook against $PREPSWEEP_WAREHOUSE" >&2
+  # The kernel sometimes dies or stalls while starting on a loaded machine (it answers requests
+  # before it is ready); a start failure is retried, a failing cell is not.
+  ok=0
+  for try in 1 2 3; do
+    if jupyter-nbconvert --to notebook --execute "$notebook" --output-dir "$OUT" \
+        --ExecutePreprocessor.kernel_name=prepsweep-java --ExecutePreprocessor.startup_timeout=120 \
+        --ExecutePreprocessor.timeout=900 >"$OUT/${notebook%.ipynb}.log" 2>&1; then
+      ok=1
+      break
+    fi
+    grep -q -e "Kernel died before replying" -e "Kernel didn't respond" "$OUT/${notebook%.ipynb}.log" || break
+    echo "run-notebooks: the kernel did not start (try $try of 3); retrying" >&2
+  done
+  if (( ! ok )); then
+    echo "run-notebooks: $notebook FAILED; the failing cell and its error:" >&2
+    sed 's/\x1b\[[0-9;]*m//g' "$OUT/${notebook%.ipynb}.log" | grep -v -e '^Parsing classpath' -e '^Add ' | \
+      sed -n '/CellExecutionError\|RuntimeError/,$p' | head -60 >&2
+    status=1
+    continue
+  fi
+  # Every notebook must show its charts: count SVG outputs in the executed copy.
+  charts=$(python3 -c 'import json,sys; nb=json.load(open(sys.argv[1])); print(sum(1 for c in nb["cells"] for o in c.get("outputs", []) if "<svg" in "".join(o.get("data", {}).get("text/html", ""))))' "$OUT/$notebook")
+  expected=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["metadata"].get("prepsweep", {}).get("min_charts", 1))' "$notebook")
+  if (( charts < expected )); then
+    echo "run-notebooks: $notebook showed $charts charts, expected at least $expected" >&2
+    status=1
+    continue
+  fi
+  jupyter-nbconvert --to html "$OUT/$notebook" --output-dir "$OUT" >/dev/null 2>&1 || true
+  echo "run-notebooks: $notebook ok ($charts charts): $OUT/$notebook, ${notebook%.ipynb}.html" >&2
+done
+exit $status
