@@ -51,6 +51,15 @@ class SpamPrepTest {
   }
 
   @Test
+  void writtenSplitsMatchTheReportedCounts() {
+    for (String s : SplitPlanner.SPLITS) {
+      for (Row r : spark.read().format("delta").load(first.tables().get(s).path()).groupBy("label").count().collectAsList()) {
+        assertThat(r.getLong(1)).as(s + " " + r.getString(0)).isEqualTo(first.splitClassCounts().get(s).get(r.getString(0)));
+      }
+    }
+  }
+
+  @Test
   void splitsAreExactPerClass() {
     long total = 0;
     for (String label : first.labels()) {

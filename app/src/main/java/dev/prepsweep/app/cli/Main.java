@@ -1,6 +1,9 @@
 package dev.prepsweep.app.cli;
 
 import dev.prepsweep.app.config.JobConfig;
+import dev.prepsweep.app.driver.BestTrialScorer;
+import dev.prepsweep.app.report.ReportCommand;
+import dev.prepsweep.app.report.ReportException;
 import dev.prepsweep.app.driver.SweepDriver;
 import dev.prepsweep.app.driver.SweepSummary;
 import dev.prepsweep.app.spark.SparkSessions;
@@ -28,7 +31,8 @@ public final class Main {
 
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
   static final String DEFAULT_CONFIG = "conf/prepsweep.yaml";
-  private static final Set<String> OPTIONS = Set.of("config", "master", "warehouse", "seed", "max-rows", "sampler");
+  private static final Set<String> OPTIONS = Set.of("config", "master", "warehouse", "seed", "max-rows", "sampler",
+      "sweep", "prep-run", "out");
 
   static final String USAGE = """
       usage: prepsweep <command> [options]
@@ -40,6 +44,8 @@ public final class Main {
         sweep list | status ID | best ID | cancel ID | resume ID
                  look at sweeps, stop a running one, or continue one whose driver died
         query    run SQL over the warehouse tables: prepsweep query "SELECT * FROM trials"
+        report   a self-contained HTML report of a sweep (--sweep ID, default the latest) or of
+                 a prep run (--prep-run ID); --out DIR (default <warehouse>/_reports)
         optimize speak the JSON-lines ask/tell protocol on stdin/stdout (--sampler NAME)
 
       options:
@@ -84,12 +90,16 @@ public final class Main {
         case "sweep" -> cli.positional().isEmpty() ? runJob(cli, out) : SweepCommands.run(cli, out);
         case "prep", "run" -> runJob(cli, out);
         case "query" -> query(cli, out);
+        case "report" -> report(cli, out);
         default -> {
           System.err.println("prepsweep: unknown command '" + cli.verb() + "'\n\n" + USAGE);
           yield ExitCode.USAGE.code;
         }
       };
     } catch (ConfigException | CliArgs.UsageException e) {
+      System.err.println("prepsweep: " + e.getMessage());
+      return ExitCode.USAGE.code;
+    } catch (ReportException e) {
       System.err.println("prepsweep: " + e.getMessage());
       return ExitCode.USAGE.code;
     } catch (PrepException e) {
@@ -119,15 +129,23 @@ public final class Main {
     SparkSession spark = SparkSessions.create(cli.option("master", null), "prepsweep " + cli.verb());
     try {
       Warehouse warehouse = new Warehouse(spark, warehouseRoot);
+      PrepResult prepResult = null;
       if (prep) {
-        PrepResult result = PrepJob.run(spark, effective.requirePrep(), warehouse.root(), seed);
-        printPrep(result, out);
+        prepResult = PrepJob.run(spark, effective.requirePrep(), warehouse.root(), seed);
+        printPrep(prepResult, out);
       }
       if (sweep) {
         SweepSummary summary = new SweepDriver(spark, warehouse).run(effective);
         printLeaderboard(spark, warehouse, summary, out);
+        BestTrialScorer.score(spark, warehouse, summary).ifPresent(m -> out.printf(
+            "test split (%d rows) scored with trial %d's model: accuracy %.4f, macro-F1 %.4f, log loss %.4f%n"
+                + "  predictions: %s; metrics: test_metrics%n",
+            m.rows(), summary.bestTrialId(), m.accuracy(), m.macroF1(), m.logLoss(), m.predictionsPath()));
+        printReport(out, () -> ReportCommand.run(spark, warehouse, summary.sweepId(), ReportCommand.defaultOutDir(warehouse)));
         return exitCode(summary);
       }
+      String runId = prepResult.runId();
+      printReport(out, () -> ReportCommand.runPrep(spark, warehouse, runId, ReportCommand.defaultOutDir(warehouse)));
       return ExitCode.OK.code;
     } finally {
       spark.stop();
@@ -158,6 +176,32 @@ public final class Main {
         return ExitCode.USAGE.code;
       }
       throw e instanceof RuntimeException re ? re : new IllegalStateException(e);
+    } finally {
+      spark.stop();
+    }
+  }
+
+  /** Writes a report after a finished job; a report problem is a warning, not a failed job. */
+  private static void printReport(PrintStream out, java.util.function.Supplier<Path> report) {
+    try {
+      out.println("report: " + report.get().toUri());
+    } catch (RuntimeException e) {
+      LOG.warn("the job finished but its report could not be written: {}", e.getMessage(), e);
+    }
+  }
+
+  private static int report(CliArgs cli, PrintStream out) {
+    String warehouseRoot = cli.options().containsKey("warehouse") ? cli.option("warehouse", null)
+        : JobConfig.load(Path.of(cli.option("config", DEFAULT_CONFIG))).warehouse();
+    SparkSession spark = SparkSessions.create(cli.option("master", "local[2]"), "prepsweep report");
+    try {
+      Warehouse warehouse = new Warehouse(spark, warehouseRoot);
+      Path outDir = cli.options().containsKey("out") ? Path.of(cli.option("out", null)) : ReportCommand.defaultOutDir(warehouse);
+      Path report = cli.options().containsKey("prep-run")
+          ? ReportCommand.runPrep(spark, warehouse, cli.option("prep-run", null), outDir)
+          : ReportCommand.run(spark, warehouse, cli.option("sweep", null), outDir);
+      out.println("report: " + report.toUri());
+      return ExitCode.OK.code;
     } finally {
       spark.stop();
     }

@@ -1,5 +1,7 @@
 package dev.prepsweep.app.report;
 
+import static org.apache.spark.sql.functions.col;
+
 import dev.prepsweep.app.report.SweepData.Epoch;
 import dev.prepsweep.app.report.SweepData.Objective;
 import dev.prepsweep.app.report.SweepData.Sweep;
@@ -50,7 +52,7 @@ public final class ReportQueries {
     if (!warehouse.exists("sweeps")) {
       return Optional.empty();
     }
-    List<Row> rows = table("sweeps").orderBy(org.apache.spark.sql.functions.col("started_at").desc_nulls_last())
+    List<Row> rows = table("sweeps").orderBy(col("started_at").desc_nulls_last())
         .select("sweep_id").limit(1).collectAsList();
     return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0).getString(0));
   }
@@ -60,7 +62,7 @@ public final class ReportQueries {
     if (!warehouse.exists("prep_runs")) {
       return Optional.empty();
     }
-    List<Row> rows = table("prep_runs").orderBy(org.apache.spark.sql.functions.col("started_at").desc_nulls_last())
+    List<Row> rows = table("prep_runs").orderBy(col("started_at").desc_nulls_last())
         .select("run_id").limit(1).collectAsList();
     return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0).getString(0));
   }
@@ -76,13 +78,13 @@ public final class ReportQueries {
         throw ReportException.missingTable(t, warehouse.path(t));
       }
     }
-    List<Row> sweeps = table("sweeps").where(org.apache.spark.sql.functions.col("sweep_id").equalTo(sweepId))
-        .orderBy(org.apache.spark.sql.functions.col("started_at").desc_nulls_last()).limit(1).collectAsList();
+    List<Row> sweeps = table("sweeps").where(col("sweep_id").equalTo(sweepId))
+        .orderBy(col("started_at").desc_nulls_last()).limit(1).collectAsList();
     if (sweeps.isEmpty()) {
       throw ReportException.unknownSweep(sweepId, knownSweeps());
     }
     Sweep sweep = sweepOf(sweeps.get(0));
-    Dataset<Row> trialsDf = table("trials").where(org.apache.spark.sql.functions.col("sweep_id").equalTo(sweepId))
+    Dataset<Row> trialsDf = table("trials").where(col("sweep_id").equalTo(sweepId))
         .orderBy("trial_id", "attempt");
     List<String> paramNames = new ArrayList<>();
     StructType paramsType = (StructType) trialsDf.schema().apply("params").dataType();
@@ -95,7 +97,7 @@ public final class ReportQueries {
     }
     List<Epoch> epochs = new ArrayList<>();
     if (warehouse.exists("trial_metrics")) {
-      Dataset<Row> m = table("trial_metrics").where(org.apache.spark.sql.functions.col("sweep_id").equalTo(sweepId))
+      Dataset<Row> m = table("trial_metrics").where(col("sweep_id").equalTo(sweepId))
           .orderBy("trial_id", "attempt", "epoch")
           .select("trial_id", "attempt", "epoch", "train_loss", "val_loss", "val_accuracy", "val_macro_f1");
       for (Row r : m.collectAsList()) {
@@ -186,7 +188,7 @@ public final class ReportQueries {
       }
     }
     List<Row> rows = table("prep_runs").where(where.toString())
-        .orderBy(org.apache.spark.sql.functions.col("started_at").desc_nulls_last()).limit(1).collectAsList();
+        .orderBy(col("started_at").desc_nulls_last()).limit(1).collectAsList();
     return rows.isEmpty() ? Optional.empty() : Optional.of(prepOf(rows.get(0)));
   }
 
@@ -199,7 +201,7 @@ public final class ReportQueries {
     if (!warehouse.exists("prep_runs")) {
       throw ReportException.missingTable("prep_runs", warehouse.path("prep_runs"));
     }
-    List<Row> rows = table("prep_runs").where(org.apache.spark.sql.functions.col("run_id").equalTo(runId))
+    List<Row> rows = table("prep_runs").where(col("run_id").equalTo(runId))
         .limit(1).collectAsList();
     if (rows.isEmpty()) {
       throw ReportException.unknownPrepRun(runId);
@@ -221,7 +223,7 @@ public final class ReportQueries {
       Long o = out.get(e.getKey());
       stages.put(e.getKey(), new PrepData.StageRows(e.getValue(), o == null ? e.getValue() : o, ms.get(e.getKey())));
     }
-    Map<String, Long> versions = javaMap(r.getAs("output_versions"));
+    Map<String, Long> versions = new java.util.TreeMap<>(javaMap(r.getAs("output_versions")));
     Map<String, Map<String, Long>> classes = new LinkedHashMap<>();
     // Before the split: the clean and quarantined rows of this run, counted in SQL at the versions it wrote.
     classCountsAt("clean", versions.get("clean")).ifPresent(c -> classes.put("clean", c));

@@ -33,7 +33,11 @@ class MainJobIT {
         "--master", "local-cluster[2,2,1536]"}, new PrintStream(captured, true, StandardCharsets.UTF_8));
     String out = captured.toString(StandardCharsets.UTF_8);
     assertThat(code).as(out).isZero();
-    assertThat(out).contains("best val_accuracy = ").contains("reproduce: bin/prepsweep query \"SELECT trial_id");
+    assertThat(out).contains("best val_accuracy = ").contains("reproduce: bin/prepsweep query \"SELECT trial_id")
+        .contains("test split (").contains("report: file:");
+    java.nio.file.Path report = java.nio.file.Path.of(java.net.URI.create(
+        out.lines().filter(l -> l.startsWith("report: ")).findFirst().orElseThrow().substring("report: ".length())));
+    assertThat(java.nio.file.Files.readString(report)).contains("<svg");
 
     // A rerun of prep with the same seed into another warehouse gives identical splits.
     String warehouse2 = WORK.resolve("warehouse2-" + System.nanoTime()).toString();
@@ -65,6 +69,14 @@ class MainJobIT {
       Dataset<Row> val = spark.read().format("delta").load(warehouse + "/val");
       double majority = (double) val.groupBy("label").count().selectExpr("max(count)").head().getLong(0) / val.count();
       assertThat(bestAccuracy).isGreaterThan(majority);
+
+      // The best trial's kept model scored the test split; its metrics are a row of test_metrics.
+      Row testMetrics = spark.read().format("delta").load(warehouse + "/test_metrics").head();
+      Dataset<Row> test = spark.read().format("delta").load(warehouse + "/test");
+      assertThat(testMetrics.<Long>getAs("rows")).isEqualTo(test.count());
+      double testMajority = (double) test.groupBy("label").count().selectExpr("max(count)").head().getLong(0) / test.count();
+      assertThat(testMetrics.<Double>getAs("accuracy")).isGreaterThan(testMajority);
+      assertThat(spark.read().format("delta").load(warehouse + "/predictions").count()).isEqualTo(test.count());
 
       for (String split : List.of("train", "val", "test")) {
         Dataset<Row> a = spark.read().format("delta").load(warehouse + "/" + split).select("id", "label", "text");

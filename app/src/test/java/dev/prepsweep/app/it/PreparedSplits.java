@@ -22,8 +22,9 @@ final class PreparedSplits {
 
   private PreparedSplits() {}
 
-  /** A fresh warehouse holding {@code train} and {@code val}; returns its path. */
-  static synchronized Path warehouse(Path dir) {
+  /** A fresh warehouse (a new folder next to {@code dir}) holding {@code train} and {@code val}; returns its path. */
+  static synchronized Path warehouse(Path base) {
+    Path dir = base.resolveSibling(base.getFileName() + "-" + System.nanoTime());
     if (prepared == null) {
       Path input = TestData.sample(BASE, 6);
       Path config = TestData.config(BASE, input, 4, 1);

@@ -1,5 +1,6 @@
 package dev.prepsweep.etl.internal;
 
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.concat_ws;
@@ -137,7 +138,10 @@ public final class InputReader {
         strings.add(col("`" + c + "`"));
       }
     }
-    Column badUtf8 = instr(concat_ws("\u0001", strings.toArray(Column[]::new)), REPLACEMENT).gt(0);
+    Column badUtf8 = lit(false);
+    for (Column c : strings) {
+      badUtf8 = badUtf8.or(coalesce(instr(c, REPLACEMENT).gt(0), lit(false)));
+    }
     Column malformed = col(CORRUPT).isNotNull();
     Column rule = when(malformed, lit("input.malformed")).when(badUtf8, lit("input.invalid_utf8"));
     Column reason = when(malformed, lit("the CSV line does not have the header's " + header.length + " fields"))

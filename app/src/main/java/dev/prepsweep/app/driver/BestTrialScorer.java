@@ -1,0 +1,52 @@
+package dev.prepsweep.app.driver;
+
+import dev.prepsweep.app.results.ResultTables;
+import dev.prepsweep.app.warehouse.Warehouse;
+import dev.prepsweep.common.TableVersion;
+import dev.prepsweep.training.score.ModelScorer;
+import java.util.List;
+import java.util.Optional;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Scores the held-out test split with the best trial's kept model, as the last step of a sweep:
+ * predictions go to {@code predictions}, the test metrics are appended to {@code test_metrics}.
+ * The test split is read at its latest version, which is the one prep wrote with the train/val
+ * versions the sweep used when prep and sweep run together.
+ */
+public final class BestTrialScorer {
+
+  private static final Logger LOG = LoggerFactory.getLogger(BestTrialScorer.class);
+  public static final String PREDICTIONS = "predictions";
+  public static final String TEST_METRICS = "test_metrics";
+
+  private BestTrialScorer() {}
+
+  /** The test metrics of the sweep's best model, or empty when there is no test split or no kept model. */
+  public static Optional<ModelScorer.TestMetrics> score(SparkSession spark, Warehouse warehouse, SweepSummary summary) {
+    if (summary.bestTrialId() == null || !warehouse.exists("test")) {
+      return Optional.empty();
+    }
+    List<Row> rows = spark.read().format("delta").load(warehouse.path(ResultTables.TRIALS))
+        .where("sweep_id = '" + summary.sweepId() + "' AND trial_id = " + summary.bestTrialId()
+            + " AND state = 'COMPLETE' AND model_uri IS NOT NULL")
+        .select("model_uri").limit(1).collectAsList();
+    if (rows.isEmpty()) {
+      LOG.warn("sweep {}: the best trial {} kept no model; test split not scored", summary.sweepId(), summary.bestTrialId());
+      return Optional.empty();
+    }
+    String modelUri = rows.get(0).getString(0);
+    TableVersion test = warehouse.latest("test");
+    spark.sparkContext().setJobDescription("prepsweep: score " + test + " with the best trial of " + summary.sweepId());
+    ModelScorer.TestMetrics metrics = ModelScorer.scoreToDelta(
+        spark.read().format("delta").option("versionAsOf", test.version()).load(test.path()),
+        modelUri, warehouse.path(PREDICTIONS), "test");
+    ModelScorer.appendMetrics(spark, metrics, warehouse.path(TEST_METRICS));
+    LOG.info("sweep {}: best trial {} on {}: accuracy {}, macro-F1 {}", summary.sweepId(), summary.bestTrialId(), test,
+        String.format("%.4f", metrics.accuracy()), String.format("%.4f", metrics.macroF1()));
+    return Optional.of(metrics);
+  }
+}
