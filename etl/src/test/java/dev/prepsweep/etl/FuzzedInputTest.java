@@ -135,7 +135,7 @@ class FuzzedInputTest {
         prep:
           input: {format: json, path: %s}
           columns: {id: id, label: label, text: text, features: [f0, f1]}
-          clean: {strip_html: true, lowercase: true, min_text_chars: 1, missing: {f0: drop, f1: mean}}
+          clean: {strip_html: true, lowercase: true, min_text_chars: 1, missing: {f0: drop, f1: mean}, clip: {lower: 0.05, upper: 0.95}}
           labels: {allowed: [a, b, c], map: {alpha: a}}
           dedupe: {exact: true, conflicts: majority}
           split: {train: 0.6, val: 0.2, test: 0.2, folds: 3}
@@ -182,6 +182,18 @@ class FuzzedInputTest {
     assertThat(result.duplicatesRemoved()).isEqualTo(expectedDups);
     assertThat(result.rowsClean()).isEqualTo(expectedClean);
     assertThat(table("quarantine").where("source is null or reason is null or stage is null").count()).isZero();
+  }
+
+  @Test
+  void featuresAreClippedToTheirQuantiles() {
+    // f0 is uniform on [0, 100): clipping at the 5% and 95% quantiles piles rows on both bounds
+    Row r = table("clean").selectExpr("min(features[0])", "max(features[0])").first();
+    double lo = r.getDouble(0);
+    double hi = r.getDouble(1);
+    assertThat(lo).isBetween(2.0, 8.0);
+    assertThat(hi).isBetween(92.0, 98.0);
+    assertThat(table("clean").where("features[0] = " + lo).count()).isGreaterThan(10);
+    assertThat(table("clean").where("features[0] = " + hi).count()).isGreaterThan(10);
   }
 
   @Test

@@ -142,6 +142,15 @@ class TrialTaskSparkTest {
     assertThat(metrics.rocAuc()).isCloseTo(local.rocAuc(), org.assertj.core.api.Assertions.within(1e-9));
     assertThat(metrics.logLoss()).isCloseTo(local.logLoss(), org.assertj.core.api.Assertions.within(1e-5));
 
+    // the same model as a stage of a Spark ML pipeline
+    org.apache.spark.ml.PipelineModel pipeline = new org.apache.spark.ml.Pipeline()
+        .setStages(new org.apache.spark.ml.PipelineStage[] {
+            new dev.prepsweep.training.score.DjlModelTransformer(promoted.modelUri())})
+        .fit(test);
+    Dataset<Row> viaPipeline = pipeline.transform(test);
+    assertThat(viaPipeline.schema().fieldNames()).containsExactly(ModelScorer.PREDICTIONS.fieldNames());
+    assertThat(viaPipeline.count()).isEqualTo(test.count());
+
     String metricsTable = dir.resolve("test_metrics").toString();
     ModelScorer.appendMetrics(spark, metrics, metricsTable);
     Row saved = spark.read().format("delta").load(metricsTable).first();

@@ -16,8 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,16 +37,19 @@ class SweepFaultsIT {
         budget: {trials: 6}
         parallelism: 2
       """;
-  private static SparkSession spark;
-
-  @BeforeAll
-  static void checksSession() {
-    spark = SparkSessions.create("local[2]", "SweepFaultsIT checks");
+  /**
+   * A session for reading results, opened only after the test's jobs ran: jobs run in this JVM
+   * (prep, resume) stop the session they used, which getOrCreate would have shared.
+   */
+  private static SparkSession checks() {
+    return SparkSessions.create("local[2]", "SweepFaultsIT checks");
   }
 
-  @AfterAll
-  static void stop() {
-    spark.stop();
+  @AfterEach
+  void stopChecks() {
+    if (SparkSession.getActiveSession().isDefined()) {
+      SparkSession.getActiveSession().get().stop();
+    }
   }
 
   @Test
@@ -63,6 +65,7 @@ class SweepFaultsIT {
       assertThat(submit.waitFor(6, TimeUnit.MINUTES)).as("sweep finished after losing a worker").isTrue();
       assertThat(submit.exitValue()).as(cluster.procs.log("submit")).isZero();
     }
+    SparkSession spark = checks();
     Dataset<Row> trials = spark.read().format("delta").load(warehouse + "/trials");
     assertThat(trials.filter("state = 'COMPLETE'").count()).isEqualTo(6);
     assertThat(trials.select("trial_id").distinct().count()).isEqualTo(6);
@@ -87,15 +90,18 @@ class SweepFaultsIT {
       driver.destroyForcibly();
       driver.waitFor(30, TimeUnit.SECONDS);
     }
-    Row sweep = spark.read().format("delta").load(warehouse + "/sweeps").head();
+    SparkSession before = checks();
+    Row sweep = before.read().format("delta").load(warehouse + "/sweeps").head();
     assertThat(sweep.<String>getAs("status")).isEqualTo("RUNNING");
     String sweepId = sweep.getAs("sweep_id");
+    before.stop();
 
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     int code = Main.run(new String[] {"sweep", "resume", sweepId, "--warehouse", warehouse.toString(),
         "--master", "local-cluster[2,2,1536]"}, new PrintStream(out, true, StandardCharsets.UTF_8));
     assertThat(code).as(out.toString(StandardCharsets.UTF_8)).isZero();
 
+    SparkSession spark = checks();
     Dataset<Row> trials = spark.read().format("delta").load(warehouse + "/trials");
     Dataset<Row> complete = trials.filter("state = 'COMPLETE'");
     assertThat(complete.count()).as("the whole budget completed").isEqualTo(6);
@@ -121,6 +127,7 @@ class SweepFaultsIT {
       assertThat(submit.waitFor(6, TimeUnit.MINUTES)).isTrue();
       assertThat(submit.exitValue()).as(cluster.procs.log("submit")).isZero();
     }
+    SparkSession spark = checks();
     List<Row> rows = spark.read().format("delta").load(warehouse + "/trials").filter("state = 'COMPLETE'")
         .select("trial_id", "gpu", "device", "started_at", "ended_at").collectAsList();
     assertThat(rows).hasSize(4);

@@ -67,7 +67,7 @@ public final class ConfigNode {
       throw new ConfigException(sourceName + position(e.getProblemMark()) + ": not valid YAML: " + e.getProblem());
     }
     if (root == null) {
-      root = new MappingNode(Tag.MAP, List.of(), null);
+      root = new MappingNode(Tag.MAP, List.of(), org.yaml.snakeyaml.DumperOptions.FlowStyle.BLOCK);
     }
     return new ConfigNode(root, "", sourceName);
   }

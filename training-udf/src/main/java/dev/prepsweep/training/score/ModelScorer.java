@@ -104,8 +104,8 @@ public final class ModelScorer {
    * metrics of those predictions against {@code label_index}.
    */
   public static TestMetrics scoreToDelta(Dataset<Row> input, String modelUri, String predictionsPath, String split) {
-    score(input, modelUri).write().format("delta").mode("overwrite").option("overwriteSchema", "true")
-        .save(predictionsPath);
+    new DjlModelTransformer(modelUri).transform(input).write().format("delta").mode("overwrite")
+        .option("overwriteSchema", "true").save(predictionsPath);
     Dataset<Row> written = input.sparkSession().read().format("delta").load(predictionsPath);
     return evaluate(written, modelUri, split, predictionsPath);
   }
