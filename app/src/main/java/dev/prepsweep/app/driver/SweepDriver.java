@@ -171,6 +171,17 @@ public final class SweepDriver {
         epochsByTrial.put(t.number(), known);
         attempts.putIfAbsent(t.number(), 1);
       }
+      // The attempts that were running when the previous driver died end here, as FAILED with why.
+      for (Map.Entry<Integer, Integer> orphan : relaunch.entrySet()) {
+        Trial trial = study.trial(orphan.getKey());
+        TrialSpec lost = trialSpec(run, trial, orphan.getValue() - 1, -1);
+        List<EpochMetrics> history = List.copyOf(epochsByTrial.get(trial.number()).values());
+        long now = System.currentTimeMillis();
+        writer.write(new TrialRecord(run.sweepId(), trial.number(), lost.attempt(), "FAILED", List.of(), lost.params(),
+            lost.seed(), best(history, run.metric(), maximize), history, null, null, null, null, now, now,
+            "the driver stopped while this attempt ran; sweep resume reran the trial as attempt " + orphan.getValue(),
+            run.train(), run.val(), null, 0));
+      }
       Map<Integer, String> runningGroups = new LinkedHashMap<>();
       List<Integer> queued = new ArrayList<>(relaunch.keySet());
       boolean stop = false;
