@@ -14,8 +14,9 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * Writes sweep, trial and epoch records to their Delta tables from one background thread, so the
- * sweep loop never waits on Delta and concurrent MERGEs never conflict. Records that pile up while
- * a write runs go out together in the next MERGE. Every write is an idempotent MERGE on the
+ * sweep loop never waits on Delta and concurrent MERGEs never conflict. Writes are at least
+ * {@link #MIN_INTERVAL_MILLIS} apart and records that pile up meanwhile go out together in one
+ * MERGE per table: on a small cluster a MERGE per finished trial would take the CPU trials need. Every write is an idempotent MERGE on the
  * record's key, so writing an attempt twice (e.g. after a driver restart) leaves one row.
  */
 public final class ResultWriter implements AutoCloseable {
@@ -28,7 +29,12 @@ public final class ResultWriter implements AutoCloseable {
     t.setDaemon(true);
     return t;
   });
+  /** The least time between two writes; {@link #flush} does not wait for it. */
+  static final long MIN_INTERVAL_MILLIS = 3_000;
+
   private final List<TrialRecord> pendingTrials = new ArrayList<>();
+  private volatile boolean urgent;
+  private long lastDrainMillis;
   private SweepRecord pendingSweep;
   private volatile RuntimeException failure;
 
@@ -57,6 +63,7 @@ public final class ResultWriter implements AutoCloseable {
    * @throws IllegalStateException if a write failed, with the Delta error as cause
    */
   public void flush() {
+    urgent = true;
     Future<?> done = thread.submit(this::drain);
     try {
       done.get();
@@ -65,6 +72,8 @@ public final class ResultWriter implements AutoCloseable {
       throw new IllegalStateException("interrupted while writing results", e);
     } catch (java.util.concurrent.ExecutionException e) {
       throw new IllegalStateException("writing results failed: " + e.getCause().getMessage(), e.getCause());
+    } finally {
+      urgent = false;
     }
     if (failure != null) {
       throw new IllegalStateException("writing results to " + warehouse.root() + " failed: " + failure.getMessage(), failure);
@@ -72,6 +81,20 @@ public final class ResultWriter implements AutoCloseable {
   }
 
   private void drain() {
+    synchronized (this) {
+      if (pendingTrials.isEmpty() && pendingSweep == null) {
+        return;
+      }
+    }
+    long wait = lastDrainMillis + MIN_INTERVAL_MILLIS - System.currentTimeMillis();
+    if (wait > 0 && !urgent) {
+      try {
+        Thread.sleep(wait);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    lastDrainMillis = System.currentTimeMillis();
     List<TrialRecord> trials;
     SweepRecord sweep;
     synchronized (this) {
