@@ -147,8 +147,11 @@ public final class SweepDriver {
         maximize ? "maximising" : "minimising", run.metric(), run.train(), run.val());
 
     ResourceProfile profile = trialProfile(run.config().resources());
+    // Where slots are enforced by Spark (a trainer slot or GPU per trial task), one extra trial job
+    // waits in Spark's queue, so a freed slot starts the next trial without waiting for the driver.
+    int lookahead = profile != null && (SparkSessions.hasTrainerSlots(spark) || run.config().resources().gpus() > 0) ? 1 : 0;
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    ExecutorService pool = Executors.newFixedThreadPool(parallelism, r -> {
+    ExecutorService pool = Executors.newFixedThreadPool(parallelism + lookahead, r -> {
       Thread t = new Thread(r, "prepsweep-trial-launcher");
       t.setDaemon(true);
       return t;
@@ -188,7 +191,7 @@ public final class SweepDriver {
       boolean cancelled = false;
       long lastProgress = System.currentTimeMillis();
       while (true) {
-        while (!stop && runningGroups.size() < parallelism) {
+        while (!stop && runningGroups.size() < parallelism + lookahead) {
           Trial trial;
           Optional<Trial> promote;
           if (!queued.isEmpty()) {
