@@ -156,8 +156,7 @@ public final class Main {
     if (cli.positional().size() != 1) {
       throw new CliArgs.UsageException("query takes one SQL statement in quotes, e.g. prepsweep query \"SELECT * FROM trials\"");
     }
-    String warehouseRoot = cli.options().containsKey("warehouse") ? cli.option("warehouse", null)
-        : JobConfig.load(Path.of(cli.option("config", DEFAULT_CONFIG))).warehouse();
+    String warehouseRoot = warehouseRoot(cli);
     int maxRows = (int) parseLong(cli.option("max-rows", "50"), "--max-rows");
     // A query needs no executors for training: a single local JVM starts fastest.
     SparkSession spark = SparkSessions.create(cli.option("master", "local[2]"), "prepsweep query");
@@ -191,8 +190,7 @@ public final class Main {
   }
 
   private static int report(CliArgs cli, PrintStream out) {
-    String warehouseRoot = cli.options().containsKey("warehouse") ? cli.option("warehouse", null)
-        : JobConfig.load(Path.of(cli.option("config", DEFAULT_CONFIG))).warehouse();
+    String warehouseRoot = warehouseRoot(cli);
     SparkSession spark = SparkSessions.create(cli.option("master", "local[2]"), "prepsweep report");
     try {
       Warehouse warehouse = new Warehouse(spark, warehouseRoot);
@@ -246,6 +244,12 @@ public final class Main {
     StringBuilder tables = new StringBuilder();
     new TreeMap<>(r.tables()).forEach((k, v) -> tables.append(' ').append(v));
     out.println("  tables:" + tables);
+  }
+
+  /** The warehouse of a command that reads tables: --warehouse, else the config's 'warehouse'. */
+  static String warehouseRoot(CliArgs cli) {
+    return cli.options().containsKey("warehouse") ? cli.option("warehouse", null)
+        : JobConfig.load(Path.of(cli.option("config", DEFAULT_CONFIG))).warehouse();
   }
 
   private static long parseLong(String text, String option) {

@@ -1,13 +1,11 @@
 package dev.prepsweep.app.cli;
 
-import dev.prepsweep.app.config.JobConfig;
 import dev.prepsweep.app.driver.SweepDriver;
 import dev.prepsweep.app.driver.SweepSummary;
 import dev.prepsweep.app.results.ResultTables;
 import dev.prepsweep.app.spark.SparkSessions;
 import dev.prepsweep.app.warehouse.Warehouse;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import org.apache.spark.sql.SparkSession;
 
 /** {@code prepsweep sweep list | status ID | best ID | cancel ID | resume ID}. */
@@ -27,8 +25,7 @@ final class SweepCommands {
     if (id != null && !id.matches("[A-Za-z0-9._-]+")) {
       throw new CliArgs.UsageException("'" + id + "' is not a sweep id");
     }
-    String warehouseRoot = cli.options().containsKey("warehouse") ? cli.option("warehouse", null)
-        : JobConfig.load(Path.of(cli.option("config", Main.DEFAULT_CONFIG))).warehouse();
+    String warehouseRoot = Main.warehouseRoot(cli);
     // Resume trains, so it needs the executors; the other actions only read a few rows.
     String master = cli.option("master", action.equals("resume") ? null : "local[2]");
     SparkSession spark = SparkSessions.create(master, "prepsweep sweep " + action);

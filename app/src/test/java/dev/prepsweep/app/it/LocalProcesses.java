@@ -1,6 +1,5 @@
 package dev.prepsweep.app.it;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
@@ -87,10 +86,6 @@ final class LocalProcesses implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  static String classpathSeparator() {
-    return File.pathSeparator;
   }
 
   /** Stops every started process and its descendants by PID, newest first. */

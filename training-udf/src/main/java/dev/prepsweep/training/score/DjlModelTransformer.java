@@ -1,7 +1,5 @@
 package dev.prepsweep.training.score;
 
-import java.util.Arrays;
-import java.util.List;
 import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.Identifiable$;
@@ -39,7 +37,6 @@ public final class DjlModelTransformer extends Transformer {
 
   @Override
   public Dataset<Row> transform(Dataset<?> dataset) {
-    transformSchema(dataset.schema());
     return ModelScorer.score(dataset.toDF(), modelUri);
   }
 
@@ -48,13 +45,7 @@ public final class DjlModelTransformer extends Transformer {
    */
   @Override
   public StructType transformSchema(StructType schema) {
-    List<String> columns = Arrays.asList(schema.fieldNames());
-    for (String required : List.of("id", "text")) {
-      if (!columns.contains(required)) {
-        throw new IllegalArgumentException("cannot score: the input has no '" + required + "' column (columns: "
-            + columns + "); score a prepsweep split table");
-      }
-    }
+    ModelScorer.requireScorable(schema.fieldNames());
     return ModelScorer.PREDICTIONS;
   }
 

@@ -83,13 +83,7 @@ public final class ModelScorer {
    * Lazy, like any Dataset transformation.
    */
   public static Dataset<Row> score(Dataset<Row> input, String modelUri) {
-    List<String> columns = Arrays.asList(input.columns());
-    for (String required : List.of("id", "text")) {
-      if (!columns.contains(required)) {
-        throw new IllegalArgumentException("cannot score: the input has no '" + required + "' column (columns: "
-            + columns + "); score a prepsweep split table");
-      }
-    }
+    List<String> columns = requireScorable(input.columns());
     Dataset<Row> in = input.select(
         col("id").cast("string"),
         columns.contains("label_index") ? col("label_index").cast("int") : lit(null).cast("int").as("label_index"),
@@ -97,6 +91,22 @@ public final class ModelScorer {
         columns.contains("features") ? col("features").cast("array<double>") : lit(null).cast("array<double>").as("features"),
         columns.contains("image") ? col("image").cast("binary") : lit(null).cast("binary").as("image"));
     return in.mapPartitions(new ScorePartition(modelUri), Encoders.row(PREDICTIONS));
+  }
+
+  /**
+   * The input's columns, after checking it has what scoring needs ({@code id} and {@code text}).
+   *
+   * @throws IllegalArgumentException naming the missing column
+   */
+  static List<String> requireScorable(String[] inputColumns) {
+    List<String> columns = Arrays.asList(inputColumns);
+    for (String required : List.of("id", "text")) {
+      if (!columns.contains(required)) {
+        throw new IllegalArgumentException("cannot score: the input has no '" + required + "' column (columns: "
+            + columns + "); score a prepsweep split table");
+      }
+    }
+    return columns;
   }
 
   /**
