@@ -24,9 +24,12 @@ import org.apache.hadoop.fs.Path;
  * &lt;trial&gt;/best/model.json           what {@link SavedModel} needs: params, labels, featurizer, metrics
  * &lt;trial&gt;/best/model.params         DJL parameters of the best epoch
  * </pre>
- * Each directory is written as {@code <name>.tmp} (its JSON file last) and then renamed over the
- * previous one, so a reader sees the old or the new complete directory. A writer killed between the
- * delete and the rename leaves only {@code <name>.tmp}, which the reader then takes.
+ * Each directory is written as {@code <name>.tmp} and then renamed over the previous one, so a reader
+ * sees the old or the new complete directory. Its JSON file is the completion marker: written last,
+ * as {@code <file>.part} renamed into place, so it exists only once every file beside it is whole. A
+ * writer killed between the delete and the rename leaves only a complete {@code <name>.tmp}, which
+ * the reader then takes; one killed while writing leaves a {@code .tmp} without its marker, which the
+ * reader ignores (a trial killed during its first checkpoint starts again from epoch 0).
  */
 final class CheckpointStore {
 
@@ -89,8 +92,12 @@ final class CheckpointStore {
           f.getValue().write(out);
         }
       }
-      try (OutputStream out = fs.create(new Path(tmp, jsonFile), true)) {
+      Path part = new Path(tmp, jsonFile + ".part");
+      try (OutputStream out = fs.create(part, true)) {
         JSON.writeValue(out, json);
+      }
+      if (!fs.rename(part, new Path(tmp, jsonFile))) {
+        throw new IOException("rename of " + part + " failed");
       }
       fs.delete(dir, true);
       if (!fs.rename(tmp, dir)) {

@@ -3,6 +3,7 @@ package dev.prepsweep.training;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.Device;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -46,5 +47,22 @@ class CheckpointResumeTest {
     assertThat(dir.resolve("b/best/model.json")).exists();
     assertThat(dir.resolve("b/checkpoint/state.json")).exists();
     assertThat(dir.resolve("b/checkpoint.tmp")).doesNotExist();
+  }
+
+  @Test
+  void aCheckpointKilledMidWriteIsIgnoredAndTheTrialStartsOver() throws Exception {
+    Map<String, Object> two = Map.of("hidden", 8L, "hash_dim", 64L, "epochs", 2L, "batch_size", 32L);
+    List<EpochMetrics> straight = run(two, dir.resolve("a").toUri().toString());
+    // what a process killed while writing its first checkpoint leaves: parameters, a half-written marker
+    Path leftover = Files.createDirectories(dir.resolve("b/checkpoint.tmp"));
+    Files.write(leftover.resolve("model.params"), new byte[] {1, 2, 3});
+    Files.writeString(leftover.resolve("state.json.part"), "{\"epoch\": 1, \"st");
+    CheckpointStore store = new CheckpointStore(dir.resolve("b").toUri().toString(), new Configuration());
+    assertThat(store.latest()).as("an incomplete checkpoint is not a checkpoint").isEmpty();
+    List<EpochMetrics> rerun = run(two, dir.resolve("b").toUri().toString());
+    assertThat(rerun).extracting(EpochMetrics::epoch).containsExactly(1, 2);
+    assertThat(rerun).extracting(EpochMetrics::trainLoss).isEqualTo(straight.stream().map(EpochMetrics::trainLoss).toList());
+    assertThat(dir.resolve("b/checkpoint/state.json")).exists();
+    assertThat(dir.resolve("b/checkpoint/state.json.part")).doesNotExist();
   }
 }

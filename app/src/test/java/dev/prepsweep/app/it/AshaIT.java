@@ -58,6 +58,10 @@ class AshaIT {
           .as("no epoch trained or recorded twice").isZero();
       List<Row> paused = trials.filter("state = 'PRUNED'").select("epochs").distinct().collectAsList();
       assertThat(paused).allSatisfy(r -> assertThat(r.getInt(0)).as("paused at a rung").isIn(1, 3));
+      Row sweep = spark.read().format("delta").load(warehouse + "/sweeps").head();
+      assertThat(sweep.<Integer>getAs("trials_pruned")).as("the sweep row counts its pruned trials")
+          .isEqualTo((int) trials.filter("state = 'PRUNED'").count());
+      assertThat(sweep.<Integer>getAs("trials_complete")).isEqualTo((int) complete.count());
     } finally {
       spark.stop();
     }
