@@ -3,6 +3,7 @@ package dev.prepsweep.etl;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.prepsweep.common.config.ConfigNode;
+import dev.prepsweep.etl.internal.DeltaIO;
 import dev.prepsweep.etl.plan.SplitPlanner;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -84,6 +85,21 @@ class SpamPrepTest {
         .isEqualTo("struct<id:string,label:string,label_index:int,text:string,split:string>");
     assertThat(train.where("label_index < 0 or label_index > 1 or text = '' or split != 'train'").count()).isZero();
     assertThat(train.where("text like '%<html%' or text like '%&nbsp;%'").count()).isZero();
+  }
+
+  @Test
+  void splitCommitsRecordTheLabelsInLabelIndexOrder() {
+    for (String s : SplitPlanner.SPLITS) {
+      var recorded = DeltaIO.userMetadata(spark, first.tables().get(s)).orElseThrow().get(DeltaIO.LABELS);
+      List<String> labels = new java.util.ArrayList<>();
+      recorded.forEach(l -> labels.add(l.asText()));
+      assertThat(labels).as(s).isEqualTo(first.labels());
+      for (Row r : spark.read().format("delta").load(first.tables().get(s).path()).select("label", "label_index")
+          .distinct().collectAsList()) {
+        assertThat(labels.get(r.getInt(1))).isEqualTo(r.getString(0));
+      }
+    }
+    assertThat(DeltaIO.userMetadata(spark, first.tables().get("clean"))).as("only split tables carry labels").isEmpty();
   }
 
   @Test

@@ -81,7 +81,7 @@ public final class SweepDriver {
     long started = System.currentTimeMillis();
     String sweepId = "sw-" + ID_TIME.format(Instant.ofEpochMilli(started)) + "-" + config.hash().substring(0, 6);
     SweepRun run = new SweepRun(sweepId, config, spec, spec.seedOr(config.seed()), train, val,
-        warehouse.dataFiles(train), warehouse.dataFiles(val), labels(train), started);
+        PinnedData.resolve(spark, warehouse, train, val), started);
     return execute(run, warmStarted(Study.fromSpec(spec, config.seed()), spec), Map.of(), Map.of(), Map.of());
   }
 
@@ -128,8 +128,8 @@ public final class SweepDriver {
     stored.forEach(t -> lastAttempts.put(t.trial().number(), t.lastAttempt()));
     LOG.info("resuming sweep {}: {} trials recorded, {} to run again, data {} {}", sweepId, history.size(),
         relaunch.size(), train, val);
-    SweepRun run = new SweepRun(sweepId, config, spec, seed, train, val, warehouse.dataFiles(train),
-        warehouse.dataFiles(val), labels(train), row.<java.sql.Timestamp>getAs("started_at").getTime());
+    SweepRun run = new SweepRun(sweepId, config, spec, seed, train, val, PinnedData.resolve(spark, warehouse, train, val),
+        row.<java.sql.Timestamp>getAs("started_at").getTime());
     return execute(run, warmStarted(Study.resumeKeepingRunning(spec, seed, history), spec), relaunch, lastAttempts,
         epochs);
   }
@@ -180,10 +180,8 @@ public final class SweepDriver {
         TrialSpec lost = trialSpec(run, trial, orphan.getValue() - 1, -1);
         List<EpochMetrics> history = List.copyOf(epochsByTrial.get(trial.number()).values());
         long now = System.currentTimeMillis();
-        writer.write(new TrialRecord(run.sweepId(), trial.number(), lost.attempt(), "FAILED", List.of(), lost.params(),
-            lost.seed(), best(history, run.metric(), maximize), history, null, null, null, null, now, now,
-            "the driver stopped while this attempt ran; sweep resume reran the trial as attempt " + orphan.getValue(),
-            run.train(), run.val(), null, 0));
+        writer.write(withoutOutcome(lost, "FAILED", history, now, now,
+            "the driver stopped while this attempt ran; sweep resume reran the trial as attempt " + orphan.getValue()));
       }
       Map<Integer, String> runningGroups = new LinkedHashMap<>();
       List<Integer> queued = new ArrayList<>(relaunch.keySet());
@@ -401,17 +399,15 @@ public final class SweepDriver {
     // The trial seed depends on the sweep seed and trial number only, so a retry repeats the attempt exactly.
     long trialSeed = Seeds.forIndex(run.seed(), 1_000_000L + trial.number()).nextLong();
     return new TrialSpec(run.sweepId(), trial.number(), attempt, params, trialSeed, run.metric(),
-        run.spec().directions().get(0) == Direction.MAXIMIZE, run.train(), run.val(), run.trainFiles(), run.valFiles(),
-        run.labels(), run.config().resources().requireGpu())
+        run.spec().directions().get(0) == Direction.MAXIMIZE, run.train(), run.val(), run.data().trainFiles(),
+        run.data().valFiles(), run.data().labels(), run.config().resources().requireGpu())
         .withArtifacts(Warehouse.qualify(run.config().artifactsOr(warehouse.root())));
   }
 
   /** Submits one attempt as its own Spark job; returns the job group (to cancel it). */
   private String submit(ExecutorCompletionService<Attempt> completions, JavaSparkContext jsc, ResourceProfile profile,
       ResultWriter writer, TrialSpec spec, List<EpochMetrics> history) {
-    writer.write(new TrialRecord(spec.sweepId(), spec.trialId(), spec.attempt(), "RUNNING", List.of(), spec.params(),
-        spec.seed(), best(history, spec.objective(), spec.maximize()), history, null, null, null, null,
-        System.currentTimeMillis(), null, null, spec.train(), spec.val(), null, 0));
+    writer.write(withoutOutcome(spec, "RUNNING", history, System.currentTimeMillis(), null, null));
     String group = spec.sweepId() + "-trial-" + spec.trialId() + "-" + spec.attempt();
     completions.submit(() -> {
       // One Spark UI entry per trial attempt, named after it.
@@ -431,6 +427,14 @@ public final class SweepDriver {
       }
     });
     return group;
+  }
+
+  /** An attempt with no task outcome to report: RUNNING when submitted, or lost with a driver that died. */
+  private static TrialRecord withoutOutcome(TrialSpec spec, String state, List<EpochMetrics> history, long startedAt,
+      Long endedAt, String error) {
+    return new TrialRecord(spec.sweepId(), spec.trialId(), spec.attempt(), state, List.of(), spec.params(), spec.seed(),
+        best(history, spec.objective(), spec.maximize()), history, null, null, null, null, startedAt, endedAt, error,
+        spec.train(), spec.val(), null, 0);
   }
 
   private static TrialRecord record(TrialSpec spec, String state, List<Double> values, TrialOutcome o,
@@ -459,20 +463,6 @@ public final class SweepDriver {
       custom = true;
     }
     return custom ? new ResourceProfileBuilder().require(requests).build() : null;
-  }
-
-  /** Label names in label_index order, from the pinned train snapshot (a handful of rows). */
-  private List<String> labels(TableVersion train) {
-    List<Row> rows = spark.read().format("delta").option("versionAsOf", train.version()).load(train.path())
-        .select("label_index", "label").distinct().orderBy("label_index").collectAsList();
-    List<String> labels = new ArrayList<>();
-    for (Row r : rows) {
-      if (r.getInt(0) != labels.size()) {
-        throw new IllegalStateException("table " + train + " has label_index values that are not 0.." + (rows.size() - 1));
-      }
-      labels.add(r.getString(1));
-    }
-    return labels;
   }
 
   record Attempt(TrialSpec spec, TrialOutcome outcome) {}

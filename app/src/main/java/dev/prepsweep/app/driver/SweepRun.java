@@ -4,7 +4,6 @@ import dev.prepsweep.app.config.JobConfig;
 import dev.prepsweep.common.TableVersion;
 import dev.prepsweep.sweep.spec.SweepSpec;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -18,9 +17,7 @@ record SweepRun(
     long seed,
     TableVersion train,
     TableVersion val,
-    List<String> trainFiles,
-    List<String> valFiles,
-    List<String> labels,
+    PinnedData data,
     long startedAtMillis) {
 
   Map<String, Long> dataVersions() {

@@ -97,11 +97,23 @@ public final class SparkSessions {
     conf.setIfMissing("spark.executorEnv.DJL_CACHE_DIR", djlCache);
   }
 
+  /**
+   * A discovery script reporting {@code slots} trainer slots on a worker: what conf/trainer-slot.sh
+   * prints, for the clusters prepsweep starts itself (no repository checkout needed).
+   */
+  public static String trainerSlotScript(int slots) {
+    StringBuilder addresses = new StringBuilder();
+    for (int i = 0; i < slots; i++) {
+      addresses.append(i == 0 ? "" : ",").append('"').append(i).append('"');
+    }
+    return "#!/bin/sh\necho '{\"name\":\"" + TRAINER_RESOURCE + "\",\"addresses\":[" + addresses + "]}'\n";
+  }
+
   private static Path writeSlotScript(Path home) {
     Path script = home.resolve("bin/trainer-slot.sh");
     try {
       Files.createDirectories(script.getParent());
-      Files.writeString(script, "#!/bin/sh\necho '{\"name\":\"" + TRAINER_RESOURCE + "\",\"addresses\":[\"0\"]}'\n");
+      Files.writeString(script, trainerSlotScript(1));
       Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
       return script;
     } catch (IOException e) {

@@ -1,6 +1,7 @@
 package dev.prepsweep.app.warehouse;
 
 import dev.prepsweep.common.TableVersion;
+import dev.prepsweep.etl.internal.DeltaIO;
 import io.delta.tables.DeltaTable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,6 +15,10 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.delta.DeltaLog;
+import org.apache.spark.sql.delta.VersionChecksum;
+import org.apache.spark.sql.delta.actions.AddFile;
+import scala.Option;
 
 /**
  * The folder of path-based Delta tables prepsweep reads and writes ({@code <root>/<table>}). Tables
@@ -57,19 +62,38 @@ public final class Warehouse {
       throw new IllegalStateException("table '" + table + "' does not exist at " + path(table)
           + "; run 'prepsweep prep' (or 'run') first");
     }
-    long version = DeltaTable.forPath(spark, path(table)).history(1).select("version").head().getLong(0);
-    return new TableVersion(table, path(table), version);
+    // From the log's file names: history() would run a Spark job for one number.
+    return new TableVersion(table, path(table), DeltaIO.latestVersion(spark, path(table)));
   }
 
   /**
    * The data files of a pinned snapshot, from Delta metadata only (no data is read here): what an
-   * executor needs to read exactly that version itself.
+   * executor needs to read exactly that version itself. Delta keeps the file list of small tables
+   * in the version's checksum file; read from there it costs no Spark job (on a cold cluster those
+   * jobs took seconds per table). Larger tables, and files with deletion vectors, go through
+   * Delta's snapshot state reconstruction.
    */
   public List<String> dataFiles(TableVersion table) {
-    String[] files = spark.read().format("delta").option("versionAsOf", table.version()).load(table.path()).inputFiles();
-    List<String> sorted = new ArrayList<>(Arrays.asList(files));
-    sorted.sort(null);
-    return sorted;
+    DeltaLog log = DeltaLog.forTable(spark, table.path());
+    Option<VersionChecksum> checksum = log.getSnapshotAt(table.version(), Option.empty(), Option.empty()).checksumOpt();
+    List<String> files = new ArrayList<>();
+    if (checksum.isDefined() && checksum.get().allFiles().isDefined()) {
+      scala.collection.Iterator<AddFile> adds = checksum.get().allFiles().get().iterator();
+      while (adds.hasNext()) {
+        AddFile add = adds.next();
+        if (add.deletionVector() != null) {
+          files.clear();
+          break;
+        }
+        files.add(add.absolutePath(log).toString());
+      }
+    }
+    if (files.isEmpty()) {
+      files.addAll(Arrays.asList(
+          spark.read().format("delta").option("versionAsOf", table.version()).load(table.path()).inputFiles()));
+    }
+    files.sort(null);
+    return files;
   }
 
   /** Names of the Delta tables in the warehouse. */

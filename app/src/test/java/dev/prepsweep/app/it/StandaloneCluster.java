@@ -1,6 +1,7 @@
 package dev.prepsweep.app.it;
 
 import dev.prepsweep.app.spark.LocalSparkHome;
+import dev.prepsweep.app.spark.SparkSessions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,11 +32,7 @@ final class StandaloneCluster implements AutoCloseable {
     LocalSparkHome.fromThisJvm(sparkHome);
     Path slotScript = sparkHome.resolve("bin/trainer-slots.sh");
     Files.createDirectories(slotScript.getParent());
-    StringBuilder addresses = new StringBuilder();
-    for (int i = 0; i < trainerSlots; i++) {
-      addresses.append(i == 0 ? "" : ",").append("\\\"").append(i).append("\\\"");
-    }
-    Files.writeString(slotScript, "#!/bin/sh\necho \"{\\\"name\\\":\\\"trainer\\\",\\\"addresses\\\":[" + addresses + "]}\"\n");
+    Files.writeString(slotScript, SparkSessions.trainerSlotScript(trainerSlots));
     slotScript.toFile().setExecutable(true);
     this.env = Map.of("SPARK_HOME", sparkHome.toString(), "SPARK_SCALA_VERSION", "2.13", "SPARK_LOCAL_IP", "127.0.0.1",
         "PREPSWEEP_FAKE_GPUS", String.valueOf(fakeGpus));

@@ -15,13 +15,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import dev.prepsweep.app.TestSpark;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,13 +41,7 @@ class ReportCommandTest {
 
   @BeforeAll
   static void warehouse() {
-    spark = SparkSession.builder().master("local[2]").appName("ReportCommandTest")
-        .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
-        .config("spark.driver.bindAddress", "127.0.0.1").config("spark.sql.shuffle.partitions", "1")
-        .config("spark.default.parallelism", "2").config("spark.databricks.delta.snapshotPartitions", "1")
-        .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
-        .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
-        .getOrCreate();
+    spark = TestSpark.session();
     warehouse = new Warehouse(spark, dir.resolve("warehouse").toString());
     SweepData one = ReportFixtures.singleObjective();
     SweepData two = ReportFixtures.twoObjectives();
@@ -116,13 +110,6 @@ class ReportCommandTest {
         "val", scala(Map.of("ham", 1L)), "train_balanced", scala(Map.of("ham", 2L, "spam", 2L)))));
     run.put("output_versions", scala(Map.of("clean", 0L, "train", 0L, "val", 0L)));
     write("prep_runs", List.of(row(Lineage.SCHEMA, run)), Lineage.SCHEMA);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (spark != null) {
-      spark.stop();
-    }
   }
 
   private static <K, V> scala.collection.Map<K, V> scala(Map<K, V> m) {

@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Optional;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -22,6 +24,11 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class DeltaIO {
   private static final ObjectMapper JSON = new ObjectMapper();
+  /**
+   * Key of the commit user metadata of the split tables: the label names in {@code label_index}
+   * order, so a reader of a pinned version knows its classes without scanning it.
+   */
+  public static final String LABELS = "labels";
 
   private DeltaIO() {}
 
@@ -30,9 +37,55 @@ public final class DeltaIO {
 
   /** Overwrites (a new version) the table at {@code warehouse/name}. */
   public static Written overwrite(Dataset<Row> df, String warehouse, String name) {
+    return overwrite(df, warehouse, name, null);
+  }
+
+  /**
+   * As {@link #overwrite(Dataset, String, String)}, recording {@code userMetadata} (serialised as
+   * JSON) in the commit, where {@link #userMetadata} reads it back for exactly that version.
+   */
+  public static Written overwrite(Dataset<Row> df, String warehouse, String name, Map<String, ?> userMetadata) {
     String path = warehouse + "/" + name;
-    df.write().format("delta").mode(SaveMode.Overwrite).option("overwriteSchema", "true").save(path);
+    var writer = df.write().format("delta").mode(SaveMode.Overwrite).option("overwriteSchema", "true");
+    if (userMetadata != null) {
+      try {
+        writer = writer.option("userMetadata", JSON.writeValueAsString(userMetadata));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    writer.save(path);
     return committed(df.sparkSession(), name, path);
+  }
+
+  /**
+   * The JSON user metadata of the commit that made {@code table}'s version, from its log entry (no
+   * Spark job); empty when that commit carries none or its log entry is gone.
+   */
+  public static Optional<JsonNode> userMetadata(SparkSession spark, TableVersion table) {
+    Path commit = new Path(new Path(table.path(), "_delta_log"), String.format("%020d.json", table.version()));
+    try {
+      FileSystem fs = commit.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      if (!fs.exists(commit)) {
+        return Optional.empty();
+      }
+      JsonNode info = commitInfo(fs, commit);
+      JsonNode meta = info == null ? null : info.get("userMetadata");
+      return meta == null || !meta.isTextual() ? Optional.empty() : Optional.of(JSON.readTree(meta.asText()));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the log entry " + commit + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static JsonNode commitInfo(FileSystem fs, Path commit) throws IOException {
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(fs.open(commit), StandardCharsets.UTF_8))) {
+      for (String line = r.readLine(); line != null; line = r.readLine()) {
+        if (line.contains("\"commitInfo\"")) {
+          return JSON.readTree(line).path("commitInfo");
+        }
+      }
+    }
+    return null;
   }
 
   /** Appends to the table at {@code warehouse/name}, creating it if needed. */
@@ -72,16 +125,10 @@ public final class DeltaIO {
   static long outputRows(SparkSession spark, String path, long version) {
     Path commit = new Path(new Path(path, "_delta_log"), String.format("%020d.json", version));
     try {
-      FileSystem fs = commit.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(fs.open(commit), StandardCharsets.UTF_8))) {
-        for (String line = r.readLine(); line != null; line = r.readLine()) {
-          if (line.contains("\"commitInfo\"")) {
-            JsonNode m = JSON.readTree(line).path("commitInfo").path("operationMetrics").path("numOutputRows");
-            if (!m.isMissingNode()) {
-              return Long.parseLong(m.asText());
-            }
-          }
-        }
+      JsonNode info = commitInfo(commit.getFileSystem(spark.sparkContext().hadoopConfiguration()), commit);
+      JsonNode m = info == null ? null : info.path("operationMetrics").path("numOutputRows");
+      if (m != null && !m.isMissingNode()) {
+        return Long.parseLong(m.asText());
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);

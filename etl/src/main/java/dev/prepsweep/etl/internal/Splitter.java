@@ -112,7 +112,8 @@ public final class Splitter {
       }
     }
     for (String name : SplitPlanner.SPLITS) {
-      DeltaIO.Written w = DeltaIO.overwrite(done.where(col("split").equalTo(name)).select(cols), warehouse, name);
+      DeltaIO.Written w = DeltaIO.overwrite(done.where(col("split").equalTo(name)).select(cols), warehouse, name,
+          Map.of(DeltaIO.LABELS, labels));
       tables.put(name, w.table());
       long expected = counts.get(name).values().stream().mapToLong(Long::longValue).sum();
       if (w.rows() != expected) {

@@ -1,0 +1,43 @@
+package dev.prepsweep.app.warehouse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.prepsweep.app.TestSpark;
+import dev.prepsweep.common.TableVersion;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Pinning table versions and their data files from Delta metadata, checked against Delta's own scan. */
+class WarehouseTest {
+
+  @TempDir
+  java.nio.file.Path dir;
+
+  @Test
+  void pinnedFilesAreThoseDeltaScansAtThatVersion() throws Exception {
+    SparkSession spark = TestSpark.session();
+    Warehouse warehouse = new Warehouse(spark, dir.resolve("wh").toString());
+    String path = warehouse.path("train");
+    spark.range(0, 100).repartition(3).write().format("delta").save(path);
+    spark.range(100, 150).repartition(2).write().format("delta").mode("overwrite").save(path);
+
+    TableVersion latest = warehouse.latest("train");
+    assertThat(latest.version()).isEqualTo(1);
+    for (long version : List.of(0L, 1L)) {
+      TableVersion pinned = new TableVersion("train", path, version);
+      spark.sparkContext().setJobGroup("pin-" + version, "pin", false);
+      List<String> files = warehouse.dataFiles(pinned).stream().map(f -> new Path(f).toUri().getPath()).toList();
+      spark.sparkContext().clearJobGroup();
+      spark.sparkContext().listenerBus().waitUntilEmpty();
+      assertThat(spark.sparkContext().statusTracker().getJobIdsForGroup("pin-" + version))
+          .as("a small table's files come from its checksum file, without a Spark job").isEmpty();
+      List<String> scanned = Arrays.stream(spark.read().format("delta").option("versionAsOf", version).load(path)
+          .inputFiles()).map(f -> new Path(f).toUri().getPath()).sorted().toList();
+      assertThat(files).as("version %d", version).isEqualTo(scanned).hasSize(version == 0 ? 3 : 2);
+    }
+  }
+}
