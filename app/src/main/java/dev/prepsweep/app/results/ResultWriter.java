@@ -128,7 +128,7 @@ public final class ResultWriter implements AutoCloseable {
     spark.sparkContext().setJobDescription("prepsweep: record " + rows.size() + " row(s) in " + table);
     Dataset<Row> df = spark.createDataFrame(rows, schema);
     String path = warehouse.path(table);
-    if (!DeltaTable.isDeltaTable(spark, path)) {
+    if (!warehouse.exists(table)) {
       df.write().format("delta").mode("append").save(path);
       return;
     }

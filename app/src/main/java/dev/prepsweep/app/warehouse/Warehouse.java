@@ -2,7 +2,6 @@ package dev.prepsweep.app.warehouse;
 
 import dev.prepsweep.common.TableVersion;
 import dev.prepsweep.etl.internal.DeltaIO;
-import io.delta.tables.DeltaTable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -52,8 +51,9 @@ public final class Warehouse {
     return root + "/" + table;
   }
 
+  /** Whether the table has a committed version (a folder whose first commit never landed has none). */
   public boolean exists(String table) {
-    return DeltaTable.isDeltaTable(spark, path(table));
+    return DeltaIO.latestVersionIfAny(spark, path(table)).isPresent();
   }
 
   /** The table at its latest version. */
@@ -106,7 +106,7 @@ public final class Warehouse {
       }
       List<String> names = new ArrayList<>();
       for (FileStatus s : fs.listStatus(rootPath)) {
-        if (s.isDirectory() && fs.exists(new Path(s.getPath(), "_delta_log"))) {
+        if (s.isDirectory() && DeltaIO.latestVersionIfAny(spark, s.getPath().toString()).isPresent()) {
           names.add(s.getPath().getName());
         }
       }

@@ -7,6 +7,7 @@ import dev.prepsweep.app.spark.SparkSessions;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -84,6 +85,14 @@ class SweepFaultsIT {
               "SPARK_LOCAL_IP", "127.0.0.1"), List.of(), "dev.prepsweep.app.cli.Main",
           "sweep", "--config", config.toString(), "--warehouse", warehouse.toString(), "--master", "local-cluster[2,2,1536]");
       procs.awaitLog("driver", "trial 1 COMPLETE", Duration.ofMinutes(5));
+      // Results are written in batches a few seconds apart: kill once trials are on record, so the
+      // resumed driver has finished and orphaned (RUNNING) attempts to pick up.
+      Path firstCommit = warehouse.resolve("trials/_delta_log/00000000000000000000.json");
+      long deadline = System.currentTimeMillis() + Duration.ofMinutes(2).toMillis();
+      while (!Files.exists(firstCommit) && System.currentTimeMillis() < deadline) {
+        Thread.sleep(100);
+      }
+      assertThat(firstCommit).as("the driver recorded trials before it was killed").exists();
       // kill -9 of the driver and the executors it launched: no shutdown hooks, no final writes
       Process driver = procs.started().get(0);
       driver.descendants().forEach(ProcessHandle::destroyForcibly);
@@ -108,6 +117,12 @@ class SweepFaultsIT {
     assertThat(complete.select("trial_id").distinct().count()).as("no trial completed twice").isEqualTo(6);
     assertThat(trials.selectExpr("max(trial_id)").head().getInt(0)).as("trial numbers 0..5, none repeated or skipped").isEqualTo(5);
     assertThat(trials.filter("state = 'RUNNING'").count()).as("no orphan left RUNNING").isZero();
+    Dataset<Row> orphans = trials.filter("state = 'FAILED' AND error LIKE 'the driver stopped while this attempt ran%'");
+    assertThat(orphans.count()).as("attempts running at the crash were closed with the reason").isPositive();
+    for (Row orphan : orphans.select("trial_id", "attempt").collectAsList()) {
+      assertThat(complete.filter("trial_id = " + orphan.getInt(0) + " AND attempt = " + (orphan.getInt(1) + 1)).count())
+          .as("orphaned trial %d reran as its next attempt", orphan.getInt(0)).isEqualTo(1);
+    }
     Row after = spark.read().format("delta").load(warehouse + "/sweeps").head();
     assertThat(after.<String>getAs("status")).isEqualTo("COMPLETE");
     assertThat(after.<Integer>getAs("trials_complete")).isEqualTo(6);

@@ -40,4 +40,22 @@ class WarehouseTest {
       assertThat(files).as("version %d", version).isEqualTo(scanned).hasSize(version == 0 ? 3 : 2);
     }
   }
+
+  @Test
+  void aTableWhoseFirstCommitNeverLandedIsNotATable() throws Exception {
+    SparkSession spark = TestSpark.session();
+    Warehouse warehouse = new Warehouse(spark, dir.resolve("wh2").toString());
+    spark.range(0, 10).write().format("delta").save(warehouse.path("sweeps"));
+    // what a driver killed while creating its trials table leaves behind
+    java.nio.file.Path half = dir.resolve("wh2/trials");
+    java.nio.file.Files.createDirectories(half.resolve("_delta_log/_staged_commits"));
+    java.nio.file.Files.write(half.resolve("part-00001.snappy.parquet"), new byte[] {1, 2, 3});
+
+    assertThat(warehouse.exists("trials")).isFalse();
+    assertThat(warehouse.tables()).containsExactly("sweeps");
+    assertThat(warehouse.registerViews()).containsExactly("sweeps");
+    spark.range(0, 3).write().format("delta").mode("append").save(warehouse.path("trials"));
+    assertThat(warehouse.exists("trials")).as("the next writer creates it").isTrue();
+    assertThat(spark.read().format("delta").load(warehouse.path("trials")).count()).isEqualTo(3);
+  }
 }

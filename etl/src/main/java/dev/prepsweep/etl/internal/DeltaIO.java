@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -102,9 +103,21 @@ public final class DeltaIO {
 
   /** The newest commit version, from the names of the log files. */
   public static long latestVersion(SparkSession spark, String path) {
+    return latestVersionIfAny(spark, path).orElseThrow(
+        () -> new IllegalStateException("no Delta commits under " + new Path(path, "_delta_log")));
+  }
+
+  /**
+   * The newest commit version, or empty when {@code path} holds no committed Delta table: no log,
+   * or a log whose first commit never landed (a writer killed while creating the table).
+   */
+  public static OptionalLong latestVersionIfAny(SparkSession spark, String path) {
     try {
       Path log = new Path(path, "_delta_log");
       FileSystem fs = log.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      if (!fs.exists(log)) {
+        return OptionalLong.empty();
+      }
       long max = -1;
       for (FileStatus f : fs.listStatus(log)) {
         String n = f.getPath().getName();
@@ -112,10 +125,7 @@ public final class DeltaIO {
           max = Math.max(max, Long.parseLong(n.substring(0, 20)));
         }
       }
-      if (max < 0) {
-        throw new IllegalStateException("no Delta commits under " + log);
-      }
-      return max;
+      return max < 0 ? OptionalLong.empty() : OptionalLong.of(max);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
