@@ -32,7 +32,7 @@ prepsweep_classpath() {
   local cp="$APP_TARGET/prepsweep-app.jar"
   local m
   for m in common sweep etl training-udf; do
-    cp="$cp:$(ls "$ROOT/$m/target/prepsweep-$m-"*.jar | grep -v -e sources -e tests | head -1)"
+    cp="$cp:$(ls "$ROOT/$m/target/prepsweep-$m-"*.jar | grep -v -e sources -e tests | sed -n 1p)"
   done
   echo "$cp:$(cat "$APP_TARGET/runtime-classpath.txt")"
 }

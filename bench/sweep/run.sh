@@ -20,7 +20,7 @@ fi
 start=$(date +%s.%N)
 bin/prepsweep sweep --config "$CONFIG" --warehouse "$WH" > "$OUT/sweep.txt"
 end=$(date +%s.%N)
-SWEEP=$(grep -o 'sweep sw-[^ ]*' "$OUT/sweep.txt" | head -1 | cut -d' ' -f2)
+SWEEP=$(grep -o 'sweep sw-[^ ]*' "$OUT/sweep.txt" | sed -n 1p | cut -d' ' -f2)
 bin/prepsweep query --warehouse "$WH" --max-rows 5 "
   WITH s AS (SELECT sweep_id, parallelism, unix_millis(started_at) AS sweep_start, unix_millis(ended_at) AS sweep_end
              FROM sweeps WHERE sweep_id = '$SWEEP'),
