@@ -88,7 +88,8 @@ for notebook in *.ipynb; do
   # The kernel sometimes dies or stalls while starting on a loaded machine (it answers requests
   # before it is ready); a start failure is retried, a failing cell is not.
   ok=0
-  for try in 1 2 3; do
+  tries=5
+  for try in $(seq 1 $tries); do
     if jupyter-nbconvert --to notebook --execute "$notebook" --output-dir "$OUT" \
         --ExecutePreprocessor.kernel_name=prepsweep-java --ExecutePreprocessor.startup_timeout=120 \
         --ExecutePreprocessor.timeout=900 >"$OUT/${notebook%.ipynb}.log" 2>&1; then
@@ -96,7 +97,9 @@ for notebook in *.ipynb; do
       break
     fi
     grep -q -e "Kernel died before replying" -e "Kernel didn't respond" "$OUT/${notebook%.ipynb}.log" || break
-    echo "run-notebooks: the kernel did not start (try $try of 3); retrying" >&2
+    cp "$OUT/${notebook%.ipynb}.log" "$OUT/${notebook%.ipynb}.start-failure-$try.log"
+    echo "run-notebooks: the kernel did not start (try $try of $tries; log kept in" \
+      "$OUT/${notebook%.ipynb}.start-failure-$try.log); retrying" >&2
   done
   if (( ! ok )); then
     echo "run-notebooks: $notebook FAILED; the failing cell and its error:" >&2
