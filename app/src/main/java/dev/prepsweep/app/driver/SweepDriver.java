@@ -164,7 +164,7 @@ public final class SweepDriver {
     SweepRecord.Builder sweepRow = new SweepRecord.Builder(run.sweepId(), spec, run.seed(), parallelism,
         spark.sparkContext().master(), run.dataVersions(), run.dataPaths(), run.config(), run.startedAtMillis());
     try (ResultWriter writer = new ResultWriter(spark, warehouse, ResultTables.paramsType(spec.space()))) {
-      writer.write(sweepRow.build("RUNNING", null, progress.complete, progress.failed, progress.pruned, progress.bestTrial, progress.bestValue));
+      writer.write(progress.sweepRecord(sweepRow, "RUNNING", null));
       Map<Integer, Integer> attempts = new HashMap<>(lastAttempts);
       attempts.putAll(relaunch);
       Map<Integer, Map<Integer, EpochMetrics>> epochsByTrial = new HashMap<>();
@@ -311,13 +311,13 @@ public final class SweepDriver {
         }
         progress.log(runningGroups.size());
         lastProgress = System.currentTimeMillis();
-        writer.write(sweepRow.build("RUNNING", null, progress.complete, progress.failed, progress.pruned, progress.bestTrial, progress.bestValue));
+        writer.write(progress.sweepRecord(sweepRow, "RUNNING", null));
       }
       if (progress.complete == 0 && !cancelled) {
         status = "FAILED";
         message = message != null ? message : "no trial completed; see the error column of trials";
       }
-      writer.write(sweepRow.build(status, message, progress.complete, progress.failed, progress.pruned, progress.bestTrial, progress.bestValue));
+      writer.write(progress.sweepRecord(sweepRow, status, message));
       writer.flush();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -485,6 +485,11 @@ public final class SweepDriver {
       this.run = run;
       this.maximize = maximize;
       this.parallelism = parallelism;
+    }
+
+    /** The sweep's row with these counts and best so far. */
+    SweepRecord sweepRecord(SweepRecord.Builder row, String status, String message) {
+      return row.build(status, message, complete, failed, pruned, bestTrial, bestValue);
     }
 
     /** Counts what a resumed sweep had already finished. */

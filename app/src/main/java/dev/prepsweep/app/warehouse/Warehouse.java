@@ -58,12 +58,10 @@ public final class Warehouse {
 
   /** The table at its latest version. */
   public TableVersion latest(String table) {
-    if (!exists(table)) {
-      throw new IllegalStateException("table '" + table + "' does not exist at " + path(table)
-          + "; run 'prepsweep prep' (or 'run') first");
-    }
-    // From the log's file names: history() would run a Spark job for one number.
-    return new TableVersion(table, path(table), DeltaIO.latestVersion(spark, path(table)));
+    // From the log's file names, listed once: history() would run a Spark job for one number.
+    long version = DeltaIO.latestVersionIfAny(spark, path(table)).orElseThrow(() -> new IllegalStateException(
+        "table '" + table + "' does not exist at " + path(table) + "; run 'prepsweep prep' (or 'run') first"));
+    return new TableVersion(table, path(table), version);
   }
 
   /**

@@ -64,7 +64,7 @@ public final class DeltaIO {
    * Spark job); empty when that commit carries none or its log entry is gone.
    */
   public static Optional<JsonNode> userMetadata(SparkSession spark, TableVersion table) {
-    Path commit = new Path(new Path(table.path(), "_delta_log"), String.format("%020d.json", table.version()));
+    Path commit = commitFile(table.path(), table.version());
     try {
       FileSystem fs = commit.getFileSystem(spark.sparkContext().hadoopConfiguration());
       if (!fs.exists(commit)) {
@@ -76,6 +76,11 @@ public final class DeltaIO {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the log entry " + commit + ": " + e.getMessage(), e);
     }
+  }
+
+  /** The log entry of {@code version}: {@code _delta_log/<version, 20 digits>.json}. */
+  private static Path commitFile(String path, long version) {
+    return new Path(new Path(path, "_delta_log"), String.format("%020d.json", version));
   }
 
   private static JsonNode commitInfo(FileSystem fs, Path commit) throws IOException {
@@ -133,7 +138,7 @@ public final class DeltaIO {
 
   /** {@code numOutputRows} of the commit's operation metrics. */
   static long outputRows(SparkSession spark, String path, long version) {
-    Path commit = new Path(new Path(path, "_delta_log"), String.format("%020d.json", version));
+    Path commit = commitFile(path, version);
     try {
       JsonNode info = commitInfo(commit.getFileSystem(spark.sparkContext().hadoopConfiguration()), commit);
       JsonNode m = info == null ? null : info.path("operationMetrics").path("numOutputRows");
