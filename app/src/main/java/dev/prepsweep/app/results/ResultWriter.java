@@ -14,10 +14,16 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * Writes sweep, trial and epoch records to their Delta tables from one background thread, so the
- * sweep loop never waits on Delta and concurrent MERGEs never conflict. Writes are at least
- * {@link #MIN_INTERVAL_MILLIS} apart and records that pile up meanwhile go out together in one
- * MERGE per table: on a small cluster a MERGE per finished trial would take the CPU trials need. Every write is an idempotent MERGE on the
+ * sweep loop never waits on Delta and concurrent MERGEs never conflict. Records that pile up between
+ * two writes go out together in one MERGE per table. Every write is an idempotent MERGE on the
  * record's key, so writing an attempt twice (e.g. after a driver restart) leaves one row.
+ *
+ * <p>A MERGE is a dozen Spark jobs (snapshot state, file matching, rewrite, commit), and on a small
+ * cluster those jobs take the CPU that trials train on. So writes pace themselves: after a write
+ * that took {@code d}, the next starts no sooner than {@code clamp(3 d, 3 s, 30 s)} later (the
+ * writer is busy at most about a quarter of the time), and the sweep's own row, which changes with
+ * every finished trial, is rewritten at most every {@link #SWEEP_ROW_INTERVAL_MILLIS}. {@link
+ * #flush} writes everything at once, without waiting.
  */
 public final class ResultWriter implements AutoCloseable {
 
@@ -29,12 +35,18 @@ public final class ResultWriter implements AutoCloseable {
     t.setDaemon(true);
     return t;
   });
-  /** The least time between two writes; {@link #flush} does not wait for it. */
+  /** The least and the most time between the end of one write and the start of the next. */
   static final long MIN_INTERVAL_MILLIS = 3_000;
+  static final long MAX_INTERVAL_MILLIS = 30_000;
+  /** Idle time per unit of write time: 3 keeps the writer busy at most a quarter of the time. */
+  static final long IDLE_PER_BUSY = 3;
+  /** The least time between two writes of the sweep's row while the sweep runs. */
+  static final long SWEEP_ROW_INTERVAL_MILLIS = 30_000;
 
   private final List<TrialRecord> pendingTrials = new ArrayList<>();
   private volatile boolean urgent;
-  private long lastDrainMillis;
+  private long nextDrainMillis;
+  private long nextSweepRowMillis;
   private SweepRecord pendingSweep;
   private volatile RuntimeException failure;
 
@@ -82,11 +94,11 @@ public final class ResultWriter implements AutoCloseable {
 
   private void drain() {
     synchronized (this) {
-      if (pendingTrials.isEmpty() && pendingSweep == null) {
+      if (pendingTrials.isEmpty() && (pendingSweep == null || !urgent && System.currentTimeMillis() < nextSweepRowMillis)) {
         return;
       }
     }
-    long wait = lastDrainMillis + MIN_INTERVAL_MILLIS - System.currentTimeMillis();
+    long wait = nextDrainMillis - System.currentTimeMillis();
     if (wait > 0 && !urgent) {
       try {
         Thread.sleep(wait);
@@ -94,18 +106,21 @@ public final class ResultWriter implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
-    lastDrainMillis = System.currentTimeMillis();
+    long started = System.currentTimeMillis();
     List<TrialRecord> trials;
-    SweepRecord sweep;
+    SweepRecord sweep = null;
     synchronized (this) {
       trials = new ArrayList<>(pendingTrials);
       pendingTrials.clear();
-      sweep = pendingSweep;
-      pendingSweep = null;
+      if (urgent || started >= nextSweepRowMillis) {
+        sweep = pendingSweep;
+        pendingSweep = null;
+      }
     }
     try {
       if (sweep != null) {
         upsert(ResultTables.SWEEPS, List.of(ResultTables.sweepRow(sweep)), ResultTables.SWEEPS_SCHEMA, ResultTables.SWEEP_KEY);
+        nextSweepRowMillis = System.currentTimeMillis() + SWEEP_ROW_INTERVAL_MILLIS;
       }
       if (!trials.isEmpty()) {
         List<Row> trialRows = new ArrayList<>();
@@ -121,7 +136,15 @@ public final class ResultWriter implements AutoCloseable {
       }
     } catch (RuntimeException e) {
       failure = e;
+    } finally {
+      long ended = System.currentTimeMillis();
+      nextDrainMillis = ended + pause(ended - started);
     }
+  }
+
+  /** The pause after a write that took {@code busyMillis}. */
+  static long pause(long busyMillis) {
+    return Math.max(MIN_INTERVAL_MILLIS, Math.min(MAX_INTERVAL_MILLIS, IDLE_PER_BUSY * busyMillis));
   }
 
   private void upsert(String table, List<Row> rows, StructType schema, String key) {

@@ -5,6 +5,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
@@ -30,6 +32,9 @@ public final class SparkSessions {
    * none and use the executor's remaining cores.
    */
   public static final String TRAINER_RESOURCE = "trainer";
+
+  /** {@code local-cluster[workers, cores per worker, memory per worker in MiB]}. */
+  private static final Pattern LOCAL_CLUSTER = Pattern.compile("local-cluster\\[\\s*(\\d+)\\s*,\\s*(\\d+)\\s*,\\s*\\d+\\s*]");
 
   static final String DJL_EXECUTOR_OPTIONS = "-Dai.djl.offline=true -Dai.djl.pytorch.num_threads=1";
 
@@ -61,7 +66,7 @@ public final class SparkSessions {
       conf.setIfMissing("spark.databricks.delta.snapshotPartitions", "2");
     }
     if (chosen.startsWith("local-cluster")) {
-      configureEmbeddedCluster(conf);
+      configureEmbeddedCluster(conf, chosen);
     }
     LOG.info("starting Spark: master {}", chosen);
     return SparkSession.builder().config(conf).getOrCreate();
@@ -78,7 +83,7 @@ public final class SparkSessions {
     return spark.sparkContext().getConf().contains("spark.executor.resource." + TRAINER_RESOURCE + ".amount");
   }
 
-  private static void configureEmbeddedCluster(SparkConf conf) {
+  private static void configureEmbeddedCluster(SparkConf conf, String master) {
     String sparkHome = System.getenv("SPARK_HOME");
     if (sparkHome == null || System.getenv("SPARK_SCALA_VERSION") == null) {
       throw new IllegalStateException("the embedded cluster (" + EMBEDDED_MASTER + ") needs SPARK_HOME and"
@@ -93,6 +98,15 @@ public final class SparkSessions {
     conf.setIfMissing("spark.worker.resource." + TRAINER_RESOURCE + ".amount", "1");
     conf.setIfMissing("spark.worker.resource." + TRAINER_RESOURCE + ".discoveryScript", script.toString());
     conf.setIfMissing("spark.executor.resource." + TRAINER_RESOURCE + ".amount", "1");
+    // The session is ready once every executor JVM has registered (Spark waits for all expected
+    // cores, at most spark.scheduler.maxRegisteredResourcesWaitingTime, 30 s): a command's first
+    // jobs, and a sweep's clock, then start on a running cluster rather than on executors still
+    // starting. Standalone scheduling expects spark.cores.max cores, so that is the cluster's total.
+    Matcher shape = LOCAL_CLUSTER.matcher(master);
+    if (shape.matches()) {
+      conf.setIfMissing("spark.cores.max", String.valueOf(Integer.parseInt(shape.group(1)) * Integer.parseInt(shape.group(2))));
+      conf.setIfMissing("spark.scheduler.minRegisteredResourcesRatio", "1.0");
+    }
     String djlCache = System.getenv().getOrDefault("DJL_CACHE_DIR", System.getProperty("user.home") + "/.djl.ai");
     conf.setIfMissing("spark.executorEnv.DJL_CACHE_DIR", djlCache);
   }

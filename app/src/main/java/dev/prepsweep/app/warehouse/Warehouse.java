@@ -14,10 +14,6 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.delta.DeltaLog;
-import org.apache.spark.sql.delta.VersionChecksum;
-import org.apache.spark.sql.delta.actions.AddFile;
-import scala.Option;
 
 /**
  * The folder of path-based Delta tables prepsweep reads and writes ({@code <root>/<table>}). Tables
@@ -72,24 +68,8 @@ public final class Warehouse {
    * Delta's snapshot state reconstruction.
    */
   public List<String> dataFiles(TableVersion table) {
-    DeltaLog log = DeltaLog.forTable(spark, table.path());
-    Option<VersionChecksum> checksum = log.getSnapshotAt(table.version(), Option.empty(), Option.empty()).checksumOpt();
-    List<String> files = new ArrayList<>();
-    if (checksum.isDefined() && checksum.get().allFiles().isDefined()) {
-      scala.collection.Iterator<AddFile> adds = checksum.get().allFiles().get().iterator();
-      while (adds.hasNext()) {
-        AddFile add = adds.next();
-        if (add.deletionVector() != null) {
-          files.clear();
-          break;
-        }
-        files.add(add.absolutePath(log).toString());
-      }
-    }
-    if (files.isEmpty()) {
-      files.addAll(Arrays.asList(
-          spark.read().format("delta").option("versionAsOf", table.version()).load(table.path()).inputFiles()));
-    }
+    List<String> files = new ArrayList<>(DeltaIO.checksumFiles(spark, table).orElseGet(() -> Arrays.asList(
+        spark.read().format("delta").option("versionAsOf", table.version()).load(table.path()).inputFiles())));
     files.sort(null);
     return files;
   }

@@ -29,16 +29,39 @@ class WarehouseTest {
     assertThat(latest.version()).isEqualTo(1);
     for (long version : List.of(0L, 1L)) {
       TableVersion pinned = new TableVersion("train", path, version);
-      spark.sparkContext().setJobGroup("pin-" + version, "pin", false);
-      List<String> files = warehouse.dataFiles(pinned).stream().map(f -> new Path(f).toUri().getPath()).toList();
-      spark.sparkContext().clearJobGroup();
-      spark.sparkContext().listenerBus().waitUntilEmpty();
-      assertThat(spark.sparkContext().statusTracker().getJobIdsForGroup("pin-" + version))
-          .as("a small table's files come from its checksum file, without a Spark job").isEmpty();
-      List<String> scanned = Arrays.stream(spark.read().format("delta").option("versionAsOf", version).load(path)
-          .inputFiles()).map(f -> new Path(f).toUri().getPath()).sorted().toList();
-      assertThat(files).as("version %d", version).isEqualTo(scanned).hasSize(version == 0 ? 3 : 2);
+      assertThat(pinWithoutSparkJobs(spark, warehouse, pinned)).as("version %d", version).isEqualTo(scanned(spark, pinned)).hasSize(version == 0 ? 3 : 2);
     }
+  }
+
+  @Test
+  void pinnedFilesOfPartitionsWithEncodedNamesAreThoseDeltaScans() throws Exception {
+    SparkSession spark = TestSpark.session();
+    Warehouse warehouse = new Warehouse(spark, dir.resolve("wh3").toString());
+    String path = warehouse.path("train");
+    spark.range(0, 20).selectExpr("id", "IF(id % 2 = 0, 'a b', 'c%d') AS part").write().format("delta")
+        .partitionBy("part").save(path);
+    TableVersion pinned = warehouse.latest("train");
+    assertThat(pinWithoutSparkJobs(spark, warehouse, pinned)).isEqualTo(scanned(spark, pinned)).isNotEmpty()
+        .allSatisfy(f -> assertThat(new java.io.File(new Path(f).toUri()).isFile()).as(f).isTrue());
+  }
+
+  /** The pinned files, checking they came from the checksum file: without a Spark job. */
+  private static List<String> pinWithoutSparkJobs(SparkSession spark, Warehouse warehouse, TableVersion pinned)
+      throws java.util.concurrent.TimeoutException {
+    String group = "pin-" + pinned.path().hashCode() + "-" + pinned.version();
+    spark.sparkContext().setJobGroup(group, "pin", false);
+    List<String> files = warehouse.dataFiles(pinned);
+    spark.sparkContext().clearJobGroup();
+    spark.sparkContext().listenerBus().waitUntilEmpty();
+    assertThat(spark.sparkContext().statusTracker().getJobIdsForGroup(group))
+        .as("a small table's files come from its checksum file, without a Spark job").isEmpty();
+    return files;
+  }
+
+  /** The files Delta's own scan reads at the pinned version, sorted. */
+  private static List<String> scanned(SparkSession spark, TableVersion pinned) {
+    return Arrays.stream(spark.read().format("delta").option("versionAsOf", pinned.version()).load(pinned.path())
+        .inputFiles()).sorted().toList();
   }
 
   @Test

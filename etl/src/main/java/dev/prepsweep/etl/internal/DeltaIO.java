@@ -5,9 +5,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.prepsweep.common.TableVersion;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -80,7 +85,49 @@ public final class DeltaIO {
 
   /** The log entry of {@code version}: {@code _delta_log/<version, 20 digits>.json}. */
   private static Path commitFile(String path, long version) {
-    return new Path(new Path(path, "_delta_log"), String.format("%020d.json", version));
+    return logFile(path, version, "json");
+  }
+
+  private static Path logFile(String path, long version, String extension) {
+    return new Path(new Path(path, "_delta_log"), String.format("%020d.%s", version, extension));
+  }
+
+  /**
+   * The absolute paths of the data files of {@code table}'s version, from the version's checksum
+   * file ({@code _delta_log/<version>.crc}), where Delta lists the files of small tables: no
+   * snapshot and no Spark job. Empty when there is no checksum, it lists no files, or a file has a
+   * deletion vector (its rows are not all live); the caller then asks Delta's snapshot.
+   */
+  public static Optional<List<String>> checksumFiles(SparkSession spark, TableVersion table) {
+    Path crc = logFile(table.path(), table.version(), "crc");
+    try {
+      FileSystem fs = crc.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      if (!fs.exists(crc)) {
+        return Optional.empty();
+      }
+      JsonNode files;
+      try (InputStream in = fs.open(crc)) {
+        files = JSON.readTree(in).path("allFiles");
+      }
+      if (!files.isArray() || files.isEmpty()) {
+        return Optional.empty();
+      }
+      Path root = fs.makeQualified(new Path(table.path()));
+      List<String> out = new ArrayList<>();
+      for (JsonNode add : files) {
+        if (!add.path("deletionVector").isMissingNode() && !add.path("deletionVector").isNull()) {
+          return Optional.empty();
+        }
+        // Log paths are URI-encoded and relative to the table unless absolute (as Delta resolves them).
+        Path file = new Path(new URI(add.path("path").asText()));
+        out.add((file.isAbsolute() ? file : new Path(root, file)).toString());
+      }
+      return Optional.of(out);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the checksum file " + crc + ": " + e.getMessage(), e);
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException("the checksum file " + crc + " names a file that is not a URI: " + e.getMessage(), e);
+    }
   }
 
   private static JsonNode commitInfo(FileSystem fs, Path commit) throws IOException {
