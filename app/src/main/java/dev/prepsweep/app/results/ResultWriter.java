@@ -20,10 +20,11 @@ import org.apache.spark.sql.types.StructType;
  *
  * <p>A MERGE is a dozen Spark jobs (snapshot state, file matching, rewrite, commit), and on a small
  * cluster those jobs take the CPU that trials train on. So writes pace themselves: after a write
- * that took {@code d}, the next starts no sooner than {@code clamp(3 d, 3 s, 30 s)} later (the
- * writer is busy at most about a quarter of the time), and the sweep's own row, which changes with
- * every finished trial, is rewritten at most every {@link #SWEEP_ROW_INTERVAL_MILLIS}. {@link
- * #flush} writes everything at once, without waiting.
+ * that took {@code d}, the next starts no sooner than {@code clamp(3 d, 3 s, 30 s)} later, so the
+ * writer is busy at most about a quarter of the time (after the first write, which pays for a cold
+ * JVM and creating tables, 3 s later). The sweep's own row, which changes with every finished trial,
+ * is rewritten at most every {@link #SWEEP_ROW_INTERVAL_MILLIS}. {@link #flush} writes everything at
+ * once, without waiting.
  */
 public final class ResultWriter implements AutoCloseable {
 
@@ -46,6 +47,7 @@ public final class ResultWriter implements AutoCloseable {
   private final List<TrialRecord> pendingTrials = new ArrayList<>();
   private volatile boolean urgent;
   private long nextDrainMillis;
+  private boolean firstWriteDone;
   private long nextSweepRowMillis;
   private SweepRecord pendingSweep;
   private volatile RuntimeException failure;
@@ -138,7 +140,9 @@ public final class ResultWriter implements AutoCloseable {
       failure = e;
     } finally {
       long ended = System.currentTimeMillis();
-      nextDrainMillis = ended + pause(ended - started);
+      // The first write pays one-off costs (a cold JVM, creating the tables): it sets no long pause.
+      nextDrainMillis = ended + (firstWriteDone ? pause(ended - started) : MIN_INTERVAL_MILLIS);
+      firstWriteDone = true;
     }
   }
 
