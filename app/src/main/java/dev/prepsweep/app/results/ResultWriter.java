@@ -4,9 +4,9 @@ import dev.prepsweep.app.warehouse.Warehouse;
 import io.delta.tables.DeltaTable;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -23,15 +23,15 @@ import org.apache.spark.sql.types.StructType;
  * that took {@code d}, the next starts no sooner than {@code clamp(3 d, 3 s, 30 s)} later, so the
  * writer is busy at most about a quarter of the time (after the first write, which pays for a cold
  * JVM and creating tables, 3 s later). The sweep's own row, which changes with every finished trial,
- * is rewritten at most every {@link #SWEEP_ROW_INTERVAL_MILLIS}. {@link #flush} writes everything at
- * once, without waiting.
+ * is rewritten at most every {@link #SWEEP_ROW_INTERVAL_MILLIS}. A write that is not due yet is
+ * scheduled for when it is; {@link #flush} writes everything at once, without waiting.
  */
 public final class ResultWriter implements AutoCloseable {
 
   private final SparkSession spark;
   private final Warehouse warehouse;
   private final StructType paramsType;
-  private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
+  private final ScheduledThreadPoolExecutor thread = new ScheduledThreadPoolExecutor(1, r -> {
     Thread t = new Thread(r, "prepsweep-result-writer");
     t.setDaemon(true);
     return t;
@@ -50,12 +50,16 @@ public final class ResultWriter implements AutoCloseable {
   private boolean firstWriteDone;
   private long nextSweepRowMillis;
   private SweepRecord pendingSweep;
+  /** When the drain scheduled for later runs (0: none is). */
+  private long scheduledDrainMillis;
   private volatile RuntimeException failure;
 
   public ResultWriter(SparkSession spark, Warehouse warehouse, StructType paramsType) {
     this.spark = spark;
     this.warehouse = warehouse;
     this.paramsType = paramsType;
+    // close() flushes everything; a write scheduled for later must not outlive it
+    thread.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
   }
 
   /** Queues a trial attempt (its latest state replaces an earlier queued one of the same attempt). */
@@ -96,16 +100,27 @@ public final class ResultWriter implements AutoCloseable {
 
   private void drain() {
     synchronized (this) {
-      if (pendingTrials.isEmpty() && (pendingSweep == null || !urgent && System.currentTimeMillis() < nextSweepRowMillis)) {
+      if (pendingTrials.isEmpty() && pendingSweep == null) {
         return;
       }
-    }
-    long wait = nextDrainMillis - System.currentTimeMillis();
-    if (wait > 0 && !urgent) {
-      try {
-        Thread.sleep(wait);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+      if (!urgent) {
+        // Not due yet: come back when it is, leaving the thread free, so a flush never waits out a pause.
+        long due = pendingTrials.isEmpty() ? Math.max(nextDrainMillis, nextSweepRowMillis) : nextDrainMillis;
+        long in = due - System.currentTimeMillis();
+        if (in > 0) {
+          if (scheduledDrainMillis == 0 || due < scheduledDrainMillis) {
+            scheduledDrainMillis = due;
+            thread.schedule(() -> {
+              synchronized (this) {
+                if (scheduledDrainMillis == due) {
+                  scheduledDrainMillis = 0;
+                }
+              }
+              drain();
+            }, in, TimeUnit.MILLISECONDS);
+          }
+          return;
+        }
       }
     }
     long started = System.currentTimeMillis();
@@ -143,6 +158,12 @@ public final class ResultWriter implements AutoCloseable {
       // The first write pays one-off costs (a cold JVM, creating the tables): it sets no long pause.
       nextDrainMillis = ended + (firstWriteDone ? pause(ended - started) : MIN_INTERVAL_MILLIS);
       firstWriteDone = true;
+    }
+    synchronized (this) {
+      // what was left for later (a sweep row not yet due, records queued meanwhile) gets its drain
+      if ((pendingSweep != null || !pendingTrials.isEmpty()) && !thread.isShutdown()) {
+        thread.execute(this::drain);
+      }
     }
   }
 

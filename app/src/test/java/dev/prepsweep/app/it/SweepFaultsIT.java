@@ -38,6 +38,8 @@ class SweepFaultsIT {
         budget: {trials: 6}
         parallelism: 2
       """;
+  /** The driver-crash sweep's budget: long enough that the kill lands mid-sweep on a slow machine. */
+  private static final int CRASH_BUDGET = 8;
   /**
    * A session for reading results, opened only after the test's jobs ran: jobs run in this JVM
    * (prep, resume) stop the session they used, which getOrCreate would have shared.
@@ -79,7 +81,7 @@ class SweepFaultsIT {
   void resumeAfterDriverCrashCompletesTheBudgetWithoutDuplicates() throws Exception {
     Path dir = WORK.resolve("driver-crash");
     Path warehouse = PreparedSplits.warehouse(dir.resolve("warehouse"));
-    Path config = PreparedSplits.config(dir, SWEEP);
+    Path config = PreparedSplits.config(dir, SWEEP.replace("trials: 6", "trials: " + CRASH_BUDGET));
     try (LocalProcesses procs = new LocalProcesses(dir.resolve("logs"))) {
       procs.java("driver", Map.of("SPARK_HOME", dir.resolve("spark-home").toString(), "SPARK_SCALA_VERSION", "2.13",
               "SPARK_LOCAL_IP", "127.0.0.1"), List.of(), "dev.prepsweep.app.cli.Main",
@@ -113,9 +115,9 @@ class SweepFaultsIT {
     SparkSession spark = checks();
     Dataset<Row> trials = spark.read().format("delta").load(warehouse + "/trials");
     Dataset<Row> complete = trials.filter("state = 'COMPLETE'");
-    assertThat(complete.count()).as("the whole budget completed").isEqualTo(6);
-    assertThat(complete.select("trial_id").distinct().count()).as("no trial completed twice").isEqualTo(6);
-    assertThat(trials.selectExpr("max(trial_id)").head().getInt(0)).as("trial numbers 0..5, none repeated or skipped").isEqualTo(5);
+    assertThat(complete.count()).as("the whole budget completed").isEqualTo(CRASH_BUDGET);
+    assertThat(complete.select("trial_id").distinct().count()).as("no trial completed twice").isEqualTo(CRASH_BUDGET);
+    assertThat(trials.selectExpr("max(trial_id)").head().getInt(0)).as("trial numbers 0..budget-1, none repeated or skipped").isEqualTo(CRASH_BUDGET - 1);
     assertThat(trials.filter("state = 'RUNNING'").count()).as("no orphan left RUNNING").isZero();
     Dataset<Row> orphans = trials.filter("state = 'FAILED' AND error LIKE 'the driver stopped while this attempt ran%'");
     assertThat(orphans.count()).as("attempts running at the crash were closed with the reason").isPositive();
@@ -125,7 +127,7 @@ class SweepFaultsIT {
     }
     Row after = spark.read().format("delta").load(warehouse + "/sweeps").head();
     assertThat(after.<String>getAs("status")).isEqualTo("COMPLETE");
-    assertThat(after.<Integer>getAs("trials_complete")).isEqualTo(6);
+    assertThat(after.<Integer>getAs("trials_complete")).isEqualTo(CRASH_BUDGET);
   }
 
   @Test
