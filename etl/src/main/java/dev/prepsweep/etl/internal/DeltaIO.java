@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.prepsweep.common.TableVersion;
 import java.io.BufferedReader;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -102,12 +103,11 @@ public final class DeltaIO {
     Path crc = logFile(table.path(), table.version(), "crc");
     try {
       FileSystem fs = crc.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      if (!fs.exists(crc)) {
-        return Optional.empty();
-      }
       JsonNode files;
       try (InputStream in = fs.open(crc)) {
         files = JSON.readTree(in).path("allFiles");
+      } catch (FileNotFoundException e) {
+        return Optional.empty();
       }
       if (!files.isArray() || files.isEmpty()) {
         return Optional.empty();
@@ -167,11 +167,14 @@ public final class DeltaIO {
     try {
       Path log = new Path(path, "_delta_log");
       FileSystem fs = log.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      if (!fs.exists(log)) {
+      FileStatus[] entries;
+      try {
+        entries = fs.listStatus(log);
+      } catch (FileNotFoundException e) {
         return OptionalLong.empty();
       }
       long max = -1;
-      for (FileStatus f : fs.listStatus(log)) {
+      for (FileStatus f : entries) {
         String n = f.getPath().getName();
         if (n.endsWith(".json") && n.length() == 25 && Character.isDigit(n.charAt(0))) {
           max = Math.max(max, Long.parseLong(n.substring(0, 20)));
