@@ -20,6 +20,7 @@ import dev.prepsweep.etl.internal.RawInput;
 import dev.prepsweep.etl.internal.Splitter;
 import dev.prepsweep.etl.internal.Validator;
 import dev.prepsweep.etl.internal.ValueFixer;
+import dev.prepsweep.etl.internal.WriteOptions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -57,6 +58,10 @@ public final class PrepJob {
    *     conservation check fails (rows read != clean + quarantined + removed duplicates)
    */
   public static PrepResult run(SparkSession spark, PrepConfig config, String warehouse, long seed) {
+    return WriteOptions.withoutFeatureDictionary(spark, () -> runStages(spark, config, warehouse, seed));
+  }
+
+  private static PrepResult runStages(SparkSession spark, PrepConfig config, String warehouse, long seed) {
     String runId = UUID.randomUUID().toString();
     Instant started = Instant.now();
     Lineage lineage = new Lineage(runId, started, config, seed);

@@ -230,4 +230,30 @@ class FuzzedInputTest {
     assertThat(balanced.where("op = 'smote' and (source_id is null or size(features) != 2)").count()).isZero();
     assertThat(table("class_weights").count()).isEqualTo(3);
   }
+
+  @Test
+  void featureValuesAreNotDictionaryEncodedAndTablesKeepNoColumnStats() throws IOException {
+    // f1 holds 50 distinct integers: Parquet would keep a dictionary for them unless told not to
+    for (String name : List.of("clean", "train", "train_balanced")) {
+      Row props = spark.sql("DESCRIBE DETAIL delta.`" + result.tables().get(name).path() + "`").select("properties").first();
+      assertThat(props.<String, String>getJavaMap(0)).as(name).containsEntry("delta.dataSkippingNumIndexedCols", "0");
+      for (String file : table(name).inputFiles()) {
+        try (org.apache.parquet.hadoop.ParquetFileReader r = org.apache.parquet.hadoop.ParquetFileReader.open(
+            org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(file),
+                spark.sparkContext().hadoopConfiguration()))) {
+          for (var block : r.getFooter().getBlocks()) {
+            for (var column : block.getColumns()) {
+              if (column.getPath().toDotString().equals("features.list.element")) {
+                assertThat(column.getEncodings()).as(file)
+                    .doesNotContain(org.apache.parquet.column.Encoding.PLAIN_DICTIONARY,
+                        org.apache.parquet.column.Encoding.RLE_DICTIONARY);
+              }
+            }
+          }
+        }
+      }
+    }
+    // the session setting that turns the dictionary off is the caller's again after the run
+    assertThat(spark.conf().getOption("parquet.enable.dictionary#features.list.element").isDefined()).isFalse();
+  }
 }

@@ -73,7 +73,8 @@ class ImagePrepTest {
     assertThat(rules).isEqualTo(Map.of("corrupt.png", "image.corrupt", "big.png", "image.size"));
     assertThat(r.labels()).containsExactly("class0", "class1", "class2");
     Dataset<Row> train = table(r, "train");
-    assertThat(train.schema().fieldNames()).containsExactly("id", "label", "label_index", "text", "split", "features", "image");
+    assertThat(train.schema().fieldNames()).containsExactly("id", "label", "label_index", "text", "split", "features", "image", "source_id",
+        "op");
     assertThat(train.where("size(features) != 64").count()).isZero();
     Dataset<Row> aug = table(r, "train_augmented");
     long minority = r.splitClassCounts().get("train").get("class1") + r.splitClassCounts().get("train").get("class2");

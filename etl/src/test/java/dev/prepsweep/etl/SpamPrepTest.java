@@ -82,8 +82,9 @@ class SpamPrepTest {
   void splitTablesHaveTheTrainerSchema() {
     Dataset<Row> train = spark.read().format("delta").load(first.tables().get("train").path());
     assertThat(train.schema().simpleString())
-        .isEqualTo("struct<id:string,label:string,label_index:int,text:string,split:string>");
+        .isEqualTo("struct<id:string,label:string,label_index:int,text:string,split:string,source_id:string,op:string>");
     assertThat(train.where("label_index < 0 or label_index > 1 or text = '' or split != 'train'").count()).isZero();
+    assertThat(train.where("source_id != id or op != 'original'").count()).isZero();
     assertThat(train.where("text like '%<html%' or text like '%&nbsp;%'").count()).isZero();
   }
 

@@ -34,14 +34,16 @@ public final class Augmenter {
 
   public static Dataset<Row> apply(Dataset<Row> train, PrepConfig config, Map<String, Long> trainCounts, long seed) {
     long max = trainCounts.values().stream().mapToLong(Long::longValue).max().orElse(0);
-    String[] cols = train.columns();
+    // train's own lineage columns are re-derived below, for originals and copies alike
+    String[] cols = java.util.Arrays.stream(train.columns())
+        .filter(c -> !c.equals(Cols.SOURCE_ID) && !c.equals(Cols.OP)).toArray(String[]::new);
     List<Column> base = new ArrayList<>();
     for (String c : cols) {
       base.add(col("`" + c + "`"));
     }
     List<Column> orig = new ArrayList<>(base);
-    orig.add(col("id").as("source_id"));
-    orig.add(lit("original").as("op"));
+    orig.add(col("id").as(Cols.SOURCE_ID));
+    orig.add(lit(Cols.OP_ORIGINAL).as(Cols.OP));
     Dataset<Row> out = train.select(orig.toArray(Column[]::new));
     PrepConfig.TextAugment t = config.augment().text();
     if (t != null) {
@@ -82,8 +84,8 @@ public final class Augmenter {
         sel.add(col("`" + c + "`"));
       }
     }
-    sel.add(col("id").as("source_id"));
-    sel.add(col("_aug.op").as("op"));
+    sel.add(col("id").as(Cols.SOURCE_ID));
+    sel.add(col("_aug.op").as(Cols.OP));
     return exploded.select(sel.toArray(Column[]::new));
   }
 

@@ -46,17 +46,41 @@ public final class Balancer {
   public static final int CELL_SIZE = 1024;
   static final int MAX_CUTS = 16;
   static final int MAX_GROUP = 4 * CELL_SIZE;
+  static final int MEDIAN_SAMPLE = 16_384;
   private static final String YIELD = "_yield";
 
   private Balancer() {}
 
-  /** The plan's classes (for lineage) and the balanced rows. */
-  public record Result(Map<String, BalancePlanner.ClassPlan> classes, Dataset<Row> rows) {}
+  /**
+   * The plan's classes (for lineage) and the balanced rows.
+   *
+   * @param addedOnly when true, {@code rows} holds only the added (synthetic) rows, in the input's
+   *     schema: every input row is kept exactly once, so the balanced table is the input table's files
+   *     plus these rows
+   */
+  public record Result(Map<String, BalancePlanner.ClassPlan> classes, Dataset<Row> rows, boolean addedOnly) {}
 
   public static Result apply(Dataset<Row> train, PrepConfig.Balance config, long seed, Scratch scratch) {
+    return apply(train, null, config, seed, scratch, true);
+  }
+
+  /**
+   * @param knownCounts the input's rows per label when already known exactly (the split's), or null
+   * @param addOnlyAllowed false forces the path that rewrites every row (tests compare the two)
+   */
+  static Result apply(Dataset<Row> train, Map<String, Long> knownCounts, PrepConfig.Balance config, long seed,
+      Scratch scratch, boolean addOnlyAllowed) {
+    Column key = xxhash64(lit(seed), lit("balance"), col("id"), col("text")).bitwiseAND(lit(Long.MAX_VALUE));
+    boolean lineage = java.util.Arrays.asList(train.columns()).contains(Cols.SOURCE_ID);
+    if (addOnlyAllowed && lineage && config.method().equals("smote")) {
+      Map<String, Long> counts = knownCounts != null ? knownCounts : classCounts(train);
+      Map<String, Long> targets = BalancePlanner.targets(counts, config);
+      if (counts.entrySet().stream().allMatch(e -> targets.get(e.getKey()) >= e.getValue())) {
+        return smoteAdditions(train, counts, targets, config.k(), seed, key, scratch);
+      }
+    }
     int bits = RankRunner.DEFAULT_BITS;
-    Dataset<Row> keyed = train.withColumn(Cols.KEY,
-        xxhash64(lit(seed), lit("balance"), col("id"), col("text")).bitwiseAND(lit(Long.MAX_VALUE)));
+    Dataset<Row> keyed = train.withColumn(Cols.KEY, key);
     Map<String, long[]> weights = RankRunner.bucketWeights(keyed, col("label"), Cols.KEY, null, bits);
     BalancePlanner.BalancePlan plan = BalancePlanner.plan(weights, bits, config);
     LOG.info("balance plan {}", plan.classes().values());
@@ -64,7 +88,6 @@ public final class Balancer {
     if (config.method().equals("smote")) {
       yields = scratch.materialize(yields, "yields");
     }
-    boolean lineage = java.util.Arrays.asList(train.columns()).contains("source_id");
     String[] cols = java.util.Arrays.stream(train.columns())
         .filter(c -> !c.equals("source_id") && !c.equals("op")).toArray(String[]::new);
     Column[] out = new Column[cols.length + 2];
@@ -94,17 +117,60 @@ public final class Balancer {
       if (smoteLabels.isEmpty()) {
         result = originals;
       } else {
-        Dataset<Row> synthetic = smote(yields.where(col("label").isin(smoteLabels.toArray())), plan, config.k(), seed,
-            originals.schema());
+        Dataset<Row> grown = yields.where(col("label").isin(smoteLabels.toArray()));
+        Dataset<Row> synthetic = smote(grown, grown, plan, config.k(), seed, originals.schema());
         result = originals.unionByName(synthetic);
       }
     }
-    return new Result(plan.classes(), result);
+    return new Result(plan.classes(), result, false);
   }
 
-  /** Synthetic rows for the SMOTE classes; {@code rows} carries every row of those classes. */
-  static Dataset<Row> smote(Dataset<Row> rows, BalancePlanner.BalancePlan plan, int k, long seed, StructType outSchema) {
-    int dims = rows.select(org.apache.spark.sql.functions.size(col("features"))).first().getInt(0);
+  /**
+   * SMOTE that only adds rows (every class at or above its count): only the rows of the classes to
+   * grow are read, without their text, and the result is just the synthetic rows. They are the same
+   * rows the rewriting path makes (same keys, plan and cells).
+   */
+  private static Result smoteAdditions(Dataset<Row> train, Map<String, Long> counts, Map<String, Long> targets, int k,
+      long seed, Column key, Scratch scratch) {
+    List<String> grow = new ArrayList<>();
+    counts.forEach((label, n) -> {
+      if (targets.get(label) > n) {
+        grow.add(label);
+      }
+    });
+    Map<String, BalancePlanner.ClassPlan> classes = new LinkedHashMap<>();
+    counts.forEach((label, n) -> classes.put(label, new BalancePlanner.ClassPlan(label, n, n, "keep")));
+    if (grow.isEmpty()) {
+      return new Result(classes, train.limit(0), true);
+    }
+    int bits = RankRunner.DEFAULT_BITS;
+    Dataset<Row> rows = scratch.materialize(train.where(col("label").isin(grow.toArray())).withColumn(Cols.KEY, key)
+        .drop("text", "image"), "smote_in");
+    Map<String, long[]> weights = RankRunner.bucketWeights(rows, col("label"), Cols.KEY, null, bits);
+    BalancePlanner.BalancePlan plan = BalancePlanner.plan(weights, bits, targets, "smote");
+    classes.putAll(plan.classes());
+    LOG.info("balance plan {} (input rows kept as they are)", classes.values());
+    Dataset<Row> yields = RankRunner.assign(rows, col("label"), Cols.KEY, "id", null, plan.yields(), YIELD);
+    return new Result(classes, smote(yields, rows, plan, k, seed, train.schema()), true);
+  }
+
+  /** Rows per label; reads only the label column. */
+  private static Map<String, Long> classCounts(Dataset<Row> train) {
+    Map<String, Long> counts = new java.util.TreeMap<>();
+    for (Row r : train.groupBy("label").count().collectAsList()) {
+      counts.put(r.getString(0), r.getLong(1));
+    }
+    return counts;
+  }
+
+  /**
+   * Synthetic rows for the SMOTE classes; {@code rows} carries every row of those classes with its
+   * yield, {@code measured} the same rows (without the yield is fine) in a form cheap to read again:
+   * the feature count and the cell cuts come from it.
+   */
+  static Dataset<Row> smote(Dataset<Row> rows, Dataset<Row> measured, BalancePlanner.BalancePlan plan, int k, long seed,
+      StructType outSchema) {
+    int dims = measured.select(org.apache.spark.sql.functions.size(col("features"))).first().getInt(0);
     double[][] dirs = directions(dims, MAX_CUTS, seed);
     Map<String, Integer> cutsByLabel = new LinkedHashMap<>();
     int cells = 0;
@@ -135,7 +201,18 @@ public final class Balancer {
       for (int j = 0; j < maxCuts; j++) {
         aggs[j] = percentile_approx(col("_proj").getItem(j), lit(0.5), lit(1000)).as("m" + j);
       }
-      for (Row r : projected.groupBy("label").agg(aggs[0], java.util.Arrays.copyOfRange(aggs, 1, aggs.length)).collectAsList()) {
+      // medians from a seeded sample of about MEDIAN_SAMPLE rows per class (by the row's random
+      // key): they only place the cuts, and a sample places them within a percent or so
+      Column sampled = lit(false);
+      for (BalancePlanner.ClassPlan c : plan.classes().values()) {
+        if (cutsByLabel.getOrDefault(c.label(), 0) > 0) {
+          double fraction = Math.min(1.0, (double) MEDIAN_SAMPLE / c.count());
+          sampled = sampled.or(col("label").equalTo(c.label())
+              .and(col(Cols.KEY).leq(lit((long) (fraction * Long.MAX_VALUE)))));
+        }
+      }
+      Dataset<Row> sample = measured.where(sampled).withColumn("_proj", project.apply(col("features")));
+      for (Row r : sample.groupBy("label").agg(aggs[0], java.util.Arrays.copyOfRange(aggs, 1, aggs.length)).collectAsList()) {
         double[] m = new double[maxCuts];
         for (int j = 0; j < maxCuts; j++) {
           m[j] = r.getDouble(1 + j);

@@ -13,6 +13,11 @@ public final class Cols {
   public static final String HASH2 = "_h2";
   public static final String ACTION = "_action";
 
+  /** Lineage of train-derived rows: the id a row was made from, and how ({@link #OP_ORIGINAL}, ...). */
+  public static final String SOURCE_ID = "source_id";
+  public static final String OP = "op";
+  public static final String OP_ORIGINAL = "original";
+
   /** Raw (pre-cleaning) role columns produced by the reader. */
   public static final String R_ID = "_r_id";
   public static final String R_LABEL = "_r_label";

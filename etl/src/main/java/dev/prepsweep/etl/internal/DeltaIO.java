@@ -3,6 +3,7 @@ package dev.prepsweep.etl.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.prepsweep.common.TableVersion;
+import io.delta.tables.DeltaTable;
 import java.io.BufferedReader;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -53,7 +54,8 @@ public final class DeltaIO {
    */
   public static Written overwrite(Dataset<Row> df, String warehouse, String name, Map<String, ?> userMetadata) {
     String path = warehouse + "/" + name;
-    var writer = df.write().format("delta").mode(SaveMode.Overwrite).option("overwriteSchema", "true");
+    var writer = df.write().format("delta").mode(SaveMode.Overwrite).option("overwriteSchema", "true")
+        .options(WriteOptions.deltaTableProperties());
     if (userMetadata != null) {
       try {
         writer = writer.option("userMetadata", JSON.writeValueAsString(userMetadata));
@@ -144,8 +146,26 @@ public final class DeltaIO {
   /** Appends to the table at {@code warehouse/name}, creating it if needed. */
   public static Written append(Dataset<Row> df, String warehouse, String name) {
     String path = warehouse + "/" + name;
-    df.write().format("delta").mode(SaveMode.Append).save(path);
+    df.write().format("delta").mode(SaveMode.Append).options(WriteOptions.deltaTableProperties()).save(path);
     return committed(df.sparkSession(), name, path);
+  }
+
+  /**
+   * Makes {@code warehouse/name} the {@code source} version's rows plus {@code added}: a Delta shallow
+   * clone, which references the source's data files instead of copying them, then an append. The
+   * returned rows are the appended ones. Like any shallow clone, the table needs the source's files:
+   * a {@code VACUUM} of the source that removes them breaks this version (not the source).
+   */
+  public static Written shallowCloneThenAppend(TableVersion source, Dataset<Row> added, String warehouse, String name) {
+    String path = warehouse + "/" + name;
+    SparkSession spark = added.sparkSession();
+    if (latestVersionIfAny(spark, path).isPresent()) {
+      // Delta clones only into an empty table: the earlier rows are removed first (a commit that
+      // drops every file; the files stay for time travel)
+      DeltaTable.forPath(spark, path).delete();
+    }
+    DeltaTable.forPath(spark, source.path()).cloneAtVersion(source.version(), path, true, true);
+    return append(added, warehouse, name);
   }
 
   private static Written committed(SparkSession spark, String name, String path) {

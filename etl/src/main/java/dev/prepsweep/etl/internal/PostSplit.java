@@ -26,31 +26,39 @@ public final class PostSplit {
 
   public static void apply(SparkSession spark, PrepConfig config, List<String> labels, Map<String, Long> trainCounts,
       long seed, String warehouse, Map<String, TableVersion> tables, Lineage lineage, Scratch scratch) {
-    Dataset<Row> train = DeltaIO.read(spark, tables.get("train"));
+    TableVersion source = tables.get("train");
+    Dataset<Row> train = DeltaIO.read(spark, source);
     if (config.augment().enabled()) {
       long t0 = System.nanoTime();
       Dataset<Row> augmented = Augmenter.apply(train, config, trainCounts, seed);
       DeltaIO.Written w = DeltaIO.overwrite(augmented, warehouse, "train_augmented");
       tables.put("train_augmented", w.table());
       lineage.stage("augment", total(trainCounts), w.rows(), (System.nanoTime() - t0) / 1_000_000);
-      train = DeltaIO.read(spark, w.table());
+      source = w.table();
+      train = DeltaIO.read(spark, source);
     }
     if (config.balance().enabled()) {
       long t0 = System.nanoTime();
-      Balancer.Result r = Balancer.apply(train, config.balance(), seed, scratch);
-      DeltaIO.Written w = DeltaIO.overwrite(r.rows(), warehouse, "train_balanced");
-      tables.put("train_balanced", w.table());
+      // the split's per-class counts are exact (checked when written); augmentation changes them
+      Balancer.Result r = Balancer.apply(train, config.augment().enabled() ? null : trainCounts, config.balance(), seed,
+          scratch, true);
       Map<String, Long> in = new TreeMap<>();
       Map<String, Long> out = new TreeMap<>();
       r.classes().forEach((l, c) -> {
         in.put(l, c.count());
         out.put(l, c.target());
       });
+      // a balance that only adds rows keeps the input's files and appends the new rows
+      DeltaIO.Written w = r.addedOnly()
+          ? DeltaIO.shallowCloneThenAppend(source, r.rows(), warehouse, "train_balanced")
+          : DeltaIO.overwrite(r.rows(), warehouse, "train_balanced");
+      tables.put("train_balanced", w.table());
+      long rows = r.addedOnly() ? total(in) + w.rows() : w.rows();
       long planned = out.values().stream().mapToLong(Long::longValue).sum();
-      if (planned != w.rows()) {
-        throw dev.prepsweep.etl.PrepErrors.splitMismatch("(all)", "train_balanced", planned, w.rows());
+      if (planned != rows) {
+        throw dev.prepsweep.etl.PrepErrors.splitMismatch("(all)", "train_balanced", planned, rows);
       }
-      lineage.stage("balance", total(in), w.rows(), (System.nanoTime() - t0) / 1_000_000);
+      lineage.stage("balance", total(in), rows, (System.nanoTime() - t0) / 1_000_000);
       lineage.classCounts("balance_in", in);
       lineage.classCounts("train_balanced", out);
     }

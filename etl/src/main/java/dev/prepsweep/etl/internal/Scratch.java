@@ -26,7 +26,7 @@ public final class Scratch implements AutoCloseable {
   /** Writes {@code df} once and returns a Dataset reading it back. */
   public Dataset<Row> materialize(Dataset<Row> df, String name, String... partitionBy) {
     String path = new Path(root, name).toString();
-    df.write().mode(SaveMode.Overwrite).partitionBy(partitionBy).parquet(path);
+    df.write().mode(SaveMode.Overwrite).options(WriteOptions.parquet(df.schema())).partitionBy(partitionBy).parquet(path);
     return spark.read().parquet(path);
   }
 

@@ -59,6 +59,15 @@ public final class Splitter {
     return out.toArray(Column[]::new);
   }
 
+  /**
+   * Train rows say where they came from, like every table derived from train: {@code source_id} (the
+   * row's own id) and {@code op = 'original'}. Augmented and balanced tables add rows with other ops,
+   * and a balance that only adds rows can then reuse train's files as they are.
+   */
+  static Dataset<Row> withOriginLineage(Dataset<Row> rows) {
+    return rows.withColumn(Cols.SOURCE_ID, col("id")).withColumn(Cols.OP, lit(Cols.OP_ORIGINAL));
+  }
+
   public static Result apply(SparkSession spark, Dataset<Row> clean, PrepConfig config, List<String> labels,
       long seed, String warehouse, Map<String, TableVersion> tables, Scratch scratch) {
     PrepConfig.Split s = config.split();
@@ -112,8 +121,11 @@ public final class Splitter {
       }
     }
     for (String name : SplitPlanner.SPLITS) {
-      DeltaIO.Written w = DeltaIO.overwrite(done.where(col("split").equalTo(name)).select(cols), warehouse, name,
-          Map.of(DeltaIO.LABELS, labels));
+      Dataset<Row> rows = done.where(col("split").equalTo(name)).select(cols);
+      if (name.equals("train")) {
+        rows = withOriginLineage(rows);
+      }
+      DeltaIO.Written w = DeltaIO.overwrite(rows, warehouse, name, Map.of(DeltaIO.LABELS, labels));
       tables.put(name, w.table());
       long expected = counts.get(name).values().stream().mapToLong(Long::longValue).sum();
       if (w.rows() != expected) {

@@ -57,7 +57,17 @@ public final class BalancePlanner {
   public static BalancePlan plan(Map<String, long[]> bucketWeights, int bucketBits, PrepConfig.Balance b) {
     Map<String, Long> counts = new LinkedHashMap<>();
     bucketWeights.forEach((k, v) -> counts.put(k, Arrays.stream(v).sum()));
-    Map<String, Long> targets = targets(counts, b);
+    return plan(bucketWeights, bucketBits, targets(counts, b), b.method());
+  }
+
+  /**
+   * As {@link #plan(Map, int, PrepConfig.Balance)} with the targets already known (from
+   * {@link #targets}), so the weights may cover only the classes whose rows are sampled.
+   */
+  public static BalancePlan plan(Map<String, long[]> bucketWeights, int bucketBits, Map<String, Long> targets,
+      String method) {
+    Map<String, Long> counts = new LinkedHashMap<>();
+    bucketWeights.forEach((k, v) -> counts.put(k, Arrays.stream(v).sum()));
     Map<String, ClassPlan> classes = new LinkedHashMap<>();
     Map<String, List<RankPlan.Segment>> segments = new LinkedHashMap<>();
     for (Map.Entry<String, Long> e : counts.entrySet()) {
@@ -73,7 +83,7 @@ public final class BalancePlanner {
         segs.add(new RankPlan.Segment(t, 1));
         segs.add(new RankPlan.Segment(n - t, 0));
       } else {
-        action = b.method().equals("smote") ? "smote" : "over";
+        action = method.equals("smote") ? "smote" : "over";
         long q = t / n;
         long r = t % n;
         if (q + 1 > Integer.MAX_VALUE) {

@@ -1,0 +1,92 @@
+package dev.prepsweep.etl.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.prepsweep.common.TableVersion;
+import dev.prepsweep.etl.PrepConfig;
+import dev.prepsweep.etl.TestSpark;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** SMOTE that only adds rows: same synthetic rows as the rewriting path, and the input's files reused. */
+class BalancerTest {
+  private static final PrepConfig.Balance SMOTE_TO_MAX = new PrepConfig.Balance("smote", "max", Map.of(), 3, false);
+  // a class larger than a neighbour cell, so the additions path also cuts cells
+  private static final Map<String, Integer> SIZES = Map.of("a", 2600, "b", 1400, "c", 90);
+  private static final long SEED = 7;
+
+  private static SparkSession spark;
+  private static String warehouse;
+  private static TableVersion train;
+
+  @BeforeAll
+  static void writeTrain() {
+    spark = TestSpark.get();
+    warehouse = TestSpark.tempDir("balancer").toString();
+    StructType schema = new StructType().add("id", DataTypes.StringType).add("label", DataTypes.StringType)
+        .add("label_index", DataTypes.IntegerType).add("text", DataTypes.StringType)
+        .add("features", DataTypes.createArrayType(DataTypes.DoubleType));
+    List<Row> rows = new ArrayList<>();
+    SplittableRandom rnd = new SplittableRandom(1);
+    int index = 0;
+    for (String label : new TreeMap<>(SIZES).keySet()) {
+      for (int i = 0; i < SIZES.get(label); i++) {
+        Double[] f = {index + rnd.nextGaussian(), rnd.nextGaussian(), rnd.nextGaussian()};
+        rows.add(RowFactory.create(label + i, label, index, "words of row " + i, Arrays.asList(f)));
+      }
+      index++;
+    }
+    Dataset<Row> df = Splitter.withOriginLineage(spark.createDataFrame(rows, schema).repartition(3));
+    train = DeltaIO.overwrite(df, warehouse, "train").table();
+  }
+
+  @Test
+  void addingPathMakesExactlyTheRowsTheRewritingPathSynthesizes() {
+    try (Scratch scratch = new Scratch(spark, warehouse, "t1")) {
+      Balancer.Result added = Balancer.apply(DeltaIO.read(spark, train), null, SMOTE_TO_MAX, SEED, scratch, true);
+      Balancer.Result rewritten = Balancer.apply(DeltaIO.read(spark, train), null, SMOTE_TO_MAX, SEED, scratch, false);
+      assertThat(added.addedOnly()).isTrue();
+      assertThat(rewritten.addedOnly()).isFalse();
+      assertThat(added.classes()).isEqualTo(rewritten.classes());
+
+      Dataset<Row> synthetic = added.rows();
+      Dataset<Row> rewrittenSynthetic = rewritten.rows().where("op = 'smote'");
+      assertThat(synthetic.count()).isEqualTo((2600 - 1400) + (2600 - 90));
+      assertThat(synthetic.where("op != 'smote' or text != '' or size(features) != 3").count()).isZero();
+      assertThat(synthetic.exceptAll(rewrittenSynthetic).count()).isZero();
+      assertThat(rewrittenSynthetic.exceptAll(synthetic).count()).isZero();
+      assertThat(rewritten.rows().where("op = 'original'").count()).isEqualTo(2600 + 1400 + 90);
+    }
+  }
+
+  @Test
+  void balancedTableKeepsTheInputFilesAndCanBeWrittenAgain() {
+    for (int run = 0; run < 2; run++) {
+      try (Scratch scratch = new Scratch(spark, warehouse, "t2-" + run)) {
+        Balancer.Result r = Balancer.apply(DeltaIO.read(spark, train), SMOTE_TO_MAX, SEED, scratch);
+        DeltaIO.Written w = DeltaIO.shallowCloneThenAppend(train, r.rows(), warehouse, "train_balanced");
+        Dataset<Row> balanced = DeltaIO.read(spark, w.table());
+        for (Row c : balanced.groupBy("label").count().collectAsList()) {
+          assertThat(c.getLong(1)).as(c.getString(0)).isEqualTo(2600);
+        }
+        assertThat(balanced.where("op = 'original'").exceptAll(DeltaIO.read(spark, train)).count()).isZero();
+        assertThat(w.rows()).isEqualTo(3 * 2600 - (2600 + 1400 + 90));
+        // the original rows are read from train's own files, not from copies
+        List<String> trainFiles = Arrays.asList(DeltaIO.read(spark, train).inputFiles());
+        assertThat(Arrays.asList(balanced.inputFiles())).containsAll(trainFiles);
+      }
+    }
+  }
+}
