@@ -2,8 +2,10 @@
 APP_TARGET="$ROOT/app/target"
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 # Spark 4 on Java 17 (org.apache.spark.launcher.JavaModuleOptions), DJL offline with one intra-op
-# thread per training task, quiet logs.
-PREPSWEEP_JVM_FLAGS="-XX:+IgnoreUnrecognizedVMOptions --add-modules=jdk.incubator.vector \
+# thread per training task, quiet logs. -XX:-DontCompileHugeMethods: Spark's generated code for a
+# wide projection (prep's validation) can exceed HotSpot's 8,000-byte limit and would then run
+# interpreted, 4x slower (docs/prep-benchmark.md).
+PREPSWEEP_JVM_FLAGS="-XX:+IgnoreUnrecognizedVMOptions -XX:-DontCompileHugeMethods --add-modules=jdk.incubator.vector \
 --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED \
 --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED \
 --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED \

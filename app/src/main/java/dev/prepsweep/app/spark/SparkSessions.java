@@ -36,7 +36,12 @@ public final class SparkSessions {
   /** {@code local-cluster[workers, cores per worker, memory per worker in MiB]}. */
   private static final Pattern LOCAL_CLUSTER = Pattern.compile("local-cluster\\[\\s*(\\d+)\\s*,\\s*(\\d+)\\s*,\\s*\\d+\\s*]");
 
-  static final String DJL_EXECUTOR_OPTIONS = "-Dai.djl.offline=true -Dai.djl.pytorch.num_threads=1";
+  /**
+   * DJL offline with one intra-op thread per training task, and HotSpot compiling Spark's huge
+   * generated methods (a wide projection's can pass the JIT's 8,000-byte limit and then runs
+   * interpreted, 4x slower: docs/prep-benchmark.md).
+   */
+  static final String EXECUTOR_OPTIONS = "-Dai.djl.offline=true -Dai.djl.pytorch.num_threads=1 -XX:-DontCompileHugeMethods";
 
   private SparkSessions() {}
 
@@ -54,9 +59,9 @@ public final class SparkSessions {
     conf.setIfMissing("spark.ui.showConsoleProgress", "false");
     // Trial parameter structs gain fields when a later sweep adds parameters.
     conf.setIfMissing("spark.databricks.delta.schema.autoMerge.enabled", "true");
-    String djlOptions = conf.get("spark.executor.extraJavaOptions", "");
-    if (!djlOptions.contains("ai.djl.pytorch.num_threads")) {
-      conf.set("spark.executor.extraJavaOptions", (djlOptions + " " + DJL_EXECUTOR_OPTIONS).trim());
+    String executorOptions = conf.get("spark.executor.extraJavaOptions", "");
+    if (!executorOptions.contains("ai.djl.pytorch.num_threads")) {
+      conf.set("spark.executor.extraJavaOptions", (executorOptions + " " + EXECUTOR_OPTIONS).trim());
     }
     if (chosen.startsWith("local")) {
       conf.setIfMissing("spark.driver.host", "127.0.0.1");

@@ -25,6 +25,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Path-based Delta writes that report the version they committed and the rows it holds, read from
@@ -102,19 +104,28 @@ public final class DeltaIO {
    * deletion vector (its rows are not all live); the caller then asks Delta's snapshot.
    */
   public static Optional<List<String>> checksumFiles(SparkSession spark, TableVersion table) {
+    return checksum(spark, table).flatMap(crc -> filesOf(spark, table, crc));
+  }
+
+  private static Optional<JsonNode> checksum(SparkSession spark, TableVersion table) {
     Path crc = logFile(table.path(), table.version(), "crc");
+    try (InputStream in = crc.getFileSystem(spark.sparkContext().hadoopConfiguration()).open(crc)) {
+      return Optional.of(JSON.readTree(in));
+    } catch (FileNotFoundException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the checksum file " + crc + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static Optional<List<String>> filesOf(SparkSession spark, TableVersion table, JsonNode crc) {
+    JsonNode files = crc.path("allFiles");
+    if (!files.isArray() || files.isEmpty()) {
+      return Optional.empty();
+    }
     try {
-      FileSystem fs = crc.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      JsonNode files;
-      try (InputStream in = fs.open(crc)) {
-        files = JSON.readTree(in).path("allFiles");
-      } catch (FileNotFoundException e) {
-        return Optional.empty();
-      }
-      if (!files.isArray() || files.isEmpty()) {
-        return Optional.empty();
-      }
-      Path root = fs.makeQualified(new Path(table.path()));
+      Path root = new Path(table.path());
+      root = root.getFileSystem(spark.sparkContext().hadoopConfiguration()).makeQualified(root);
       List<String> out = new ArrayList<>();
       for (JsonNode add : files) {
         if (!add.path("deletionVector").isMissingNode() && !add.path("deletionVector").isNull()) {
@@ -126,10 +137,31 @@ public final class DeltaIO {
       }
       return Optional.of(out);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the checksum file " + crc + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot resolve the files of " + table + ": " + e.getMessage(), e);
     } catch (URISyntaxException e) {
-      throw new IllegalStateException("the checksum file " + crc + " names a file that is not a URI: " + e.getMessage(), e);
+      throw new IllegalStateException("the checksum of " + table + " names a file that is not a URI: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The rows of {@code t}'s version. Prep reads back every table it wrote; Delta's reader would first
+   * rebuild the version's snapshot state (three Spark jobs and about a second each time), so a
+   * version whose checksum lists its files, with plain columns (no partitions, column mapping or
+   * deletion vectors), is read as exactly those Parquet files with the table's schema. Anything else
+   * goes through Delta.
+   */
+  public static Dataset<Row> read(SparkSession spark, TableVersion t) {
+    Optional<JsonNode> crc = checksum(spark, t);
+    JsonNode metadata = crc.map(c -> c.path("metadata")).orElse(null);
+    boolean plain = metadata != null && metadata.path("schemaString").isTextual()
+        && metadata.path("partitionColumns").isEmpty()
+        && metadata.path("configuration").path("delta.columnMapping.mode").asText("none").equals("none");
+    Optional<List<String>> files = plain ? filesOf(spark, t, crc.get()) : Optional.empty();
+    if (files.isPresent()) {
+      StructType schema = (StructType) DataType.fromJson(metadata.path("schemaString").asText());
+      return spark.read().schema(schema).parquet(files.get().toArray(String[]::new));
+    }
+    return spark.read().format("delta").option("versionAsOf", t.version()).load(t.path());
   }
 
   private static JsonNode commitInfo(FileSystem fs, Path commit) throws IOException {
@@ -219,9 +251,5 @@ public final class DeltaIO {
       throw new UncheckedIOException(e);
     }
     throw new IllegalStateException("commit " + commit + " has no numOutputRows metric");
-  }
-
-  public static Dataset<Row> read(SparkSession spark, TableVersion t) {
-    return spark.read().format("delta").option("versionAsOf", t.version()).load(t.path());
   }
 }
