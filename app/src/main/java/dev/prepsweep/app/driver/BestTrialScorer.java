@@ -3,6 +3,7 @@ package dev.prepsweep.app.driver;
 import dev.prepsweep.app.results.ResultTables;
 import dev.prepsweep.app.warehouse.Warehouse;
 import dev.prepsweep.common.TableVersion;
+import dev.prepsweep.etl.internal.DeltaIO;
 import dev.prepsweep.training.score.ModelScorer;
 import java.util.List;
 import java.util.Optional;
@@ -42,7 +43,7 @@ public final class BestTrialScorer {
     TableVersion test = warehouse.latest("test");
     spark.sparkContext().setJobDescription("prepsweep: score " + test + " with the best trial of " + summary.sweepId());
     ModelScorer.TestMetrics metrics = ModelScorer.scoreToDelta(
-        spark.read().format("delta").option("versionAsOf", test.version()).load(test.path()),
+        DeltaIO.readThroughDelta(spark, test),
         modelUri, warehouse.path(PREDICTIONS), "test");
     ModelScorer.appendMetrics(spark, metrics, warehouse.path(TEST_METRICS));
     LOG.info("sweep {}: best trial {} on {}: accuracy {}, macro-F1 {}", summary.sweepId(), summary.bestTrialId(), test,

@@ -69,7 +69,7 @@ public final class Warehouse {
    */
   public List<String> dataFiles(TableVersion table) {
     List<String> files = new ArrayList<>(DeltaIO.checksumFiles(spark, table).orElseGet(() -> Arrays.asList(
-        spark.read().format("delta").option("versionAsOf", table.version()).load(table.path()).inputFiles())));
+        DeltaIO.readThroughDelta(spark, table).inputFiles())));
     files.sort(null);
     return files;
   }

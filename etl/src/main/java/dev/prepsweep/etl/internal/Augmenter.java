@@ -35,16 +35,9 @@ public final class Augmenter {
   public static Dataset<Row> apply(Dataset<Row> train, PrepConfig config, Map<String, Long> trainCounts, long seed) {
     long max = trainCounts.values().stream().mapToLong(Long::longValue).max().orElse(0);
     // train's own lineage columns are re-derived below, for originals and copies alike
-    String[] cols = java.util.Arrays.stream(train.columns())
-        .filter(c -> !c.equals(Cols.SOURCE_ID) && !c.equals(Cols.OP)).toArray(String[]::new);
-    List<Column> base = new ArrayList<>();
-    for (String c : cols) {
-      base.add(col("`" + c + "`"));
-    }
-    List<Column> orig = new ArrayList<>(base);
-    orig.add(col("id").as(Cols.SOURCE_ID));
-    orig.add(lit(Cols.OP_ORIGINAL).as(Cols.OP));
-    Dataset<Row> out = train.select(orig.toArray(Column[]::new));
+    String[] cols = Cols.withoutLineage(train.columns());
+    Column[] base = java.util.Arrays.stream(cols).map(c -> col("`" + c + "`")).toArray(Column[]::new);
+    Dataset<Row> out = Splitter.withOriginLineage(train.select(base));
     PrepConfig.TextAugment t = config.augment().text();
     if (t != null) {
       out = out.unionByName(copies(train, cols, t.copies(), t.minorityOnly(), trainCounts, max, "text",

@@ -88,29 +88,28 @@ public final class Balancer {
     if (config.method().equals("smote")) {
       yields = scratch.materialize(yields, "yields");
     }
-    String[] cols = java.util.Arrays.stream(train.columns())
-        .filter(c -> !c.equals("source_id") && !c.equals("op")).toArray(String[]::new);
+    String[] cols = Cols.withoutLineage(train.columns());
     Column[] out = new Column[cols.length + 2];
     for (int i = 0; i < cols.length; i++) {
       out[i] = col("`" + cols[i] + "`");
     }
     // rows of an augmented table keep their own lineage when they pass through unchanged
-    Column keptSource = lineage ? col("source_id") : col("id");
-    Column keptOp = lineage ? col("op") : lit("original");
+    Column keptSource = lineage ? col(Cols.SOURCE_ID) : col("id");
+    Column keptOp = lineage ? col(Cols.OP) : lit(Cols.OP_ORIGINAL);
     Dataset<Row> result;
     if (config.method().equals("random")) {
       Dataset<Row> copies = yields.where(col(YIELD).gt(0))
           .withColumn("_copy", explode(sequence(lit(0), col(YIELD).minus(1))))
-          .withColumn("source_id", when(col("_copy").equalTo(0), keptSource).otherwise(col("id")))
-          .withColumn("op", when(col("_copy").equalTo(0), keptOp).otherwise(lit("oversample")))
+          .withColumn(Cols.SOURCE_ID, when(col("_copy").equalTo(0), keptSource).otherwise(col("id")))
+          .withColumn(Cols.OP, when(col("_copy").equalTo(0), keptOp).otherwise(lit("oversample")))
           .withColumn("id", when(col("_copy").equalTo(0), col("id"))
               .otherwise(concat(col("id"), lit("#os"), col("_copy").cast("string"))));
-      out[cols.length] = col("source_id");
-      out[cols.length + 1] = col("op");
+      out[cols.length] = col(Cols.SOURCE_ID);
+      out[cols.length + 1] = col(Cols.OP);
       result = copies.select(out);
     } else {
-      out[cols.length] = keptSource.as("source_id");
-      out[cols.length + 1] = keptOp.as("op");
+      out[cols.length] = keptSource.as(Cols.SOURCE_ID);
+      out[cols.length + 1] = keptOp.as(Cols.OP);
       Dataset<Row> originals = yields.where(col(YIELD).gt(0)).select(out);
       List<String> smoteLabels = new ArrayList<>();
       plan.classes().values().stream().filter(c -> c.action().equals("smote")).forEach(c -> smoteLabels.add(c.label()));
@@ -290,8 +289,8 @@ public final class Balancer {
       }
       this.oId = out.fieldIndex("id");
       this.oFeatures = out.fieldIndex("features");
-      this.oSource = out.fieldIndex("source_id");
-      this.oOp = out.fieldIndex("op");
+      this.oSource = out.fieldIndex(Cols.SOURCE_ID);
+      this.oOp = out.fieldIndex(Cols.OP);
       this.oText = java.util.Arrays.asList(out.fieldNames()).contains("text") ? out.fieldIndex("text") : -1;
       this.k = k;
       this.seed = seed;

@@ -18,6 +18,11 @@ public final class Cols {
   public static final String OP = "op";
   public static final String OP_ORIGINAL = "original";
 
+  /** {@code columns} without the lineage columns, which a derived table sets anew. */
+  public static String[] withoutLineage(String[] columns) {
+    return java.util.Arrays.stream(columns).filter(c -> !c.equals(SOURCE_ID) && !c.equals(OP)).toArray(String[]::new);
+  }
+
   /** Raw (pre-cleaning) role columns produced by the reader. */
   public static final String R_ID = "_r_id";
   public static final String R_LABEL = "_r_label";

@@ -76,13 +76,11 @@ public final class DeltaIO {
   public static Optional<JsonNode> userMetadata(SparkSession spark, TableVersion table) {
     Path commit = commitFile(table.path(), table.version());
     try {
-      FileSystem fs = commit.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      if (!fs.exists(commit)) {
-        return Optional.empty();
-      }
-      JsonNode info = commitInfo(fs, commit);
+      JsonNode info = commitInfo(commit.getFileSystem(spark.sparkContext().hadoopConfiguration()), commit);
       JsonNode meta = info == null ? null : info.get("userMetadata");
       return meta == null || !meta.isTextual() ? Optional.empty() : Optional.of(JSON.readTree(meta.asText()));
+    } catch (FileNotFoundException e) {
+      return Optional.empty();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the log entry " + commit + ": " + e.getMessage(), e);
     }
@@ -161,6 +159,11 @@ public final class DeltaIO {
       StructType schema = (StructType) DataType.fromJson(metadata.path("schemaString").asText());
       return spark.read().schema(schema).parquet(files.get().toArray(String[]::new));
     }
+    return readThroughDelta(spark, t);
+  }
+
+  /** The rows of {@code t}'s version as Delta's own reader gives them (time travel to the version). */
+  public static Dataset<Row> readThroughDelta(SparkSession spark, TableVersion t) {
     return spark.read().format("delta").option("versionAsOf", t.version()).load(t.path());
   }
 
