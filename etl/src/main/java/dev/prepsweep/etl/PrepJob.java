@@ -58,7 +58,7 @@ public final class PrepJob {
    *     conservation check fails (rows read != clean + quarantined + removed duplicates)
    */
   public static PrepResult run(SparkSession spark, PrepConfig config, String warehouse, long seed) {
-    return WriteOptions.withoutFeatureDictionary(spark, () -> runStages(spark, config, warehouse, seed));
+    return WriteOptions.withoutDictionaryForDistinctValues(spark, () -> runStages(spark, config, warehouse, seed));
   }
 
   private static PrepResult runStages(SparkSession spark, PrepConfig config, String warehouse, long seed) {

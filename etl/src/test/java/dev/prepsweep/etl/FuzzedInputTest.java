@@ -232,8 +232,9 @@ class FuzzedInputTest {
   }
 
   @Test
-  void featureValuesAreNotDictionaryEncodedAndTablesKeepNoColumnStats() throws IOException {
-    // f1 holds 50 distinct integers: Parquet would keep a dictionary for them unless told not to
+  void featuresAndIdsAreNotDictionaryEncodedAndTablesKeepNoColumnStats() throws IOException {
+    // f1 holds 50 distinct integers: Parquet would keep a dictionary for them unless told not to;
+    // the ids are a few hundred short strings, which a dictionary would take too
     for (String name : List.of("clean", "train", "train_balanced")) {
       Row props = spark.sql("DESCRIBE DETAIL delta.`" + result.tables().get(name).path() + "`").select("properties").first();
       assertThat(props.<String, String>getJavaMap(0)).as(name).containsEntry("delta.dataSkippingNumIndexedCols", "0");
@@ -243,7 +244,7 @@ class FuzzedInputTest {
                 spark.sparkContext().hadoopConfiguration()))) {
           for (var block : r.getFooter().getBlocks()) {
             for (var column : block.getColumns()) {
-              if (column.getPath().toDotString().equals("features.list.element")) {
+              if (List.of("features.list.element", "id", "source_id").contains(column.getPath().toDotString())) {
                 assertThat(column.getEncodings()).as(file)
                     .doesNotContain(org.apache.parquet.column.Encoding.PLAIN_DICTIONARY,
                         org.apache.parquet.column.Encoding.RLE_DICTIONARY);
@@ -253,7 +254,9 @@ class FuzzedInputTest {
         }
       }
     }
-    // the session setting that turns the dictionary off is the caller's again after the run
-    assertThat(spark.conf().getOption("parquet.enable.dictionary#features.list.element").isDefined()).isFalse();
+    // the session settings that turn the dictionaries off are the caller's again after the run
+    for (String column : List.of("features.list.element", "id", "source_id")) {
+      assertThat(spark.conf().getOption("parquet.enable.dictionary#" + column).isDefined()).as(column).isFalse();
+    }
   }
 }

@@ -1,6 +1,7 @@
 package dev.prepsweep.etl.internal;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.apache.spark.sql.SparkSession;
@@ -12,22 +13,27 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * How prep writes its files. Profiles of the 1M-row benchmark showed two costs that buy nothing here:
- * Parquet dictionary-encoding real-valued features (nearly every value is distinct, so the dictionary
- * is built and then abandoned), and Delta collecting min/max statistics per column (prep's tables are
- * read whole or by label, and every file holds every label, so no query skips a file by them).
+ * Parquet dictionary-encoding columns whose values are nearly all distinct (real-valued features, row
+ * ids and the source ids of synthetic rows: the dictionary is built and then abandoned), and Delta
+ * collecting min/max statistics per column (prep's tables are read whole or by label, and every file
+ * holds every label, so no query skips a file by them).
  */
 public final class WriteOptions {
-  /** The column path Spark gives the elements of a {@code features} array (a three-level list). */
-  static final String FEATURES_NO_DICTIONARY = "parquet.enable.dictionary#features.list.element";
+  /**
+   * Parquet's per-column dictionary switches for the columns of nearly distinct values: the elements
+   * of a {@code features} array (Spark writes a three-level list), {@code id} and {@code source_id}.
+   */
+  static final List<String> NO_DICTIONARY = List.of("parquet.enable.dictionary#features.list.element",
+      "parquet.enable.dictionary#id", "parquet.enable.dictionary#" + Cols.SOURCE_ID);
 
   private WriteOptions() {}
 
-  /** Options of plain Parquet writes: no dictionary for double columns or arrays of doubles. */
+  /** Options of plain Parquet writes: no dictionary for doubles, arrays of doubles and the ids. */
   static Map<String, String> parquet(StructType schema) {
     Map<String, String> out = new LinkedHashMap<>();
     for (StructField f : schema.fields()) {
       DataType t = f.dataType();
-      if (t.equals(DataTypes.DoubleType)) {
+      if (t.equals(DataTypes.DoubleType) || f.name().equals("id") || f.name().equals(Cols.SOURCE_ID)) {
         out.put("parquet.enable.dictionary#" + f.name(), "false");
       } else if (t instanceof ArrayType a && a.elementType().equals(DataTypes.DoubleType)) {
         out.put("parquet.enable.dictionary#" + f.name() + ".list.element", "false");
@@ -42,21 +48,26 @@ public final class WriteOptions {
   }
 
   /**
-   * Runs {@code work} with the features dictionary off for Delta writes too. Delta ignores Parquet
-   * options given to the writer but builds its Hadoop configuration from the session's, so the setting
-   * is a session one, restored afterwards.
+   * Runs {@code work} with the dictionaries of {@link #NO_DICTIONARY} off for Delta writes too. Delta
+   * ignores Parquet options given to the writer but builds its Hadoop configuration from the
+   * session's, so the settings are session ones, restored afterwards.
    */
-  public static <T> T withoutFeatureDictionary(SparkSession spark, Supplier<T> work) {
-    scala.Option<String> before = spark.conf().getOption(FEATURES_NO_DICTIONARY);
-    spark.conf().set(FEATURES_NO_DICTIONARY, "false");
+  public static <T> T withoutDictionaryForDistinctValues(SparkSession spark, Supplier<T> work) {
+    Map<String, scala.Option<String>> before = new LinkedHashMap<>();
+    for (String key : NO_DICTIONARY) {
+      before.put(key, spark.conf().getOption(key));
+      spark.conf().set(key, "false");
+    }
     try {
       return work.get();
     } finally {
-      if (before.isDefined()) {
-        spark.conf().set(FEATURES_NO_DICTIONARY, before.get());
-      } else {
-        spark.conf().unset(FEATURES_NO_DICTIONARY);
-      }
+      before.forEach((key, value) -> {
+        if (value.isDefined()) {
+          spark.conf().set(key, value.get());
+        } else {
+          spark.conf().unset(key);
+        }
+      });
     }
   }
 }

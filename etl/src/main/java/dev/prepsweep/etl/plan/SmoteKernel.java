@@ -28,13 +28,16 @@ public final class SmoteKernel {
       return;
     }
     int kk = Math.min(k, m - 1);
-    int[] nn = new int[Math.max(kk, 1)];
-    double[] nd = new double[Math.max(kk, 1)];
+    boolean[] wanted = new boolean[m];
+    for (int i = 0; i < m; i++) {
+      wanted[i] = synthetic[i] > 0;
+    }
+    Neighbours nn = kk == 0 ? null : Neighbours.of(x, wanted, kk);
     for (int i = 0; i < m; i++) {
       if (synthetic[i] <= 0) {
         continue;
       }
-      int found = kk == 0 ? 0 : neighbours(x, i, kk, nn, nd);
+      int found = nn == null ? 0 : nn.found[i];
       SplittableRandom rnd = new SplittableRandom(seed * 0x9E3779B97F4A7C15L ^ ids[i].hashCode() * 0xC2B2AE3D27D4EB4FL
           ^ (long) ids[i].length() << 32);
       for (int c = 1; c <= synthetic[i]; c++) {
@@ -43,7 +46,7 @@ public final class SmoteKernel {
         if (found == 0) {
           System.arraycopy(xi, 0, out, 0, xi.length);
         } else {
-          double[] xn = x[nn[rnd.nextInt(found)]];
+          double[] xn = x[nn.index[i * kk + rnd.nextInt(found)]];
           double u = rnd.nextDouble();
           for (int d = 0; d < xi.length; d++) {
             out[d] = xi[d] + u * (xn[d] - xi[d]);
@@ -54,40 +57,82 @@ public final class SmoteKernel {
     }
   }
 
-  /** The k nearest other rows of row i, nearest first; returns how many were found. */
-  static int neighbours(double[][] x, int i, int k, int[] nn, double[] nd) {
-    int found = 0;
-    double[] xi = x[i];
-    for (int j = 0; j < x.length; j++) {
-      if (j == i) {
-        continue;
+  /**
+   * The k nearest other rows of each wanted row, nearest first, ties to the lower index. Each pair's
+   * distance is computed once and offered to both rows (half the work of one scan per row); every row
+   * still receives its candidates in ascending index order, so the result is that of a scan per row.
+   */
+  static final class Neighbours {
+    final int k;
+    /** Row i's neighbours are {@code index[i*k .. i*k + found[i])}, at {@code distance[...]}. */
+    final int[] index;
+    final double[] distance;
+    final int[] found;
+
+    private Neighbours(int m, int k) {
+      this.k = k;
+      this.index = new int[m * k];
+      this.distance = new double[m * k];
+      this.found = new int[m];
+    }
+
+    static Neighbours of(double[][] x, boolean[] wanted, int k) {
+      int m = x.length;
+      int dim = m == 0 ? 0 : x[0].length;
+      // one contiguous block: the pair loop walks it row after row
+      double[] flat = new double[m * dim];
+      for (int i = 0; i < m; i++) {
+        System.arraycopy(x[i], 0, flat, i * dim, dim);
       }
-      double[] xj = x[j];
-      double d = 0;
-      for (int t = 0; t < xi.length; t++) {
-        double diff = xi[t] - xj[t];
-        d += diff * diff;
+      Neighbours out = new Neighbours(m, k);
+      for (int a = 0; a < m; a++) {
+        int oa = a * dim;
+        for (int b = a + 1; b < m; b++) {
+          if (!wanted[a] && !wanted[b]) {
+            continue;
+          }
+          int ob = b * dim;
+          double d = 0;
+          for (int t = 0; t < dim; t++) {
+            double diff = flat[oa + t] - flat[ob + t];
+            d += diff * diff;
+          }
+          if (wanted[a]) {
+            out.offer(a, b, d);
+          }
+          if (wanted[b]) {
+            out.offer(b, a, d);
+          }
+        }
       }
-      if (found < k) {
-        int p = found++;
-        while (p > 0 && (nd[p - 1] > d || (nd[p - 1] == d && nn[p - 1] > j))) {
-          nd[p] = nd[p - 1];
-          nn[p] = nn[p - 1];
+      return out;
+    }
+
+    /** Offers candidate j at distance d to row i; candidates arrive in ascending j. */
+    private void offer(int i, int j, double d) {
+      int base = i * k;
+      int n = found[i];
+      if (n < k) {
+        int p = n;
+        found[i] = n + 1;
+        // equal distances keep arrival (= index) order
+        while (p > 0 && distance[base + p - 1] > d) {
+          distance[base + p] = distance[base + p - 1];
+          index[base + p] = index[base + p - 1];
           p--;
         }
-        nd[p] = d;
-        nn[p] = j;
-      } else if (d < nd[k - 1]) {
+        distance[base + p] = d;
+        index[base + p] = j;
+      } else if (d < distance[base + k - 1]) {
         int p = k - 1;
-        while (p > 0 && nd[p - 1] > d) {
-          nd[p] = nd[p - 1];
-          nn[p] = nn[p - 1];
+        while (p > 0 && distance[base + p - 1] > d) {
+          distance[base + p] = distance[base + p - 1];
+          index[base + p] = index[base + p - 1];
           p--;
         }
-        nd[p] = d;
-        nn[p] = j;
+        distance[base + p] = d;
+        index[base + p] = j;
       }
     }
-    return found;
   }
 }

@@ -5,9 +5,13 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.prepsweep.etl.PrepConfig;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.ToDoubleFunction;
 import org.junit.jupiter.api.Test;
 
 class BalancePlannerTest {
@@ -32,7 +36,7 @@ class BalancePlannerTest {
   void everyClassEndsExactlyAtItsTarget() {
     int bits = 3;
     Map<String, long[]> weights = new LinkedHashMap<>();
-    java.util.SplittableRandom rnd = new java.util.SplittableRandom(2);
+    SplittableRandom rnd = new SplittableRandom(2);
     Map<String, List<Long>> keys = new LinkedHashMap<>();
     COUNTS.forEach((l, n) -> {
       long[] w = new long[1 << bits];
@@ -112,10 +116,58 @@ class BalancePlannerTest {
   @Test
   void neighboursAreExact() {
     double[][] x = {{0}, {5}, {1}, {3}, {2}};
-    int[] nn = new int[2];
-    double[] nd = new double[2];
-    assertThat(SmoteKernel.neighbours(x, 0, 2, nn, nd)).isEqualTo(2);
-    assertThat(nn).containsExactly(2, 4);
-    assertThat(nd).containsExactly(1.0, 4.0);
+    SmoteKernel.Neighbours nn = SmoteKernel.Neighbours.of(x, new boolean[] {true, false, false, false, false}, 2);
+    assertThat(nn.found[0]).isEqualTo(2);
+    assertThat(Arrays.copyOfRange(nn.index, 0, 2)).containsExactly(2, 4);
+    assertThat(Arrays.copyOfRange(nn.distance, 0, 2)).containsExactly(1.0, 4.0);
+    assertThat(nn.found[1]).isZero();
+  }
+
+  @Test
+  void pairwiseSearchMatchesAScanPerRowTiesIncluded() {
+    // small integer coordinates make many equal distances: ties must go to the lower index
+    SplittableRandom rnd = new SplittableRandom(3);
+    for (int trial = 0; trial < 50; trial++) {
+      int m = 1 + rnd.nextInt(40);
+      int k = 1 + rnd.nextInt(6);
+      double[][] x = new double[m][3];
+      boolean[] wanted = new boolean[m];
+      for (int i = 0; i < m; i++) {
+        for (int t = 0; t < 3; t++) {
+          x[i][t] = rnd.nextInt(4);
+        }
+        wanted[i] = rnd.nextInt(4) > 0;
+      }
+      int kk = Math.min(k, m - 1);
+      if (kk == 0) {
+        continue;
+      }
+      SmoteKernel.Neighbours nn = SmoteKernel.Neighbours.of(x, wanted, kk);
+      for (int i = 0; i < m; i++) {
+        if (!wanted[i]) {
+          continue;
+        }
+        // the reference: every other row sorted by (distance, index), the first kk
+        final int row = i;
+        List<Integer> others = new ArrayList<>();
+        for (int j = 0; j < m; j++) {
+          if (j != row) {
+            others.add(j);
+          }
+        }
+        ToDoubleFunction<Integer> dist = j -> {
+          double d = 0;
+          for (int t = 0; t < 3; t++) {
+            d += (x[row][t] - x[j][t]) * (x[row][t] - x[j][t]);
+          }
+          return d;
+        };
+        others.sort(Comparator.comparingDouble(dist).thenComparingInt(j -> j));
+        assertThat(nn.found[i]).isEqualTo(kk);
+        for (int p = 0; p < kk; p++) {
+          assertThat(nn.index[i * kk + p]).as("trial %d row %d rank %d", trial, i, p).isEqualTo(others.get(p));
+        }
+      }
+    }
   }
 }
