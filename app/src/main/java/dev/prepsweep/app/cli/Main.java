@@ -137,10 +137,7 @@ public final class Main {
       if (sweep) {
         SweepSummary summary = new SweepDriver(spark, warehouse).run(effective);
         printLeaderboard(spark, warehouse, summary, out);
-        BestTrialScorer.score(spark, warehouse, summary).ifPresent(m -> out.printf(
-            "test split (%d rows) scored with trial %d's model: accuracy %.4f, macro-F1 %.4f, log loss %.4f%n"
-                + "  predictions: %s; metrics: test_metrics%n",
-            m.rows(), summary.bestTrialId(), m.accuracy(), m.macroF1(), m.logLoss(), m.predictionsPath()));
+        printTestScore(spark, warehouse, summary, out);
         printReport(out, () -> ReportCommand.run(spark, warehouse, summary.sweepId(), ReportCommand.defaultOutDir(warehouse)));
         return exitCode(summary);
       }
@@ -220,8 +217,17 @@ public final class Main {
         + "ORDER BY value " + (s.maximize() ? "DESC" : "ASC") + ", trial_id LIMIT 10";
   }
 
+  /** Scores the pinned test split with the best trial's model and prints the metrics (nothing without either). */
+  static void printTestScore(SparkSession spark, Warehouse warehouse, SweepSummary summary, PrintStream out) {
+    BestTrialScorer.score(spark, warehouse, summary).ifPresent(m -> out.printf(
+        "test split (%d rows, %s) scored with trial %d's model: accuracy %.4f, macro-F1 %.4f, log loss %.4f%n"
+            + "  predictions: %s; metrics: test_metrics%n",
+        m.rows(), summary.test().get(), summary.bestTrialId(), m.accuracy(), m.macroF1(), m.logLoss(),
+        m.predictionsPath()));
+  }
+
   static void printLeaderboard(SparkSession spark, Warehouse warehouse, SweepSummary s, PrintStream out) {
-    out.printf("%nsweep %s %s: %d complete, %d failed; trained on %s%n", s.sweepId(), s.status(), s.complete(),
+    out.printf("%nsweep %s %s: %d complete, %d failed; data versions %s%n", s.sweepId(), s.status(), s.complete(),
         s.failed(), new TreeMap<>(s.dataVersions()));
     if (s.complete() == 0) {
       out.println("no trial completed; see: prepsweep query \"SELECT trial_id, attempt, error FROM trials WHERE sweep_id = '"

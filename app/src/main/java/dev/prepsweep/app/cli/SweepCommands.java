@@ -61,6 +61,7 @@ final class SweepCommands {
         case "resume" -> {
           SweepSummary summary = new SweepDriver(spark, warehouse).resume(id);
           Main.printLeaderboard(spark, warehouse, summary, out);
+          Main.printTestScore(spark, warehouse, summary, out);
           out.println("report: " + dev.prepsweep.app.report.ReportCommand.run(spark, warehouse, summary.sweepId(),
               dev.prepsweep.app.report.ReportCommand.defaultOutDir(warehouse)).toUri());
           return Main.exitCode(summary);

@@ -28,6 +28,7 @@ import java.util.Optional;
  * @param prep the {@code prep:} section, absent for sweep-only configs
  * @param sweep the {@code sweep:} section, absent for prep-only configs
  * @param train fixed training settings that sampled parameters override
+ * @param data which prep table the sweep trains on (the {@code data:} section)
  * @param resources what each trial task asks Spark for
  * @param artifacts where trials keep checkpoints and best models (default {@code <warehouse>/_artifacts})
  * @param text the file's text, recorded with every sweep
@@ -38,6 +39,7 @@ public record JobConfig(
     Optional<PrepConfig> prep,
     Optional<SweepSpec> sweep,
     Map<String, Object> train,
+    DataTables data,
     TrialResources resources,
     String artifacts,
     String source,
@@ -45,7 +47,8 @@ public record JobConfig(
 
   public static final String DEFAULT_WAREHOUSE = "warehouse";
   public static final long DEFAULT_SEED = 42;
-  static final List<String> TOP_LEVEL_KEYS = List.of("warehouse", "seed", "prep", "sweep", "train", "resources", "artifacts");
+  static final List<String> TOP_LEVEL_KEYS = List.of("warehouse", "seed", "prep", "sweep", "train", "data", "resources",
+      "artifacts");
 
   /**
    * Reads and validates a job file.
@@ -84,10 +87,17 @@ public record JobConfig(
         throw trainNode.get().invalid(e.getMessage());
       }
     }
+    DataTables data = root.get("data").map(DataTables::parse).orElse(DataTables.DEFAULT);
+    if (prep.isPresent() && sweep.isPresent()) {
+      // the job's own prep must write the table its sweep trains on
+      data.notWrittenBy(prep.get()).ifPresent(rule -> {
+        throw root.required("data").required("train").invalid(rule);
+      });
+    }
     TrialResources resources = root.get("resources").map(TrialResources::parse).orElse(TrialResources.DEFAULT);
     sweep.ifPresent(spec -> checkSweepAgainstTrainer(spec, root.required("sweep")));
     String artifacts = root.getString("artifacts", null);
-    return new JobConfig(warehouse, seed, prep, sweep, Map.copyOf(train), resources, artifacts, source, text);
+    return new JobConfig(warehouse, seed, prep, sweep, Map.copyOf(train), data, resources, artifacts, source, text);
   }
 
   /** Sweep parameters and metrics must be ones the trainer knows. */
@@ -107,12 +117,12 @@ public record JobConfig(
 
   /** The same job with another warehouse (the command line's --warehouse). */
   public JobConfig withWarehouse(String newWarehouse) {
-    return new JobConfig(newWarehouse, seed, prep, sweep, train, resources, artifacts, source, text);
+    return new JobConfig(newWarehouse, seed, prep, sweep, train, data, resources, artifacts, source, text);
   }
 
   /** The same job with another seed (the command line's --seed). */
   public JobConfig withSeed(long newSeed) {
-    return new JobConfig(warehouse, newSeed, prep, sweep, train, resources, artifacts, source, text);
+    return new JobConfig(warehouse, newSeed, prep, sweep, train, data, resources, artifacts, source, text);
   }
 
   /** Where trials keep checkpoints and best models: the configured location or {@code <warehouse>/_artifacts}. */

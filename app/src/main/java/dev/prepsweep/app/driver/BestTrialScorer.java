@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Scores the held-out test split with the best trial's kept model, as the last step of a sweep:
  * predictions go to {@code predictions}, the test metrics are appended to {@code test_metrics}.
- * The test split is read at its latest version, which is the one prep wrote with the train/val
- * versions the sweep used when prep and sweep run together.
+ * The test split is read at the version the sweep pinned when it started, with its train and val
+ * versions, so a prep run during the sweep cannot change what it is scored on.
  */
 public final class BestTrialScorer {
 
@@ -26,9 +26,9 @@ public final class BestTrialScorer {
 
   private BestTrialScorer() {}
 
-  /** The test metrics of the sweep's best model, or empty when there is no test split or no kept model. */
+  /** The test metrics of the sweep's best model, or empty when the sweep pinned no test split or kept no model. */
   public static Optional<ModelScorer.TestMetrics> score(SparkSession spark, Warehouse warehouse, SweepSummary summary) {
-    if (summary.bestTrialId() == null || !warehouse.exists("test")) {
+    if (summary.bestTrialId() == null || summary.test().isEmpty()) {
       return Optional.empty();
     }
     List<Row> rows = spark.read().format("delta").load(warehouse.path(ResultTables.TRIALS))
@@ -40,7 +40,7 @@ public final class BestTrialScorer {
       return Optional.empty();
     }
     String modelUri = rows.get(0).getString(0);
-    TableVersion test = warehouse.latest("test");
+    TableVersion test = summary.test().get();
     spark.sparkContext().setJobDescription("prepsweep: score " + test + " with the best trial of " + summary.sweepId());
     ModelScorer.TestMetrics metrics = ModelScorer.scoreToDelta(
         DeltaIO.readThroughDelta(spark, test),

@@ -9,6 +9,7 @@ import dev.prepsweep.app.results.TrialRecord;
 import dev.prepsweep.app.spark.SparkSessions;
 import dev.prepsweep.app.warehouse.Warehouse;
 import dev.prepsweep.common.TableVersion;
+import dev.prepsweep.common.config.ConfigException;
 import dev.prepsweep.sweep.pruner.PruneDecision;
 import dev.prepsweep.sweep.pruner.Pruner;
 import dev.prepsweep.sweep.sampler.Seeds;
@@ -73,14 +74,26 @@ public final class SweepDriver {
     this.warehouse = warehouse;
   }
 
-  /** Starts a new sweep of {@code config} on the latest train/val versions and runs it to the end of its budget. */
+  /**
+   * Starts a new sweep of {@code config} on the latest versions of its training table
+   * ({@code data.train}), val and, when there is one, test, and runs it to the end of its budget.
+   *
+   * @throws ConfigException when the warehouse lacks the table {@code data.train} names (before any trial)
+   */
   public SweepSummary run(JobConfig config) {
     SweepSpec spec = config.requireSweep();
-    TableVersion train = warehouse.latest("train");
+    String trainTable = config.data().train();
+    if (!warehouse.exists(trainTable)) {
+      throw new ConfigException(config.source() + ": data.train = " + trainTable + ", but " + warehouse.path(trainTable)
+          + " holds no Delta table; run a prep whose config writes it (prep.balance for train_balanced,"
+          + " prep.augment for train_augmented), or train on 'train'");
+    }
+    TableVersion train = warehouse.latest(trainTable);
     TableVersion val = warehouse.latest("val");
+    Optional<TableVersion> test = warehouse.exists("test") ? Optional.of(warehouse.latest("test")) : Optional.empty();
     long started = System.currentTimeMillis();
     String sweepId = "sw-" + ID_TIME.format(Instant.ofEpochMilli(started)) + "-" + config.hash().substring(0, 6);
-    SweepRun run = new SweepRun(sweepId, config, spec, spec.seedOr(config.seed()), train, val,
+    SweepRun run = new SweepRun(sweepId, config, spec, spec.seedOr(config.seed()), train, val, test,
         PinnedData.resolve(spark, warehouse, train, val), started);
     return execute(run, warmStarted(Study.fromSpec(spec, config.seed()), spec), Map.of(), Map.of(), Map.of());
   }
@@ -88,8 +101,8 @@ public final class SweepDriver {
   /**
    * Continues a sweep from its tables after its driver died: the study is rebuilt from the trials
    * recorded so far (same sampler state as before the crash), trials left RUNNING are run again as
-   * their next attempt, and new trials fill the rest of the budget. The sweep trains on the data
-   * versions it started with.
+   * their next attempt, and new trials fill the rest of the budget. The sweep trains, validates and
+   * scores on the data versions it started with.
    *
    * @throws IllegalArgumentException when no such sweep exists, or it already finished
    */
@@ -107,8 +120,13 @@ public final class SweepDriver {
     SweepSpec spec = config.requireSweep();
     Map<String, Long> versions = row.getJavaMap(row.fieldIndex("data_versions"));
     Map<String, String> paths = row.getJavaMap(row.fieldIndex("data_paths"));
-    TableVersion train = new TableVersion("train", paths.get("train"), versions.get("train"));
-    TableVersion val = new TableVersion("val", paths.get("val"), versions.get("val"));
+    TableVersion train = pinned(config.data().train(), versions, paths)
+        .orElseThrow(() -> new IllegalStateException("sweep " + sweepId + " recorded no version of its training table '"
+            + config.data().train() + "'; recorded: " + versions));
+    TableVersion val = pinned("val", versions, paths)
+        .orElseThrow(() -> new IllegalStateException("sweep " + sweepId + " recorded no version of 'val'"));
+    // sweeps recorded before the test split was pinned with them are not scored on resume
+    Optional<TableVersion> test = pinned("test", versions, paths);
     long seed = row.<Long>getAs("seed");
     List<SweepHistory.StoredTrial> stored = SweepHistory.trials(spark, warehouse, sweepId, spec.space());
     Map<Integer, List<EpochMetrics>> epochs = SweepHistory.epochs(spark, warehouse, sweepId);
@@ -128,10 +146,17 @@ public final class SweepDriver {
     stored.forEach(t -> lastAttempts.put(t.trial().number(), t.lastAttempt()));
     LOG.info("resuming sweep {}: {} trials recorded, {} to run again, data {} {}", sweepId, history.size(),
         relaunch.size(), train, val);
-    SweepRun run = new SweepRun(sweepId, config, spec, seed, train, val, PinnedData.resolve(spark, warehouse, train, val),
+    SweepRun run = new SweepRun(sweepId, config, spec, seed, train, val, test, PinnedData.resolve(spark, warehouse, train, val),
         row.<java.sql.Timestamp>getAs("started_at").getTime());
     return execute(run, warmStarted(Study.resumeKeepingRunning(spec, seed, history), spec), relaunch, lastAttempts,
         epochs);
+  }
+
+  /** The version of {@code table} that a sweep's row recorded, if it recorded one. */
+  private static Optional<TableVersion> pinned(String table, Map<String, Long> versions, Map<String, String> paths) {
+    Long version = versions.get(table);
+    String path = paths.get(table);
+    return version == null || path == null ? Optional.empty() : Optional.of(new TableVersion(table, path, version));
   }
 
   private SweepSummary execute(SweepRun run, Study study, Map<Integer, Integer> relaunch,
@@ -331,7 +356,7 @@ public final class SweepDriver {
     LOG.info("sweep {} {}: {} complete, {} pruned, {} failed; best {} = {} (trial {})", run.sweepId(), status,
         progress.complete, progress.pruned, progress.failed, run.metric(), progress.bestValue, progress.bestTrial);
     return new SweepSummary(run.sweepId(), status, progress.complete, progress.failed, progress.pruned,
-        progress.bestTrial, progress.bestValue, run.metric(), maximize, run.dataVersions());
+        progress.bestTrial, progress.bestValue, run.metric(), maximize, run.dataVersions(), run.test());
   }
 
   /** The epochs a trial trains in all: ASHA/Hyperband's max_resource, else its {@code epochs} setting. */

@@ -5,10 +5,12 @@ import dev.prepsweep.common.TableVersion;
 import dev.prepsweep.sweep.spec.SweepSpec;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The fixed facts of one sweep, whether new or resumed: its id, spec, seed and the pinned data it
- * trains on (a resumed sweep keeps the versions it started with, not the tables' latest).
+ * trains on, validates on and scores its best model on (a resumed sweep keeps the versions it
+ * started with, not the tables' latest). {@code test} is empty when the warehouse had no test split.
  */
 record SweepRun(
     String sweepId,
@@ -17,6 +19,7 @@ record SweepRun(
     long seed,
     TableVersion train,
     TableVersion val,
+    Optional<TableVersion> test,
     PinnedData data,
     long startedAtMillis) {
 
@@ -24,11 +27,16 @@ record SweepRun(
     Map<String, Long> versions = new LinkedHashMap<>();
     versions.put(train.name(), train.version());
     versions.put(val.name(), val.version());
+    test.ifPresent(t -> versions.put(t.name(), t.version()));
     return versions;
   }
 
   Map<String, String> dataPaths() {
-    return Map.of(train.name(), train.path(), val.name(), val.path());
+    Map<String, String> paths = new LinkedHashMap<>();
+    paths.put(train.name(), train.path());
+    paths.put(val.name(), val.path());
+    test.ifPresent(t -> paths.put(t.name(), t.path()));
+    return paths;
   }
 
   String metric() {

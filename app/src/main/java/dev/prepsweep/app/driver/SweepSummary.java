@@ -1,8 +1,10 @@
 package dev.prepsweep.app.driver;
 
+import dev.prepsweep.common.TableVersion;
 import java.util.Map;
+import java.util.Optional;
 
-/** How a sweep ended, for the command line (exit code, leaderboard). */
+/** How a sweep ended, for the command line (exit code, leaderboard) and the test scoring (the pinned test split). */
 public record SweepSummary(
     String sweepId,
     String status,
@@ -13,4 +15,5 @@ public record SweepSummary(
     Double bestValue,
     String metric,
     boolean maximize,
-    Map<String, Long> dataVersions) {}
+    Map<String, Long> dataVersions,
+    Optional<TableVersion> test) {}

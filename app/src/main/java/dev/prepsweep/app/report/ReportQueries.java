@@ -176,9 +176,9 @@ public final class ReportQueries {
         r.getAs("duration_s"), r.getAs("executor_id"), r.getAs("error"));
   }
 
-  /** The prep run that wrote the train and val versions a sweep trained on, if it is recorded. */
+  /** The prep run that wrote the table versions a sweep pinned (train or its resampled table, val, test), if recorded. */
   public Optional<PrepData> prepForSweep(Sweep sweep) {
-    if (!warehouse.exists("prep_runs") || !sweep.dataVersions().containsKey("train")) {
+    if (!warehouse.exists("prep_runs") || sweep.dataVersions().isEmpty()) {
       return Optional.empty();
     }
     StringBuilder where = new StringBuilder("true");

@@ -7,7 +7,8 @@ import java.util.Map;
  * and how it ended.
  *
  * @param status RUNNING, COMPLETE, FAILED or CANCELLED
- * @param dataVersions table name to the Delta version trained on
+ * @param dataVersions table name to the pinned Delta version: the training table ({@code data.train}),
+ *     {@code val}, and {@code test} when the warehouse had one
  */
 public record SweepRecord(
     String sweepId,

@@ -36,6 +36,38 @@ class JobConfigTest {
     assertThat(config.warehouse()).isEqualTo(JobConfig.DEFAULT_WAREHOUSE);
     assertThat(config.resources()).isEqualTo(TrialResources.DEFAULT);
     assertThat(config.prep()).isEmpty();
+    assertThat(config.data().train()).isEqualTo("train");
+  }
+
+  @Test
+  void dataTrainChoosesAPrepTrainingTable() {
+    assertThat(JobConfig.parse("data: {train: train_balanced}\n" + SWEEP, "job.yaml").data().train())
+        .isEqualTo("train_balanced");
+    assertThatThrownBy(() -> JobConfig.parse("data: {train: val}\n" + SWEEP, "job.yaml"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("job.yaml:1:15: key 'data.train' = 'val' must be one of [train, train_augmented, train_balanced]");
+    assertThatThrownBy(() -> JobConfig.parse("data: {test: x}\n", "job.yaml"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("unknown key 'data.test'");
+  }
+
+  @Test
+  void dataTrainMustBeATableTheJobsOwnPrepWrites() {
+    String prep = """
+        prep:
+          input: {format: csv, path: x.csv}
+          columns: {id: id, label: label, text: text}
+        """;
+    assertThatThrownBy(() -> JobConfig.parse(prep + "data: {train: train_balanced}\n" + SWEEP, "job.yaml"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("job.yaml:4:15: key 'data.train' = train_balanced: prep writes train_balanced only when"
+            + " prep.balance sets a method");
+    assertThatThrownBy(() -> JobConfig.parse(prep + "data: {train: train_augmented}\n" + SWEEP, "job.yaml"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("prep writes train_augmented only when prep.augment");
+    JobConfig balanced = JobConfig.parse(prep + "  balance: {method: random, target: max}\ndata: {train: train_balanced}\n"
+        + SWEEP, "job.yaml");
+    assertThat(balanced.data().train()).isEqualTo("train_balanced");
   }
 
   @Test

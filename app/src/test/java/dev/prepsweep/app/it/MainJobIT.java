@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The main job end to end through the real command line: prep into Delta, a sweep whose trials
- * train with DJL in two executor JVMs of a local-cluster, the trials tables, the leaderboard.
+ * train with DJL in two executor JVMs of a local-cluster, the trials tables, the leaderboard. The
+ * prep over-samples the train split and the sweep trains on that table ({@code data.train}).
  */
 class MainJobIT {
 
@@ -26,6 +27,10 @@ class MainJobIT {
   void runPrepsAndSweepsIntoQueryableTables() throws Exception {
     Path input = TestData.sample(WORK, 6);
     Path config = TestData.config(WORK, input, 4, 2);
+    java.nio.file.Files.writeString(config, java.nio.file.Files.readString(config)
+        .replace("  split: {train: 0.8, val: 0.1, test: 0.1, stratify: true}\n",
+            "  split: {train: 0.8, val: 0.1, test: 0.1, stratify: true}\n  balance: {method: random, target: max}\n")
+        + "data: {train: train_balanced}\n");
     String warehouse = WORK.resolve("warehouse-" + System.nanoTime()).toString();
 
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
@@ -56,13 +61,20 @@ class MainJobIT {
         assertThat(r.<Long>getAs("train_version")).isNotNull();
         assertThat(r.<Row>getAs("params").<Double>getAs("lr")).isBetween(3.0e-4, 3.0e-2);
       }
-      long trainVersion = spark.sql("DESCRIBE HISTORY delta.`" + warehouse + "/train`").selectExpr("max(version)").head().getLong(0);
-      assertThat(trials.select("train_version").distinct().head().getLong(0)).isEqualTo(trainVersion);
+      // every trial trained on the over-sampled table at the version the sweep pinned
+      long trainVersion = latestVersion(spark, warehouse + "/train_balanced");
+      assertThat(trials.select("train_version").distinct().collectAsList()).hasSize(1);
+      assertThat(trials.select("train_version").head().getLong(0)).isEqualTo(trainVersion);
+      assertThat(trials.select("train_table").distinct().head().getString(0)).endsWith("/train_balanced");
       assertThat(spark.read().format("delta").load(warehouse + "/trial_metrics").count()).isEqualTo(4 * 2);
       Row sweep = spark.read().format("delta").load(warehouse + "/sweeps").head();
       assertThat(sweep.<String>getAs("status")).isEqualTo("COMPLETE");
       assertThat(sweep.<Integer>getAs("trials_complete")).isEqualTo(4);
-      assertThat(sweep.getJavaMap(sweep.fieldIndex("data_versions"))).containsKeys("train", "val");
+      assertThat(sweep.<String, Long>getJavaMap(sweep.fieldIndex("data_versions")))
+          .containsOnlyKeys("train_balanced", "val", "test")
+          .containsEntry("train_balanced", trainVersion)
+          .containsEntry("test", latestVersion(spark, warehouse + "/test"));
+      assertThat(sweep.<String, String>getJavaMap(sweep.fieldIndex("data_paths")).get("train_balanced")).endsWith("/train_balanced");
 
       // The best trial is at least as good as a majority-class guess on val.
       double bestAccuracy = trials.selectExpr("max(val_accuracy)").head().getDouble(0);
@@ -87,5 +99,9 @@ class MainJobIT {
     } finally {
       spark.stop();
     }
+  }
+
+  private static long latestVersion(SparkSession spark, String table) {
+    return spark.sql("DESCRIBE HISTORY delta.`" + table + "`").selectExpr("max(version)").head().getLong(0);
   }
 }

@@ -22,7 +22,7 @@ final class PreparedSplits {
 
   private PreparedSplits() {}
 
-  /** A fresh warehouse (a new folder next to {@code dir}) holding {@code train} and {@code val}; returns its path. */
+  /** A fresh warehouse (a new folder next to {@code dir}) holding {@code train}, {@code val} and {@code test}; returns its path. */
   static synchronized Path warehouse(Path base) {
     Path dir = base.resolveSibling(base.getFileName() + "-" + System.nanoTime());
     if (prepared == null) {
@@ -39,7 +39,7 @@ final class PreparedSplits {
     }
     try {
       Files.createDirectories(dir);
-      for (String table : new String[] {"train", "val"}) {
+      for (String table : new String[] {"train", "val", "test"}) {
         copy(prepared.resolve(table), dir.resolve(table));
       }
       return dir;

@@ -111,6 +111,8 @@ class SweepFaultsIT {
     int code = Main.run(new String[] {"sweep", "resume", sweepId, "--warehouse", warehouse.toString(),
         "--master", "local-cluster[2,2,1536]"}, new PrintStream(out, true, StandardCharsets.UTF_8));
     assertThat(code).as(out.toString(StandardCharsets.UTF_8)).isZero();
+    // the resumed sweep scores its best model on the test version it pinned when it started
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("test split (");
 
     SparkSession spark = checks();
     Dataset<Row> trials = spark.read().format("delta").load(warehouse + "/trials");
@@ -128,6 +130,8 @@ class SweepFaultsIT {
     Row after = spark.read().format("delta").load(warehouse + "/sweeps").head();
     assertThat(after.<String>getAs("status")).isEqualTo("COMPLETE");
     assertThat(after.<Integer>getAs("trials_complete")).isEqualTo(CRASH_BUDGET);
+    assertThat(after.<String, Long>getJavaMap(after.fieldIndex("data_versions"))).containsOnlyKeys("train", "val", "test");
+    assertThat(spark.read().format("delta").load(warehouse + "/test_metrics").count()).isEqualTo(1);
   }
 
   @Test
