@@ -105,6 +105,17 @@ public final class DeltaIO {
     return checksum(spark, table).flatMap(crc -> filesOf(spark, table, crc));
   }
 
+  /**
+   * Whether the checksum's table metadata has a schema, no partition columns (their values are in the
+   * paths, not the files) and no column mapping (the files' column names are not the table's): then
+   * the version's Parquet files read by column name give its rows.
+   */
+  private static boolean plainColumns(JsonNode crc) {
+    JsonNode metadata = crc.path("metadata");
+    return metadata.path("schemaString").isTextual() && metadata.path("partitionColumns").isEmpty()
+        && metadata.path("configuration").path("delta.columnMapping.mode").asText("none").equals("none");
+  }
+
   private static Optional<JsonNode> checksum(SparkSession spark, TableVersion table) {
     Path crc = logFile(table.path(), table.version(), "crc");
     try (InputStream in = crc.getFileSystem(spark.sparkContext().hadoopConfiguration()).open(crc)) {
@@ -149,14 +160,10 @@ public final class DeltaIO {
    * goes through Delta.
    */
   public static Dataset<Row> read(SparkSession spark, TableVersion t) {
-    Optional<JsonNode> crc = checksum(spark, t);
-    JsonNode metadata = crc.map(c -> c.path("metadata")).orElse(null);
-    boolean plain = metadata != null && metadata.path("schemaString").isTextual()
-        && metadata.path("partitionColumns").isEmpty()
-        && metadata.path("configuration").path("delta.columnMapping.mode").asText("none").equals("none");
-    Optional<List<String>> files = plain ? filesOf(spark, t, crc.get()) : Optional.empty();
+    Optional<JsonNode> crc = checksum(spark, t).filter(DeltaIO::plainColumns);
+    Optional<List<String>> files = crc.flatMap(c -> filesOf(spark, t, c));
     if (files.isPresent()) {
-      StructType schema = (StructType) DataType.fromJson(metadata.path("schemaString").asText());
+      StructType schema = (StructType) DataType.fromJson(crc.get().path("metadata").path("schemaString").asText());
       return spark.read().schema(schema).parquet(files.get().toArray(String[]::new));
     }
     return readThroughDelta(spark, t);
@@ -186,14 +193,21 @@ public final class DeltaIO {
   }
 
   /**
-   * Makes {@code warehouse/name} the {@code source} version's rows plus {@code added}: a Delta shallow
-   * clone, which references the source's data files instead of copying them, then an append. The
-   * returned rows are the appended ones. Like any shallow clone, the table needs the source's files:
-   * a {@code VACUUM} of the source that removes them breaks this version (not the source).
+   * Makes {@code warehouse/name} the {@code source} version's rows plus {@code added} (rows with the
+   * source's schema) without copying the source's data files: the table references them, as a Delta
+   * shallow clone does. One commit ({@link ReferencingCommit}) when the source's checksum lists plain
+   * files, else Delta's shallow clone and then an append. The returned rows are the added ones. The
+   * table needs the source's files: a {@code VACUUM} of the source that removes them breaks this
+   * version (not the source).
    */
-  public static Written shallowCloneThenAppend(TableVersion source, Dataset<Row> added, String warehouse, String name) {
+  public static Written sourceRowsPlus(TableVersion source, Dataset<Row> added, String warehouse, String name) {
     String path = warehouse + "/" + name;
     SparkSession spark = added.sparkSession();
+    Optional<JsonNode> crc = checksum(spark, source).filter(DeltaIO::plainColumns)
+        .filter(c -> filesOf(spark, source, c).isPresent());
+    if (crc.isPresent()) {
+      return ReferencingCommit.commit(spark, source, crc.get(), added, path, name);
+    }
     if (latestVersionIfAny(spark, path).isPresent()) {
       // Delta clones only into an empty table: the earlier rows are removed first (a commit that
       // drops every file; the files stay for time travel)

@@ -50,7 +50,7 @@ public final class PostSplit {
       });
       // a balance that only adds rows keeps the input's files and appends the new rows
       DeltaIO.Written w = r.addedOnly()
-          ? DeltaIO.shallowCloneThenAppend(source, r.rows(), warehouse, "train_balanced")
+          ? DeltaIO.sourceRowsPlus(source, r.rows(), warehouse, "train_balanced")
           : DeltaIO.overwrite(r.rows(), warehouse, "train_balanced");
       tables.put("train_balanced", w.table());
       long rows = r.addedOnly() ? total(in) + w.rows() : w.rows();

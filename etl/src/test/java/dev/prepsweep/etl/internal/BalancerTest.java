@@ -76,17 +76,61 @@ class BalancerTest {
     for (int run = 0; run < 2; run++) {
       try (Scratch scratch = new Scratch(spark, warehouse, "t2-" + run)) {
         Balancer.Result r = Balancer.apply(DeltaIO.read(spark, train), SMOTE_TO_MAX, SEED, scratch);
-        DeltaIO.Written w = DeltaIO.shallowCloneThenAppend(train, r.rows(), warehouse, "train_balanced");
-        Dataset<Row> balanced = DeltaIO.read(spark, w.table());
-        for (Row c : balanced.groupBy("label").count().collectAsList()) {
-          assertThat(c.getLong(1)).as(c.getString(0)).isEqualTo(2600);
-        }
-        assertThat(balanced.where("op = 'original'").exceptAll(DeltaIO.read(spark, train)).count()).isZero();
-        assertThat(w.rows()).isEqualTo(3 * 2600 - (2600 + 1400 + 90));
-        // the original rows are read from train's own files, not from copies
-        List<String> trainFiles = Arrays.asList(DeltaIO.read(spark, train).inputFiles());
-        assertThat(Arrays.asList(balanced.inputFiles())).containsAll(trainFiles);
+        DeltaIO.Written w = DeltaIO.sourceRowsPlus(train, r.rows(), warehouse, "train_balanced");
+        // one commit per run: the referenced files, the new rows and (on a rerun) the old files' removal
+        assertThat(w.table().version()).isEqualTo(run);
+        assertBalanced(w, train);
       }
     }
+  }
+
+  @Test
+  void withoutTheSourcesChecksumTheTableIsAShallowCloneAndAnAppend() throws java.io.IOException {
+    // a copy of train without checksum files: its file list is only in the log
+    java.nio.file.Path copy = TestSpark.tempDir("balancer-nocrc").resolve("train");
+    java.nio.file.Path from = java.nio.file.Path.of(java.net.URI.create(
+        new org.apache.hadoop.fs.Path(train.path()).getFileSystem(spark.sparkContext().hadoopConfiguration())
+            .makeQualified(new org.apache.hadoop.fs.Path(train.path())).toUri().toString()));
+    try (var files = java.nio.file.Files.walk(from)) {
+      for (java.nio.file.Path f : (Iterable<java.nio.file.Path>) files::iterator) {
+        java.nio.file.Path to = copy.resolve(from.relativize(f).toString());
+        if (java.nio.file.Files.isDirectory(f)) {
+          java.nio.file.Files.createDirectories(to);
+        } else if (!f.getFileName().toString().endsWith(".crc")) {
+          java.nio.file.Files.copy(f, to);
+        }
+      }
+    }
+    TableVersion source = new TableVersion("train", copy.toString(), train.version());
+    assertThat(DeltaIO.checksumFiles(spark, source)).isEmpty();
+    try (Scratch scratch = new Scratch(spark, warehouse, "t3")) {
+      Balancer.Result r = Balancer.apply(DeltaIO.read(spark, source), SMOTE_TO_MAX, SEED, scratch);
+      DeltaIO.Written w = DeltaIO.sourceRowsPlus(source, r.rows(), copy.getParent().toString(), "train_balanced");
+      assertThat(w.table().version()).as("clone, then append").isEqualTo(1);
+      assertBalanced(w, source);
+    }
+  }
+
+  /** Every class at the majority count, the source's rows read from its own files, Delta agreeing. */
+  private static void assertBalanced(DeltaIO.Written w, TableVersion source) {
+    Dataset<Row> balanced = DeltaIO.read(spark, w.table());
+    for (Row c : balanced.groupBy("label").count().collectAsList()) {
+      assertThat(c.getLong(1)).as(c.getString(0)).isEqualTo(2600);
+    }
+    assertThat(balanced.where("op = 'original'").exceptAll(DeltaIO.read(spark, source)).count()).isZero();
+    assertThat(w.rows()).isEqualTo(3 * 2600 - (2600 + 1400 + 90));
+    // Delta's own reader resolves the referenced files to the same rows
+    Dataset<Row> throughDelta = DeltaIO.readThroughDelta(spark, w.table());
+    assertThat(throughDelta.count()).isEqualTo(3 * 2600);
+    assertThat(throughDelta.exceptAll(balanced).count()).isZero();
+    // the original rows are read from the source's own files, not from copies
+    List<String> sourceFiles = localPaths(DeltaIO.read(spark, source));
+    assertThat(localPaths(balanced)).containsAll(sourceFiles);
+    assertThat(localPaths(throughDelta)).containsAll(sourceFiles);
+  }
+
+  /** The files a Dataset reads, as local paths (readers spell the same file:/ URI differently). */
+  private static List<String> localPaths(Dataset<Row> df) {
+    return Arrays.stream(df.inputFiles()).map(f -> java.net.URI.create(f).getPath()).toList();
   }
 }

@@ -1,0 +1,106 @@
+package dev.prepsweep.etl.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.prepsweep.common.TableVersion;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.delta.DeltaLog;
+import org.apache.spark.sql.delta.DeltaOperations;
+import org.apache.spark.sql.delta.OptimisticTransaction;
+import org.apache.spark.sql.delta.actions.Action;
+import org.apache.spark.sql.delta.actions.AddFile;
+import org.apache.spark.sql.delta.actions.FileAction;
+import org.apache.spark.sql.delta.actions.Metadata;
+import scala.Option;
+import scala.jdk.javaapi.CollectionConverters;
+
+/**
+ * One Delta commit that makes a table the rows of another table's version plus new rows, without
+ * copying the other table's files: the commit adds them by absolute path, as a shallow clone does,
+ * beside the files written for the new rows, and removes what the table held before. Delta's clone
+ * followed by an append took two or three commits and two snapshot rebuilds (3.8 s at 1M rows, more
+ * than writing the new rows); this reads the source's files and metadata from its checksum and costs
+ * one write and one commit. It goes through Delta's transaction API, the one Delta's own write and
+ * clone commands use, so the commit is checked for conflicts and gets its checksum as any other.
+ */
+final class ReferencingCommit {
+  private ReferencingCommit() {}
+
+  /**
+   * @param sourceChecksum the source version's checksum, which lists its files (the caller checked
+   *     it has plain columns and no deletion vectors)
+   * @param added rows with exactly the source's schema
+   * @return the version committed and the rows added
+   */
+  static DeltaIO.Written commit(SparkSession spark, TableVersion source, JsonNode sourceChecksum, Dataset<Row> added,
+      String path, String name) {
+    DeltaLog log = DeltaLog.forTable(spark, path);
+    OptimisticTransaction txn = log.startTransaction();
+    boolean exists = txn.readVersion() >= 0;
+    ObjectNode metadata = sourceChecksum.path("metadata").deepCopy();
+    // the table keeps its own identity across rewrites; a new table gets a new one
+    metadata.put("id", exists ? txn.metadata().id() : UUID.randomUUID().toString());
+    Option<Object> created = exists ? txn.metadata().createdTime() : Option.empty();
+    metadata.put("createdTime", created.isDefined() ? (Long) created.get() : System.currentTimeMillis());
+    metadata.putNull("name");
+    metadata.putNull("description");
+    Metadata meta = (Metadata) Action.fromJson("{\"metaData\":" + metadata + "}");
+    if (exists) {
+      txn.updateMetadata(meta, false);
+    } else {
+      txn.updateMetadataForNewTable(meta);
+    }
+    List<Action> actions = new ArrayList<>();
+    if (exists) {
+      for (AddFile f : CollectionConverters.asJava(txn.filterFiles())) {
+        actions.add(f.remove());
+      }
+    }
+    actions.addAll(sourceFiles(spark, source, sourceChecksum));
+    long addedRows = 0;
+    for (FileAction f : CollectionConverters.asJava(txn.writeFiles(added))) {
+      actions.add(f);
+      if (f instanceof AddFile a) {
+        Option<Object> n = a.numLogicalRecords();
+        if (n.isEmpty()) {
+          throw new IllegalStateException("Delta wrote " + a.path() + " without a row count");
+        }
+        addedRows += (Long) n.get();
+      }
+    }
+    long version = txn.commit(CollectionConverters.asScala(actions).toSeq(),
+        new DeltaOperations.Write(SaveMode.Overwrite, Option.empty(), Option.empty(), Option.empty()));
+    return new DeltaIO.Written(new TableVersion(name, path, version), addedRows);
+  }
+
+  /** The source's files as new-to-this-table adds with absolute paths (log paths are URI-encoded). */
+  private static List<AddFile> sourceFiles(SparkSession spark, TableVersion source, JsonNode checksum) {
+    try {
+      Path root = new Path(source.path());
+      root = root.getFileSystem(spark.sparkContext().hadoopConfiguration()).makeQualified(root);
+      List<AddFile> out = new ArrayList<>();
+      for (JsonNode file : checksum.path("allFiles")) {
+        ObjectNode add = file.deepCopy();
+        Path p = new Path(new URI(file.path("path").asText()));
+        add.put("path", (p.isAbsolute() ? p : new Path(root, p)).toUri().toString());
+        add.put("dataChange", true);
+        out.add((AddFile) Action.fromJson("{\"add\":" + add + "}"));
+      }
+      return out;
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("cannot resolve the files of " + source + ": " + e.getMessage(), e);
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException("the checksum of " + source + " names a file that is not a URI: " + e.getMessage(), e);
+    }
+  }
+}
