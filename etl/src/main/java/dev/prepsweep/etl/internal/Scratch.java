@@ -2,12 +2,16 @@ package dev.prepsweep.etl.internal;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.List;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Intermediate results a run reads more than once, as Parquet under
@@ -23,11 +27,26 @@ public final class Scratch implements AutoCloseable {
     this.root = new Path(warehouse + "/_prep_tmp/" + runId);
   }
 
-  /** Writes {@code df} once and returns a Dataset reading it back. */
+  /**
+   * Writes {@code df} once and returns a Dataset reading it back, with the schema it was written
+   * with: as Spark reads Parquet back (every column nullable, partition columns last), and without
+   * the Spark job that inferring it from the files' footers costs.
+   */
   public Dataset<Row> materialize(Dataset<Row> df, String name, String... partitionBy) {
     String path = new Path(root, name).toString();
     df.write().mode(SaveMode.Overwrite).options(WriteOptions.parquet(df.schema())).partitionBy(partitionBy).parquet(path);
-    return spark.read().parquet(path);
+    List<String> partitions = Arrays.asList(partitionBy);
+    StructType written = new StructType();
+    for (StructField f : df.schema().fields()) {
+      if (!partitions.contains(f.name())) {
+        written = written.add(f.name(), f.dataType(), true, f.metadata());
+      }
+    }
+    for (String p : partitionBy) {
+      StructField f = df.schema().apply(p);
+      written = written.add(f.name(), f.dataType(), true, f.metadata());
+    }
+    return spark.read().schema(written).parquet(path);
   }
 
   @Override
