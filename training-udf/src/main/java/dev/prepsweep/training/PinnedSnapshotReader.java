@@ -10,8 +10,13 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.api.ReadSupport;
 import org.apache.parquet.hadoop.example.GroupReadSupport;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.parquet.schema.GroupType;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.Type;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.deploy.SparkHadoopUtil;
 
@@ -25,6 +30,8 @@ import org.apache.spark.deploy.SparkHadoopUtil;
 public final class PinnedSnapshotReader {
 
   private static final int MAX_CACHED = 4;
+  /** The columns training reads. */
+  private static final List<String> COLUMNS = List.of("label_index", "text", "features", "image");
 
   /** Access-ordered LRU of decoded snapshots; a handful of small split tables per executor. */
   private static final Map<String, SplitRows> CACHE = new LinkedHashMap<>(8, 0.75f, true) {
@@ -66,7 +73,8 @@ public final class PinnedSnapshotReader {
     boolean hasFeatures = false;
     boolean hasImages = false;
     for (String file : files) {
-      try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(), new Path(file)).withConf(conf).build()) {
+      try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(), new Path(file))
+          .withConf(projected(conf, new Path(file))).build()) {
         Group g;
         while ((g = reader.read()) != null) {
           GroupType type = g.getType();
@@ -95,6 +103,26 @@ public final class PinnedSnapshotReader {
     int[] labelArray = labels.stream().mapToInt(Integer::intValue).toArray();
     return new SplitRows(texts.toArray(String[]::new), labelArray,
         hasFeatures ? features.toArray(double[][]::new) : null, hasImages ? images.toArray(byte[][]::new) : null);
+  }
+
+  /**
+   * {@code conf} asking Parquet for only the columns training uses that {@code file} has: ids, labels
+   * as text and lineage columns are not decoded (the requested schema must be a subset of the file's).
+   */
+  private static Configuration projected(Configuration conf, Path file) throws IOException {
+    MessageType schema;
+    try (ParquetFileReader footer = ParquetFileReader.open(HadoopInputFile.fromPath(file, conf))) {
+      schema = footer.getFileMetaData().getSchema();
+    }
+    List<Type> kept = new ArrayList<>();
+    for (Type field : schema.getFields()) {
+      if (COLUMNS.contains(field.getName())) {
+        kept.add(field);
+      }
+    }
+    Configuration out = new Configuration(conf);
+    out.set(ReadSupport.PARQUET_READ_SCHEMA, new MessageType(schema.getName(), kept).toString());
+    return out;
   }
 
   /** An {@code ARRAY<DOUBLE>} in Parquet's three-level list layout ({@code list.element}); null elements read as NaN. */
