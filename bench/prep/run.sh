@@ -2,6 +2,7 @@
 # Prep benchmark: prepsweep (Spark local[2], driver heap capped at 2 GiB) against pandas +
 # scikit-learn + imbalanced-learn on the same generated CSV.
 #   bench/prep/run.sh [ROWS] [--no-reference]
+#   BENCH_RUNS=4 bench/prep/run.sh 1000000   # also: 3 more prepsweep runs in the same (warm) JVM
 # Needs: Java 17, Maven (offline is fine once the build resolved), and for the reference Debian's
 # python3-pandas python3-sklearn python3-imblearn (apt-get install; bench only).
 set -euo pipefail
@@ -12,6 +13,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 OUT=${BENCH_OUT:-$ROOT/bench/prep/target}
 CORES=${BENCH_CORES:-2}
 HEAP=${BENCH_HEAP:-2g}
+RUNS=${BENCH_RUNS:-1}
 mkdir -p "$OUT/classes" "$OUT/lib"
 
 # 1. build the etl module and pin a copy of its jar and classpath for this run
@@ -24,7 +26,7 @@ javac -q -d "$OUT/classes" -cp "$CP" "$ROOT"/bench/prep/src/dev/prepsweep/bench/
   || javac -d "$OUT/classes" -cp "$CP" "$ROOT"/bench/prep/src/dev/prepsweep/bench/*.java
 
 FLAGS=$(sed -n 's:.*<spark.jvm.flags>\(.*\)</spark.jvm.flags>.*:\1:p' "$ROOT/pom.xml")
-JAVA=(java $FLAGS -Xmx"$HEAP" -Dbench.cores="$CORES" -Dlog4j2.configurationFile="$ROOT/conf/log4j2.properties" -cp "$CP")
+JAVA=(java $FLAGS -Xmx"$HEAP" -Dbench.cores="$CORES" -Dbench.runs="$RUNS" -Dlog4j2.configurationFile="$ROOT/conf/log4j2.properties" -cp "$CP")
 export SPARK_LOCAL_IP=127.0.0.1
 
 # 2. data
@@ -32,7 +34,7 @@ DATA="$OUT/rows-$ROWS.csv"
 [[ -s "$DATA" ]] || "${JAVA[@]}" dev.prepsweep.bench.GenerateRows "$ROWS" "$DATA" 1
 
 # 3. prepsweep
-rm -rf "$OUT/warehouse-$ROWS"
+rm -rf "$OUT/warehouse-$ROWS" "$OUT/prepsweep-$ROWS-warm.json"
 /usr/bin/time -v "${JAVA[@]}" dev.prepsweep.bench.PrepBench "$DATA" "$OUT/warehouse-$ROWS" "$OUT/prepsweep-$ROWS.json" 42 \
   2> "$OUT/prepsweep-$ROWS.log" || { tail -50 "$OUT/prepsweep-$ROWS.log"; exit 1; }
 grep -E "Maximum resident|Elapsed" "$OUT/prepsweep-$ROWS.log" || true

@@ -1,5 +1,6 @@
 package dev.prepsweep.app.driver;
 
+import dev.prepsweep.app.config.DataTables;
 import dev.prepsweep.app.config.JobConfig;
 import dev.prepsweep.app.config.TrialResources;
 import dev.prepsweep.app.results.ResultTables;
@@ -84,9 +85,10 @@ public final class SweepDriver {
     SweepSpec spec = config.requireSweep();
     String trainTable = config.data().train();
     if (!warehouse.exists(trainTable)) {
-      throw new ConfigException(config.source() + ": data.train = " + trainTable + ", but " + warehouse.path(trainTable)
-          + " holds no Delta table; run a prep whose config writes it (prep.balance for train_balanced,"
-          + " prep.augment for train_augmented), or train on 'train'");
+      throw new ConfigException(config.source() + ": the sweep trains on '" + trainTable + "' (data.train), but "
+          + warehouse.path(trainTable) + " holds no Delta table; " + (trainTable.equals(DataTables.DEFAULT.train())
+          ? "run 'prepsweep prep' (or 'run') first"
+          : "run a prep whose config writes it (prep.balance for train_balanced, prep.augment for train_augmented)"));
     }
     TableVersion train = warehouse.latest(trainTable);
     TableVersion val = warehouse.latest("val");
