@@ -60,13 +60,20 @@ final class ReferencingCommit {
     } else {
       txn.updateMetadataForNewTable(meta);
     }
+    List<AddFile> referenced = sourceFiles(spark, source, sourceChecksum);
+    java.util.Set<String> kept = new java.util.HashSet<>();
+    referenced.forEach(f -> kept.add(f.path()));
     List<Action> actions = new ArrayList<>();
     if (exists) {
+      // the table's earlier files go, except source files it references again (a path is added or
+      // removed in a commit, not both)
       for (AddFile f : CollectionConverters.asJava(txn.filterFiles())) {
-        actions.add(f.remove());
+        if (!kept.contains(f.path())) {
+          actions.add(f.remove());
+        }
       }
     }
-    actions.addAll(sourceFiles(spark, source, sourceChecksum));
+    actions.addAll(referenced);
     long addedRows = 0;
     for (FileAction f : CollectionConverters.asJava(txn.writeFiles(added))) {
       actions.add(f);

@@ -72,7 +72,7 @@ class BalancerTest {
   }
 
   @Test
-  void balancedTableKeepsTheInputFilesAndCanBeWrittenAgain() {
+  void balancedTableKeepsTheInputFilesAndCanBeWrittenAgain() throws java.io.IOException {
     for (int run = 0; run < 2; run++) {
       try (Scratch scratch = new Scratch(spark, warehouse, "t2-" + run)) {
         Balancer.Result r = Balancer.apply(DeltaIO.read(spark, train), SMOTE_TO_MAX, SEED, scratch);
@@ -80,6 +80,15 @@ class BalancerTest {
         // one commit per run: the referenced files, the new rows and (on a rerun) the old files' removal
         assertThat(w.table().version()).isEqualTo(run);
         assertBalanced(w, train);
+        if (run == 1) {
+          // the rerun removes the earlier synthetic files but not train's, which it references again
+          List<String> log = java.nio.file.Files.readAllLines(java.nio.file.Path.of(java.net.URI.create(
+              new org.apache.hadoop.fs.Path(w.table().path()).getFileSystem(spark.sparkContext().hadoopConfiguration())
+                  .makeQualified(new org.apache.hadoop.fs.Path(w.table().path(), "_delta_log/00000000000000000001.json"))
+                  .toUri().toString())));
+          assertThat(log.stream().filter(l -> l.startsWith("{\"remove\"")).toList()).isNotEmpty()
+              .noneMatch(l -> l.contains("/train/part-"));
+        }
       }
     }
   }
