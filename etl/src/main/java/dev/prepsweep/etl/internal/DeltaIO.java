@@ -128,6 +128,17 @@ public final class DeltaIO {
   }
 
   private static Optional<List<String>> filesOf(SparkSession spark, TableVersion table, JsonNode crc) {
+    return checksumEntries(spark, table, crc).map(files -> files.stream().map(f -> f.path().toString()).toList());
+  }
+
+  /** A data file a version's checksum lists: its {@code add} entry there and its absolute path. */
+  record ChecksumFile(JsonNode add, Path path) {}
+
+  /**
+   * The data files {@code crc} (the checksum of {@code table}'s version) lists, resolved against the
+   * table; empty when it lists none or a file has a deletion vector (its rows are not all live).
+   */
+  private static Optional<List<ChecksumFile>> checksumEntries(SparkSession spark, TableVersion table, JsonNode crc) {
     JsonNode files = crc.path("allFiles");
     if (!files.isArray() || files.isEmpty()) {
       return Optional.empty();
@@ -135,14 +146,14 @@ public final class DeltaIO {
     try {
       Path root = new Path(table.path());
       root = root.getFileSystem(spark.sparkContext().hadoopConfiguration()).makeQualified(root);
-      List<String> out = new ArrayList<>();
+      List<ChecksumFile> out = new ArrayList<>();
       for (JsonNode add : files) {
         if (!add.path("deletionVector").isMissingNode() && !add.path("deletionVector").isNull()) {
           return Optional.empty();
         }
         // Log paths are URI-encoded and relative to the table unless absolute (as Delta resolves them).
         Path file = new Path(new URI(add.path("path").asText()));
-        out.add((file.isAbsolute() ? file : new Path(root, file)).toString());
+        out.add(new ChecksumFile(add, file.isAbsolute() ? file : new Path(root, file)));
       }
       return Optional.of(out);
     } catch (IOException e) {
@@ -203,10 +214,10 @@ public final class DeltaIO {
   public static Written sourceRowsPlus(TableVersion source, Dataset<Row> added, String warehouse, String name) {
     String path = warehouse + "/" + name;
     SparkSession spark = added.sparkSession();
-    Optional<JsonNode> crc = checksum(spark, source).filter(DeltaIO::plainColumns)
-        .filter(c -> filesOf(spark, source, c).isPresent());
-    if (crc.isPresent()) {
-      return ReferencingCommit.commit(spark, source, crc.get(), added, path, name);
+    Optional<JsonNode> crc = checksum(spark, source).filter(DeltaIO::plainColumns);
+    Optional<List<ChecksumFile>> files = crc.flatMap(c -> checksumEntries(spark, source, c));
+    if (files.isPresent()) {
+      return ReferencingCommit.commit(spark, crc.get().path("metadata"), files.get(), added, path, name);
     }
     if (latestVersionIfAny(spark, path).isPresent()) {
       // Delta clones only into an empty table: the earlier rows are removed first (a commit that

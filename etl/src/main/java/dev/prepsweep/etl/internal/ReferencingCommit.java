@@ -3,13 +3,11 @@ package dev.prepsweep.etl.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.prepsweep.common.TableVersion;
-import java.io.IOException;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
@@ -29,7 +27,7 @@ import scala.jdk.javaapi.CollectionConverters;
  * copying the other table's files: the commit adds them by absolute path, as a shallow clone does,
  * beside the files written for the new rows, and removes what the table held before. Delta's clone
  * followed by an append took two or three commits and two snapshot rebuilds (3.8 s at 1M rows, more
- * than writing the new rows); this reads the source's files and metadata from its checksum and costs
+ * than writing the new rows); this takes the source's files and metadata from its checksum and costs
  * one write and one commit. It goes through Delta's transaction API, the one Delta's own write and
  * clone commands use, so the commit is checked for conflicts and gets its checksum as any other.
  */
@@ -37,17 +35,18 @@ final class ReferencingCommit {
   private ReferencingCommit() {}
 
   /**
-   * @param sourceChecksum the source version's checksum, which lists its files (the caller checked
-   *     it has plain columns and no deletion vectors)
+   * @param sourceMetadata the source version's table metadata, from its checksum (the caller checked
+   *     it has plain columns)
+   * @param sourceFiles the source version's data files, from its checksum (none with a deletion vector)
    * @param added rows with exactly the source's schema
    * @return the version committed and the rows added
    */
-  static DeltaIO.Written commit(SparkSession spark, TableVersion source, JsonNode sourceChecksum, Dataset<Row> added,
-      String path, String name) {
+  static DeltaIO.Written commit(SparkSession spark, JsonNode sourceMetadata, List<DeltaIO.ChecksumFile> sourceFiles,
+      Dataset<Row> added, String path, String name) {
     DeltaLog log = DeltaLog.forTable(spark, path);
     OptimisticTransaction txn = log.startTransaction();
     boolean exists = txn.readVersion() >= 0;
-    ObjectNode metadata = sourceChecksum.path("metadata").deepCopy();
+    ObjectNode metadata = sourceMetadata.deepCopy();
     // the table keeps its own identity across rewrites; a new table gets a new one
     metadata.put("id", exists ? txn.metadata().id() : UUID.randomUUID().toString());
     Option<Object> created = exists ? txn.metadata().createdTime() : Option.empty();
@@ -60,8 +59,15 @@ final class ReferencingCommit {
     } else {
       txn.updateMetadataForNewTable(meta);
     }
-    List<AddFile> referenced = sourceFiles(spark, source, sourceChecksum);
-    java.util.Set<String> kept = new java.util.HashSet<>();
+    List<AddFile> referenced = new ArrayList<>();
+    for (DeltaIO.ChecksumFile f : sourceFiles) {
+      // new to this table, by absolute path (log paths are URI-encoded)
+      ObjectNode add = f.add().deepCopy();
+      add.put("path", f.path().toUri().toString());
+      add.put("dataChange", true);
+      referenced.add((AddFile) Action.fromJson("{\"add\":" + add + "}"));
+    }
+    Set<String> kept = new HashSet<>();
     referenced.forEach(f -> kept.add(f.path()));
     List<Action> actions = new ArrayList<>();
     if (exists) {
@@ -88,26 +94,5 @@ final class ReferencingCommit {
     long version = txn.commit(CollectionConverters.asScala(actions).toSeq(),
         new DeltaOperations.Write(SaveMode.Overwrite, Option.empty(), Option.empty(), Option.empty()));
     return new DeltaIO.Written(new TableVersion(name, path, version), addedRows);
-  }
-
-  /** The source's files as new-to-this-table adds with absolute paths (log paths are URI-encoded). */
-  private static List<AddFile> sourceFiles(SparkSession spark, TableVersion source, JsonNode checksum) {
-    try {
-      Path root = new Path(source.path());
-      root = root.getFileSystem(spark.sparkContext().hadoopConfiguration()).makeQualified(root);
-      List<AddFile> out = new ArrayList<>();
-      for (JsonNode file : checksum.path("allFiles")) {
-        ObjectNode add = file.deepCopy();
-        Path p = new Path(new URI(file.path("path").asText()));
-        add.put("path", (p.isAbsolute() ? p : new Path(root, p)).toUri().toString());
-        add.put("dataChange", true);
-        out.add((AddFile) Action.fromJson("{\"add\":" + add + "}"));
-      }
-      return out;
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException("cannot resolve the files of " + source + ": " + e.getMessage(), e);
-    } catch (URISyntaxException e) {
-      throw new IllegalStateException("the checksum of " + source + " names a file that is not a URI: " + e.getMessage(), e);
-    }
   }
 }

@@ -2,6 +2,7 @@ package dev.prepsweep.etl.internal;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.hadoop.fs.FileSystem;
@@ -36,16 +37,11 @@ public final class Scratch implements AutoCloseable {
     String path = new Path(root, name).toString();
     df.write().mode(SaveMode.Overwrite).options(WriteOptions.parquet(df.schema())).partitionBy(partitionBy).parquet(path);
     List<String> partitions = Arrays.asList(partitionBy);
-    StructType written = new StructType();
-    for (StructField f : df.schema().fields()) {
-      if (!partitions.contains(f.name())) {
-        written = written.add(f.name(), f.dataType(), true, f.metadata());
-      }
-    }
-    for (String p : partitionBy) {
-      StructField f = df.schema().apply(p);
-      written = written.add(f.name(), f.dataType(), true, f.metadata());
-    }
+    List<StructField> ordered = new ArrayList<>();
+    Arrays.stream(df.schema().fields()).filter(f -> !partitions.contains(f.name())).forEach(ordered::add);
+    partitions.forEach(p -> ordered.add(df.schema().apply(p)));
+    StructType written = new StructType(ordered.stream()
+        .map(f -> new StructField(f.name(), f.dataType(), true, f.metadata())).toArray(StructField[]::new));
     return spark.read().schema(written).parquet(path);
   }
 

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
@@ -19,12 +20,16 @@ import org.apache.spark.sql.types.StructType;
  * holds every label, so no query skips a file by them).
  */
 public final class WriteOptions {
+  /** Parquet's dictionary switch of one column: the key followed by the column path. */
+  private static final String DICTIONARY = "parquet.enable.dictionary#";
+  /** The string columns whose values are nearly all distinct. */
+  private static final List<String> DISTINCT_IDS = List.of("id", Cols.SOURCE_ID);
   /**
    * Parquet's per-column dictionary switches for the columns of nearly distinct values: the elements
    * of a {@code features} array (Spark writes a three-level list), {@code id} and {@code source_id}.
    */
-  static final List<String> NO_DICTIONARY = List.of("parquet.enable.dictionary#features.list.element",
-      "parquet.enable.dictionary#id", "parquet.enable.dictionary#" + Cols.SOURCE_ID);
+  static final List<String> NO_DICTIONARY = Stream.concat(Stream.of("features.list.element"), DISTINCT_IDS.stream())
+      .map(column -> DICTIONARY + column).toList();
 
   private WriteOptions() {}
 
@@ -33,10 +38,10 @@ public final class WriteOptions {
     Map<String, String> out = new LinkedHashMap<>();
     for (StructField f : schema.fields()) {
       DataType t = f.dataType();
-      if (t.equals(DataTypes.DoubleType) || f.name().equals("id") || f.name().equals(Cols.SOURCE_ID)) {
-        out.put("parquet.enable.dictionary#" + f.name(), "false");
+      if (t.equals(DataTypes.DoubleType) || DISTINCT_IDS.contains(f.name())) {
+        out.put(DICTIONARY + f.name(), "false");
       } else if (t instanceof ArrayType a && a.elementType().equals(DataTypes.DoubleType)) {
-        out.put("parquet.enable.dictionary#" + f.name() + ".list.element", "false");
+        out.put(DICTIONARY + f.name() + ".list.element", "false");
       }
     }
     return out;

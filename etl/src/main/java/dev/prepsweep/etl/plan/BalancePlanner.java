@@ -55,9 +55,7 @@ public final class BalancePlanner {
    * @param bucketWeights per class, rows per key bucket of the train split
    */
   public static BalancePlan plan(Map<String, long[]> bucketWeights, int bucketBits, PrepConfig.Balance b) {
-    Map<String, Long> counts = new LinkedHashMap<>();
-    bucketWeights.forEach((k, v) -> counts.put(k, Arrays.stream(v).sum()));
-    return plan(bucketWeights, bucketBits, targets(counts, b), b.method());
+    return plan(bucketWeights, bucketBits, targets(counts(bucketWeights), b), b.method());
   }
 
   /**
@@ -66,8 +64,7 @@ public final class BalancePlanner {
    */
   public static BalancePlan plan(Map<String, long[]> bucketWeights, int bucketBits, Map<String, Long> targets,
       String method) {
-    Map<String, Long> counts = new LinkedHashMap<>();
-    bucketWeights.forEach((k, v) -> counts.put(k, Arrays.stream(v).sum()));
+    Map<String, Long> counts = counts(bucketWeights);
     Map<String, ClassPlan> classes = new LinkedHashMap<>();
     Map<String, List<RankPlan.Segment>> segments = new LinkedHashMap<>();
     for (Map.Entry<String, Long> e : counts.entrySet()) {
@@ -117,5 +114,12 @@ public final class BalancePlanner {
       d++;
     }
     return d;
+  }
+
+  /** Rows per class: the sum of its bucket weights. */
+  private static Map<String, Long> counts(Map<String, long[]> bucketWeights) {
+    Map<String, Long> counts = new LinkedHashMap<>();
+    bucketWeights.forEach((k, v) -> counts.put(k, Arrays.stream(v).sum()));
+    return counts;
   }
 }
