@@ -84,15 +84,13 @@ public final class SweepDriver {
   public SweepSummary run(JobConfig config) {
     SweepSpec spec = config.requireSweep();
     String trainTable = config.data().train();
-    if (!warehouse.exists(trainTable)) {
-      throw new ConfigException(config.source() + ": the sweep trains on '" + trainTable + "' (data.train), but "
-          + warehouse.path(trainTable) + " holds no Delta table; " + (trainTable.equals(DataTables.DEFAULT.train())
-          ? "run 'prepsweep prep' (or 'run') first"
-          : "run a prep whose config writes it (prep.balance for train_balanced, prep.augment for train_augmented)"));
-    }
-    TableVersion train = warehouse.latest(trainTable);
+    TableVersion train = warehouse.find(trainTable).orElseThrow(() -> new ConfigException(config.source()
+        + ": the sweep trains on '" + trainTable + "' (data.train), but " + warehouse.path(trainTable)
+        + " holds no Delta table; " + (trainTable.equals(DataTables.DEFAULT.train())
+        ? "run 'prepsweep prep' (or 'run') first"
+        : "run a prep whose config writes it (prep.balance for train_balanced, prep.augment for train_augmented)")));
     TableVersion val = warehouse.latest("val");
-    Optional<TableVersion> test = warehouse.exists("test") ? Optional.of(warehouse.latest("test")) : Optional.empty();
+    Optional<TableVersion> test = warehouse.find("test");
     long started = System.currentTimeMillis();
     String sweepId = "sw-" + ID_TIME.format(Instant.ofEpochMilli(started)) + "-" + config.hash().substring(0, 6);
     SweepRun run = new SweepRun(sweepId, config, spec, spec.seedOr(config.seed()), train, val, test,

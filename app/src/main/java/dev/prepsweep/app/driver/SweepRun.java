@@ -3,7 +3,9 @@ package dev.prepsweep.app.driver;
 import dev.prepsweep.app.config.JobConfig;
 import dev.prepsweep.common.TableVersion;
 import dev.prepsweep.sweep.spec.SweepSpec;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -25,18 +27,21 @@ record SweepRun(
 
   Map<String, Long> dataVersions() {
     Map<String, Long> versions = new LinkedHashMap<>();
-    versions.put(train.name(), train.version());
-    versions.put(val.name(), val.version());
-    test.ifPresent(t -> versions.put(t.name(), t.version()));
+    pinned().forEach(t -> versions.put(t.name(), t.version()));
     return versions;
   }
 
   Map<String, String> dataPaths() {
     Map<String, String> paths = new LinkedHashMap<>();
-    paths.put(train.name(), train.path());
-    paths.put(val.name(), val.path());
-    test.ifPresent(t -> paths.put(t.name(), t.path()));
+    pinned().forEach(t -> paths.put(t.name(), t.path()));
     return paths;
+  }
+
+  /** train, val and, when there is one, test. */
+  private List<TableVersion> pinned() {
+    List<TableVersion> tables = new ArrayList<>(List.of(train, val));
+    test.ifPresent(tables::add);
+    return tables;
   }
 
   String metric() {

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -49,15 +50,20 @@ public final class Warehouse {
 
   /** Whether the table has a committed version (a folder whose first commit never landed has none). */
   public boolean exists(String table) {
-    return DeltaIO.latestVersionIfAny(spark, path(table)).isPresent();
+    return find(table).isPresent();
   }
 
   /** The table at its latest version. */
   public TableVersion latest(String table) {
-    // From the log's file names, listed once: history() would run a Spark job for one number.
-    long version = DeltaIO.latestVersionIfAny(spark, path(table)).orElseThrow(() -> new IllegalStateException(
+    return find(table).orElseThrow(() -> new IllegalStateException(
         "table '" + table + "' does not exist at " + path(table) + "; run 'prepsweep prep' (or 'run') first"));
-    return new TableVersion(table, path(table), version);
+  }
+
+  /** The latest version of a table, if it exists (has a committed version). */
+  public Optional<TableVersion> find(String table) {
+    // From the log's file names, listed once: history() would run a Spark job for one number.
+    OptionalLong version = DeltaIO.latestVersionIfAny(spark, path(table));
+    return version.isPresent() ? Optional.of(new TableVersion(table, path(table), version.getAsLong())) : Optional.empty();
   }
 
   /**
@@ -129,11 +135,6 @@ public final class Warehouse {
 
   private Path cancelMarker(String sweepId) {
     return new Path(root + "/_prepsweep/cancel/" + sweepId);
-  }
-
-  /** The latest version of a table, if it exists. */
-  public Optional<TableVersion> find(String table) {
-    return exists(table) ? Optional.of(latest(table)) : Optional.empty();
   }
 
   private Configuration hadoopConf() {

@@ -9,14 +9,7 @@ import org.junit.jupiter.api.Test;
 
 class JobConfigTest {
 
-  private static final String SWEEP = """
-      sweep:
-        method: random
-        metric: {name: val_accuracy, goal: maximize}
-        parameters:
-          lr: {distribution: log_uniform, min: 1.0e-4, max: 1.0e-1}
-        budget: {trials: 3}
-      """;
+  private static final String SWEEP = TestJobs.MINIMAL_SWEEP;
 
   @Test
   void theShippedConfigParses() {

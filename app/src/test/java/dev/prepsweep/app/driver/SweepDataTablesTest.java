@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.prepsweep.app.TestSpark;
 import dev.prepsweep.app.config.JobConfig;
+import dev.prepsweep.app.config.TestJobs;
 import dev.prepsweep.app.warehouse.Warehouse;
 import dev.prepsweep.common.config.ConfigException;
 import org.apache.spark.sql.SparkSession;
@@ -17,14 +18,7 @@ class SweepDataTablesTest {
   @TempDir
   java.nio.file.Path dir;
 
-  private static final String SWEEP = """
-      sweep:
-        method: random
-        metric: {name: val_accuracy, goal: maximize}
-        parameters:
-          lr: {distribution: log_uniform, min: 1.0e-4, max: 1.0e-1}
-        budget: {trials: 1}
-      """;
+  private static final String SWEEP = TestJobs.MINIMAL_SWEEP;
 
   @Test
   void aMissingTrainingTableFailsBeforeAnyTrial() {
