@@ -86,6 +86,43 @@ class SpamPrepTest {
     assertThat(train.where("label_index < 0 or label_index > 1 or text = '' or split != 'train'").count()).isZero();
     assertThat(train.where("source_id != id or op != 'original'").count()).isZero();
     assertThat(train.where("text like '%<html%' or text like '%&nbsp;%'").count()).isZero();
+    for (String s : List.of("val", "test")) {
+      // one pass writes the three tables, so they share the schema
+      assertThat(spark.read().format("delta").load(first.tables().get(s).path()).schema()).as(s).isEqualTo(train.schema());
+    }
+  }
+
+  /**
+   * The split tables are committed from the files the split pass wrote, moved into each table's
+   * folder: a rerun makes a new version whose files are its own, the earlier version stays readable,
+   * and the checksum's file list reads the same rows as Delta's reader.
+   */
+  @Test
+  void rerunReplacesSplitTablesWithTheirOwnFilesAndKeepsHistory() throws Exception {
+    Path wh = TestSpark.tempDir("spam-rerun");
+    PrepResult a = PrepJob.run(spark, config, wh.toString(), 7L);
+    Map<String, List<Row>> before = new java.util.HashMap<>();
+    for (String s : SplitPlanner.SPLITS) {
+      before.put(s, DeltaIO.readThroughDelta(spark, a.tables().get(s)).collectAsList());
+    }
+    PrepResult b = PrepJob.run(spark, config, wh.toString(), 8L);
+    for (String s : SplitPlanner.SPLITS) {
+      assertThat(b.tables().get(s).version()).as(s).isEqualTo(a.tables().get(s).version() + 1);
+      Dataset<Row> now = DeltaIO.readThroughDelta(spark, b.tables().get(s));
+      long planned = b.splitClassCounts().get(s).values().stream().mapToLong(Long::longValue).sum();
+      assertThat(now.count()).as(s).isEqualTo(planned);
+      assertThat(DeltaIO.read(spark, b.tables().get(s)).exceptAll(now).count()).as(s).isZero();
+      assertThat(now.exceptAll(DeltaIO.read(spark, b.tables().get(s))).count()).as(s).isZero();
+      assertThat(DeltaIO.readThroughDelta(spark, a.tables().get(s)).collectAsList())
+          .as(s + " at the first version").containsExactlyInAnyOrderElementsOf(before.get(s));
+      Path table = Path.of(b.tables().get(s).path());
+      List<String> files = DeltaIO.checksumFiles(spark, b.tables().get(s)).orElseThrow();
+      assertThat(files).as(s).isNotEmpty().allSatisfy(f -> {
+        assertThat(Path.of(java.net.URI.create(f)).getParent()).isEqualTo(table);
+        assertThat(Path.of(java.net.URI.create(f))).exists();
+      });
+    }
+    assertThat(wh.resolve("_prep_tmp")).doesNotExist();
   }
 
   @Test

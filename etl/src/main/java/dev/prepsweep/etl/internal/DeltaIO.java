@@ -70,6 +70,22 @@ public final class DeltaIO {
   }
 
   /**
+   * Overwrites the table at {@code warehouse/name} with the Parquet files under {@code from}, which
+   * hold exactly {@code schema}'s columns: they are moved into the table and committed as they are
+   * ({@link AdoptedFiles}), not read and written again. {@code userMetadata} as in
+   * {@link #overwrite(Dataset, String, String, Map)}.
+   */
+  public static Written overwriteWithFiles(SparkSession spark, Path from, StructType schema, String warehouse,
+      String name, Map<String, ?> userMetadata) {
+    try {
+      return AdoptedFiles.overwrite(spark, from, schema, warehouse, name,
+          Optional.ofNullable(userMetadata == null ? null : JSON.writeValueAsString(userMetadata)));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
    * The JSON user metadata of the commit that made {@code table}'s version, from its log entry (no
    * Spark job); empty when that commit carries none or its log entry is gone.
    */

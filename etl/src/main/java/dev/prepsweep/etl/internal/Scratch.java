@@ -34,7 +34,7 @@ public final class Scratch implements AutoCloseable {
    * the Spark job that inferring it from the files' footers costs.
    */
   public Dataset<Row> materialize(Dataset<Row> df, String name, String... partitionBy) {
-    String path = new Path(root, name).toString();
+    String path = location(name).toString();
     df.write().mode(SaveMode.Overwrite).options(WriteOptions.parquet(df.schema())).partitionBy(partitionBy).parquet(path);
     List<String> partitions = Arrays.asList(partitionBy);
     List<StructField> ordered = new ArrayList<>();
@@ -43,6 +43,11 @@ public final class Scratch implements AutoCloseable {
     StructType written = new StructType(ordered.stream()
         .map(f -> new StructField(f.name(), f.dataType(), true, f.metadata())).toArray(StructField[]::new));
     return spark.read().schema(written).parquet(path);
+  }
+
+  /** Where {@link #materialize} writes {@code name}; a partition is {@code <name>/<column>=<value>}. */
+  public Path location(String name) {
+    return new Path(root, name);
   }
 
   @Override

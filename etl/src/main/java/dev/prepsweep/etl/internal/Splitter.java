@@ -20,10 +20,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +37,8 @@ import org.slf4j.LoggerFactory;
 public final class Splitter {
   private static final Logger LOG = LoggerFactory.getLogger(Splitter.class);
   static final String CODE = "_code";
+  /** The scratch partition column: a copy of {@code split}, which the files then keep. */
+  private static final String PART = "_split_part";
 
   private Splitter() {}
 
@@ -60,9 +64,10 @@ public final class Splitter {
   }
 
   /**
-   * Train rows say where they came from, like every table derived from train: {@code source_id} (the
+   * Split rows say where they came from, like every table derived from train: {@code source_id} (the
    * row's own id) and {@code op = 'original'}. Augmented and balanced tables add rows with other ops,
-   * and a balance that only adds rows can then reuse train's files as they are.
+   * and a balance that only adds rows can then reuse train's files as they are. (val and test carry
+   * the same columns: the three tables are written by one pass, with one schema.)
    */
   static Dataset<Row> withOriginLineage(Dataset<Row> rows) {
     return rows.withColumn(Cols.SOURCE_ID, col("id")).withColumn(Cols.OP, lit(Cols.OP_ORIGINAL));
@@ -99,9 +104,11 @@ public final class Splitter {
         col(CODE).divide(lit(1024)).cast("int").plus(1));
     assigned = assigned.withColumn("split", splitName)
         .withColumn("fold", col(CODE).mod(lit(1024)).minus(1).cast("int"));
-    Column[] cols = splitColumns(config, s.folds() > 1);
-    // one pass assigns every row; the split tables are then copied from their scratch partitions
-    Dataset<Row> done = scratch.materialize(assigned.select(cols), "split", "split");
+    // One pass assigns every row and writes it, partitioned by split, as scratch Parquet with the
+    // split tables' columns; each partition's files then become its table's version as they are.
+    Dataset<Row> tableRows = withOriginLineage(assigned.select(splitColumns(config, s.folds() > 1)));
+    StructType tableSchema = tableRows.schema();
+    Dataset<Row> done = scratch.materialize(tableRows.withColumn(PART, col("split")), "split", PART);
     Map<String, Map<String, Long>> counts = new LinkedHashMap<>();
     for (String name : SplitPlanner.SPLITS) {
       Map<String, Long> perLabel = new TreeMap<>();
@@ -121,11 +128,8 @@ public final class Splitter {
       }
     }
     for (String name : SplitPlanner.SPLITS) {
-      Dataset<Row> rows = done.where(col("split").equalTo(name)).select(cols);
-      if (name.equals("train")) {
-        rows = withOriginLineage(rows);
-      }
-      DeltaIO.Written w = DeltaIO.overwrite(rows, warehouse, name, Map.of(DeltaIO.LABELS, labels));
+      DeltaIO.Written w = DeltaIO.overwriteWithFiles(spark, new Path(scratch.location("split"), PART + "=" + name),
+          tableSchema, warehouse, name, Map.of(DeltaIO.LABELS, labels));
       tables.put(name, w.table());
       long expected = counts.get(name).values().stream().mapToLong(Long::longValue).sum();
       if (w.rows() != expected) {
