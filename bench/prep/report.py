@@ -17,7 +17,7 @@ stages = [
     ("read + clean/validate", "read_clean_s", "read_s", "rows_read"),
     ("exact dedupe (+ quarantine write)", "dedupe_s", "dedupe_s", "rows_read"),
     ("mean impute (+ clean table write)", "impute_write_clean_s", "impute_s", "rows_clean"),
-    ("stratified split (+ 3 table writes)", "split_s", "split_s", "rows_clean"),
+    ("stratified split (+ 3 Delta tables)", "split_s", "split_s", "rows_clean"),
     ("SMOTE to majority (+ table write)", "smote_s", "smote_s", "rows_train"),
     ("random under-sampling (+ table write)", "undersample_s", "undersample_s", "rows_train"),
 ]
