@@ -1,7 +1,6 @@
 package dev.prepsweep.etl.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.prepsweep.common.TableVersion;
 import java.io.FileNotFoundException;
@@ -28,17 +27,14 @@ import org.apache.spark.sql.types.StructType;
  * footers, and the files must hold exactly the table's columns.
  */
 final class AdoptedFiles {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   private AdoptedFiles() {}
 
   /**
    * @param from a folder of Parquet files with {@code schema}'s columns (missing: no rows)
    * @param userMetadata the commit's user metadata (JSON), if any
    */
-  static DeltaIO.Written overwrite(SparkSession spark, Path from, StructType schema, String warehouse, String name,
+  static DeltaIO.Written overwrite(SparkSession spark, Path from, StructType schema, String path, String name,
       Optional<String> userMetadata) {
-    String path = warehouse + "/" + name;
     Configuration conf = spark.sessionState().newHadoopConf();
     try {
       Path table = new Path(path);
@@ -55,7 +51,7 @@ final class AdoptedFiles {
         if (!fs.rename(f.getPath(), moved)) {
           throw new IOException("could not move " + f.getPath() + " to " + moved);
         }
-        ObjectNode add = JSON.createObjectNode();
+        ObjectNode add = DeltaIO.JSON.createObjectNode();
         add.put("path", new Path(moved.getName()).toUri().getRawPath());
         add.putObject("partitionValues");
         add.put("size", f.getLen());
@@ -64,7 +60,7 @@ final class AdoptedFiles {
         adds.add(add);
         rows += n;
       }
-      ObjectNode metadata = JSON.createObjectNode();
+      ObjectNode metadata = DeltaIO.JSON.createObjectNode();
       metadata.putObject("format").put("provider", "parquet").putObject("options");
       metadata.put("schemaString", schema.asNullable().json());
       metadata.putArray("partitionColumns");

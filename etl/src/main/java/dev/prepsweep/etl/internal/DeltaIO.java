@@ -33,7 +33,7 @@ import org.apache.spark.sql.types.StructType;
  * the commit's own log entry (no extra Spark job).
  */
 public final class DeltaIO {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  static final ObjectMapper JSON = new ObjectMapper();
   /**
    * Key of the commit user metadata of the split tables: the label names in {@code label_index}
    * order, so a reader of a pinned version knows its classes without scanning it.
@@ -58,12 +58,9 @@ public final class DeltaIO {
     String path = warehouse + "/" + name;
     var writer = df.write().format("delta").mode(SaveMode.Overwrite).option("overwriteSchema", "true")
         .options(WriteOptions.deltaTableProperties());
-    if (userMetadata != null) {
-      try {
-        writer = writer.option("userMetadata", JSON.writeValueAsString(userMetadata));
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+    Optional<String> commitMetadata = userMetadataJson(userMetadata);
+    if (commitMetadata.isPresent()) {
+      writer = writer.option("userMetadata", commitMetadata.get());
     }
     writer.save(path);
     return committed(df.sparkSession(), name, path);
@@ -77,9 +74,13 @@ public final class DeltaIO {
    */
   public static Written overwriteWithFiles(SparkSession spark, Path from, StructType schema, String warehouse,
       String name, Map<String, ?> userMetadata) {
+    return AdoptedFiles.overwrite(spark, from, schema, warehouse + "/" + name, name, userMetadataJson(userMetadata));
+  }
+
+  /** {@code userMetadata} as the JSON a commit records; empty for null. */
+  private static Optional<String> userMetadataJson(Map<String, ?> userMetadata) {
     try {
-      return AdoptedFiles.overwrite(spark, from, schema, warehouse, name,
-          Optional.ofNullable(userMetadata == null ? null : JSON.writeValueAsString(userMetadata)));
+      return userMetadata == null ? Optional.empty() : Optional.of(JSON.writeValueAsString(userMetadata));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
