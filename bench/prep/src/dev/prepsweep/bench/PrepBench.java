@@ -5,7 +5,7 @@ import dev.prepsweep.etl.PrepConfig;
 import dev.prepsweep.etl.PrepJob;
 import dev.prepsweep.etl.PrepResult;
 import dev.prepsweep.etl.internal.Balancer;
-import dev.prepsweep.etl.internal.DeltaIO;
+import dev.prepsweep.tables.DeltaIO;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;

@@ -9,7 +9,7 @@ import static org.apache.spark.sql.functions.when;
 
 import dev.prepsweep.common.TableVersion;
 import dev.prepsweep.etl.internal.Cols;
-import dev.prepsweep.etl.internal.DeltaIO;
+import dev.prepsweep.tables.DeltaIO;
 import dev.prepsweep.etl.internal.Deduper;
 import dev.prepsweep.etl.internal.InputReader;
 import dev.prepsweep.etl.internal.Lineage;

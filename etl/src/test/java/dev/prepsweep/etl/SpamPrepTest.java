@@ -3,7 +3,7 @@ package dev.prepsweep.etl;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.prepsweep.common.config.ConfigNode;
-import dev.prepsweep.etl.internal.DeltaIO;
+import dev.prepsweep.tables.DeltaIO;
 import dev.prepsweep.etl.plan.SplitPlanner;
 import java.nio.file.Path;
 import java.util.HashSet;

@@ -3,7 +3,7 @@ package dev.prepsweep.app.driver;
 import dev.prepsweep.app.results.ResultTables;
 import dev.prepsweep.app.warehouse.Warehouse;
 import dev.prepsweep.common.TableVersion;
-import dev.prepsweep.etl.internal.DeltaIO;
+import dev.prepsweep.tables.DeltaIO;
 import dev.prepsweep.training.score.ModelScorer;
 import java.util.List;
 import java.util.Optional;

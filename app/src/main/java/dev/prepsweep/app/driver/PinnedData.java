@@ -3,7 +3,7 @@ package dev.prepsweep.app.driver;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.prepsweep.app.warehouse.Warehouse;
 import dev.prepsweep.common.TableVersion;
-import dev.prepsweep.etl.internal.DeltaIO;
+import dev.prepsweep.tables.DeltaIO;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

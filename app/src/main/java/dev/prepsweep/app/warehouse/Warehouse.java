@@ -1,7 +1,7 @@
 package dev.prepsweep.app.warehouse;
 
 import dev.prepsweep.common.TableVersion;
-import dev.prepsweep.etl.internal.DeltaIO;
+import dev.prepsweep.tables.DeltaIO;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

@@ -1,5 +1,6 @@
 package dev.prepsweep.etl.internal;
 
+import dev.prepsweep.tables.DeltaIO;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;

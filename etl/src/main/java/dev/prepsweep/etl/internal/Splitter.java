@@ -1,5 +1,6 @@
 package dev.prepsweep.etl.internal;
 
+import dev.prepsweep.tables.DeltaIO;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;

@@ -47,10 +47,6 @@ public final class WriteOptions {
     return out;
   }
 
-  /** Table properties of the Delta tables prep creates: row counts only, no column statistics. */
-  static Map<String, String> deltaTableProperties() {
-    return Map.of("delta.dataSkippingNumIndexedCols", "0");
-  }
 
   /**
    * Runs {@code work} with the dictionaries of {@link #NO_DICTIONARY} off for Delta writes too. Delta

@@ -1,5 +1,6 @@
 package dev.prepsweep.etl.internal;
 
+import dev.prepsweep.tables.DeltaIO;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.prepsweep.common.TableVersion;

@@ -1,4 +1,4 @@
-package dev.prepsweep.etl.internal;
+package dev.prepsweep.tables;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -65,7 +65,7 @@ final class AdoptedFiles {
       metadata.put("schemaString", schema.asNullable().json());
       metadata.putArray("partitionColumns");
       ObjectNode configuration = metadata.putObject("configuration");
-      WriteOptions.deltaTableProperties().forEach(configuration::put);
+      TableProperties.prepTables().forEach(configuration::put);
       FilesCommit.Committed c = FilesCommit.commit(spark, metadata, adds, null, userMetadata, path);
       return new DeltaIO.Written(new TableVersion(name, path, c.version()), rows);
     } catch (IOException e) {

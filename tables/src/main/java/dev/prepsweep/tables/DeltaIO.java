@@ -1,4 +1,4 @@
-package dev.prepsweep.etl.internal;
+package dev.prepsweep.tables;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -57,7 +57,7 @@ public final class DeltaIO {
   public static Written overwrite(Dataset<Row> df, String warehouse, String name, Map<String, ?> userMetadata) {
     String path = warehouse + "/" + name;
     var writer = df.write().format("delta").mode(SaveMode.Overwrite).option("overwriteSchema", "true")
-        .options(WriteOptions.deltaTableProperties());
+        .options(TableProperties.prepTables());
     Optional<String> commitMetadata = userMetadataJson(userMetadata);
     if (commitMetadata.isPresent()) {
       writer = writer.option("userMetadata", commitMetadata.get());
@@ -216,7 +216,7 @@ public final class DeltaIO {
   /** Appends to the table at {@code warehouse/name}, creating it if needed. */
   public static Written append(Dataset<Row> df, String warehouse, String name) {
     String path = warehouse + "/" + name;
-    df.write().format("delta").mode(SaveMode.Append).options(WriteOptions.deltaTableProperties()).save(path);
+    df.write().format("delta").mode(SaveMode.Append).options(TableProperties.prepTables()).save(path);
     return committed(df.sparkSession(), name, path);
   }
 

@@ -1,9 +1,8 @@
-package dev.prepsweep.etl.internal;
+package dev.prepsweep.tables;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.prepsweep.common.TableVersion;
-import dev.prepsweep.etl.TestSpark;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;

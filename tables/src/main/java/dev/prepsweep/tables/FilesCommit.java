@@ -1,4 +1,4 @@
-package dev.prepsweep.etl.internal;
+package dev.prepsweep.tables;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
