@@ -32,7 +32,7 @@ public final class Main {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
   static final String DEFAULT_CONFIG = "conf/prepsweep.yaml";
   private static final Set<String> OPTIONS = Set.of("config", "master", "warehouse", "seed", "max-rows", "sampler",
-      "sweep", "prep-run", "out");
+      "sweep", "prep-run", "out", "max-width", "format");
 
   static final String USAGE = """
       usage: prepsweep <command> [options]
@@ -55,6 +55,9 @@ public final class Main {
         --warehouse DIR    where the Delta tables live (overrides the config's 'warehouse')
         --seed N           overrides the config's 'seed'
         --max-rows N       rows 'query' prints (default 50)
+        --max-width N      widest cell 'query' prints in a table (default 80)
+        --format F         'query' output: table (default), csv or json (one object a line);
+                           maps, arrays and structs print as JSON in every format
         --sampler NAME     sampler for 'optimize' (random, grid, sobol, tpe, gp, ...)
         --verbose          progress and Spark warnings (default: progress only)
 
@@ -155,23 +158,15 @@ public final class Main {
     }
     String warehouseRoot = warehouseRoot(cli);
     int maxRows = (int) parseLong(cli.option("max-rows", "50"), "--max-rows");
+    int maxWidth = (int) parseLong(cli.option("max-width", String.valueOf(TablePrinter.DEFAULT_MAX_WIDTH)), "--max-width");
+    if (maxWidth < 4) {
+      throw new CliArgs.UsageException("--max-width must be at least 4, got " + maxWidth);
+    }
+    TablePrinter.Format format = TablePrinter.Format.parse(cli.option("format", "table"));
     // A query needs no executors for training: a single local JVM starts fastest.
     SparkSession spark = SparkSessions.create(cli.option("master", "local[2]"), "prepsweep query");
     try {
-      Warehouse warehouse = new Warehouse(spark, warehouseRoot);
-      if (warehouse.registerViews().isEmpty()) {
-        System.err.println("prepsweep: no tables in " + warehouse.root() + "; run 'prepsweep run' first");
-        return ExitCode.USAGE.code;
-      }
-      TablePrinter.print(spark.sql(cli.positional().get(0)), maxRows, out);
-      return ExitCode.OK.code;
-    } catch (Exception e) {
-      // Scala throws AnalysisException (a checked exception to Java) without declaring it.
-      if (e instanceof org.apache.spark.sql.AnalysisException) {
-        System.err.println("prepsweep: SQL error: " + e.getMessage());
-        return ExitCode.USAGE.code;
-      }
-      throw e instanceof RuntimeException re ? re : new IllegalStateException(e);
+      return QueryCommand.run(new Warehouse(spark, warehouseRoot), cli.positional().get(0), maxRows, format, maxWidth, out);
     } finally {
       spark.stop();
     }

@@ -30,12 +30,25 @@ final class SweepCommands {
     String master = cli.option("master", action.equals("resume") ? null : "local[2]");
     SparkSession spark = SparkSessions.create(master, "prepsweep sweep " + action);
     try {
-      Warehouse warehouse = new Warehouse(spark, warehouseRoot);
+      return run(action, id, new Warehouse(spark, warehouseRoot), out);
+    } finally {
+      spark.stop();
+    }
+  }
+
+  /** Runs {@code action} on sweep {@code id} (null for list) of {@code warehouse}; returns the exit code. */
+  static int run(String action, String id, Warehouse warehouse, PrintStream out) {
+    SparkSession spark = warehouse.spark();
+    try {
       if (!warehouse.exists(ResultTables.SWEEPS)) {
         System.err.println("prepsweep: no sweeps in " + warehouse.root() + " yet");
         return ExitCode.USAGE.code;
       }
       warehouse.registerViews();
+      if (id != null && !action.equals("resume") && spark.sql("SELECT 1 FROM sweeps WHERE sweep_id = '" + id + "'").isEmpty()) {
+        System.err.println("prepsweep: no sweep '" + id + "' in " + warehouse.root() + "; see: prepsweep sweep list");
+        return ExitCode.USAGE.code;
+      }
       switch (action) {
         case "list" -> TablePrinter.print(spark.sql("SELECT sweep_id, status, method, metric, goal, best_value, "
             + "best_trial_id, trials_complete, trials_failed, budget_trials, data_versions, started_at, ended_at "
@@ -72,8 +85,6 @@ final class SweepCommands {
     } catch (IllegalArgumentException e) {
       System.err.println("prepsweep: " + e.getMessage());
       return ExitCode.USAGE.code;
-    } finally {
-      spark.stop();
     }
   }
 }

@@ -44,6 +44,11 @@ public final class Warehouse {
     return root;
   }
 
+  /** The session this warehouse reads and writes through. */
+  public SparkSession spark() {
+    return spark;
+  }
+
   public String path(String table) {
     return root + "/" + table;
   }
