@@ -205,7 +205,8 @@ public record PrepConfig(
       byte[] d = MessageDigest.getInstance("SHA-256").digest(toString().getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(d);
     } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+      // every Java platform must provide SHA-256 (java.security.MessageDigest's contract)
+      throw new IllegalStateException("this JVM provides no SHA-256 digest, which the config hash needs", e);
     }
   }
 

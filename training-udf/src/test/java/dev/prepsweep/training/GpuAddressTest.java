@@ -55,14 +55,22 @@ class GpuAddressTest {
     cmd.add(TestData.repoRoot().resolve("conf/gpu-discovery.sh").toString());
     cmd.add(String.join(File.pathSeparator, dirs));
     cmd.add(String.join(" ", jvmFlags));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    // The child's output goes to a file, so waitFor's timeout can fire while it still runs (reading
+    // its pipe to the end first would block until it exits, however long that takes).
+    Path log = home.resolve("probe.log");
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().put("SPARK_HOME", home.toString());
     pb.environment().put("SPARK_SCALA_VERSION", "2.13");
     pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
     pb.environment().put("PREPSWEEP_FAKE_GPUS", "2");
     Process process = pb.start();
-    String output = new String(process.getInputStream().readAllBytes());
-    assertThat(process.waitFor(180, TimeUnit.SECONDS)).isTrue();
+    boolean exited = process.waitFor(180, TimeUnit.SECONDS);
+    if (!exited) {
+      process.descendants().forEach(ProcessHandle::destroyForcibly);
+      process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    }
+    String output = Files.readString(log);
+    assertThat(exited).as("the probe finished within 180 s; its output:%n%s", output).isTrue();
     List<String[]> tasks = output.lines().filter(l -> l.startsWith("ADDR ")).map(l -> l.split(" ", 5)).toList();
     assertThat(tasks).as(output).hasSize(2);
     assertThat(tasks).extracting(t -> t[1]).containsExactlyInAnyOrder("0", "1");

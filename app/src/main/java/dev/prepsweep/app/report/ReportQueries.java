@@ -21,6 +21,8 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import scala.jdk.javaapi.CollectionConverters;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads what a report shows from the warehouse tables with Spark SQL. Only small results reach the
@@ -28,6 +30,7 @@ import scala.jdk.javaapi.CollectionConverters;
  * counts aggregated in SQL.
  */
 public final class ReportQueries {
+  private static final Logger LOG = LoggerFactory.getLogger(ReportQueries.class);
 
   /** The etl module's stage names in the order a run goes through them. */
   static final List<String> STAGE_ORDER = List.of("read", "clean", "dedupe", "quarantine", "clean_table", "split",
@@ -268,7 +271,10 @@ public final class ReportQueries {
       }
       return Optional.of(counts);
     } catch (RuntimeException e) {
-      // A vacuumed or rewritten history: the report still has the counts etl recorded.
+      // A vacuumed or rewritten history: the report still has the counts etl recorded, and says why
+      // these are missing in the log instead of hiding it.
+      LOG.warn("the report shows no class counts of {} at version {}: Delta cannot read that version ({})", table,
+          version, e.getMessage());
       return Optional.empty();
     }
   }

@@ -2,6 +2,7 @@ package dev.prepsweep.app.report;
 
 import dev.prepsweep.app.report.SweepData.Objective;
 import dev.prepsweep.app.report.SweepData.Trial;
+import dev.prepsweep.sweep.sampler.moo.ParetoFront;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -203,18 +204,18 @@ public final class SweepAnalysis {
     return front;
   }
 
+  /** Whether {@code a} dominates {@code b}: the sweep core's one Pareto test, on losses (maximised objectives negated). */
   static boolean dominates(Trial a, Trial b, List<Objective> objectives) {
-    boolean strictly = false;
-    for (Objective o : objectives) {
-      double va = objective(a, o);
-      double vb = objective(b, o);
-      double better = o.maximize() ? va - vb : vb - va;
-      if (better < 0) {
-        return false;
-      }
-      strictly |= better > 0;
+    return ParetoFront.dominates(losses(a, objectives), losses(b, objectives));
+  }
+
+  private static double[] losses(Trial t, List<Objective> objectives) {
+    double[] out = new double[objectives.size()];
+    for (int k = 0; k < out.length; k++) {
+      double v = objective(t, objectives.get(k));
+      out[k] = objectives.get(k).maximize() ? -v : v;
     }
-    return strictly;
+    return out;
   }
 
   /** A trial's value of an objective (its metric of that name), or null when not recorded. */

@@ -8,4 +8,9 @@ public final class ConfigException extends RuntimeException {
   public ConfigException(String message) {
     super(message);
   }
+
+  /** A config problem found through another failure (an unreadable file): the cause is kept. */
+  public ConfigException(String message, Throwable cause) {
+    super(message, cause);
+  }
 }

@@ -50,7 +50,8 @@ public final class ConfigNode {
     try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       return parse(r, file.toString());
     } catch (IOException e) {
-      throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
+      throw new ConfigException("cannot read config file " + file + ": " + e.getMessage()
+          + "; check the path given with --config (default conf/prepsweep.yaml, relative to the working directory)", e);
     }
   }
 
