@@ -9,9 +9,9 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
 import java.util.Locale;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jsoup.parser.Parser;
 
 /**
  * Pure text cleaning: quoted-printable decoding, HTML stripping with entity decoding, Unicode
@@ -25,25 +25,8 @@ public final class TextCleaner implements Serializable {
       "(?is)<(script|style|head)\\b[^>]*>.*?</\\1\\s*>|<!--.*?-->|<!\\[CDATA\\[.*?]]>");
   private static final Pattern TAG = Pattern.compile("(?s)</?[a-zA-Z!][^<>]*(>|$)");
   private static final Pattern BREAKS = Pattern.compile("(?i)<\\s*(br|p|div|tr|li|h[1-6])\\b[^>]*>");
-  private static final Pattern ENTITY = Pattern.compile("&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});");
   private static final Pattern QP_SOFT = Pattern.compile("=\r?\n");
   private static final Pattern QP_HEX = Pattern.compile("(?:=[0-9A-F]{2})+");
-  private static final Map<String, String> ENTITIES = Map.ofEntries(
-      Map.entry("amp", "&"), Map.entry("lt", "<"), Map.entry("gt", ">"), Map.entry("quot", "\""),
-      Map.entry("apos", "'"), Map.entry("nbsp", " "), Map.entry("copy", "\u00a9"), Map.entry("reg", "\u00ae"),
-      Map.entry("trade", "\u2122"), Map.entry("euro", "\u20ac"), Map.entry("pound", "\u00a3"),
-      Map.entry("cent", "\u00a2"), Map.entry("yen", "\u00a5"), Map.entry("sect", "\u00a7"),
-      Map.entry("deg", "\u00b0"), Map.entry("middot", "\u00b7"), Map.entry("bull", "\u2022"),
-      Map.entry("hellip", "\u2026"), Map.entry("ndash", "\u2013"), Map.entry("mdash", "\u2014"),
-      Map.entry("lsquo", "\u2018"), Map.entry("rsquo", "\u2019"), Map.entry("ldquo", "\u201c"),
-      Map.entry("rdquo", "\u201d"), Map.entry("laquo", "\u00ab"), Map.entry("raquo", "\u00bb"),
-      Map.entry("times", "\u00d7"), Map.entry("divide", "\u00f7"), Map.entry("iexcl", "\u00a1"),
-      Map.entry("iquest", "\u00bf"), Map.entry("eacute", "\u00e9"), Map.entry("egrave", "\u00e8"),
-      Map.entry("agrave", "\u00e0"), Map.entry("aacute", "\u00e1"), Map.entry("ouml", "\u00f6"),
-      Map.entry("uuml", "\u00fc"), Map.entry("auml", "\u00e4"), Map.entry("szlig", "\u00df"),
-      Map.entry("ccedil", "\u00e7"), Map.entry("ntilde", "\u00f1"), Map.entry("shy", ""),
-      Map.entry("zwnj", ""), Map.entry("zwj", ""));
-
   private final Normalizer.Form form;
   private final boolean stripHtml;
   private final boolean stripControl;
@@ -100,30 +83,13 @@ public final class TextCleaner implements Serializable {
     return s;
   }
 
+  /**
+   * Character references as an HTML parser decodes them (jsoup's table of HTML's 2,231 named
+   * references, case-sensitive: {@code &Eacute;} is É, {@code &eacute;} é; numeric references;
+   * unknown names left as written).
+   */
   static String decodeEntities(String s) {
-    Matcher m = ENTITY.matcher(s);
-    StringBuilder out = new StringBuilder(s.length());
-    while (m.find()) {
-      String e = m.group(1);
-      String rep;
-      if (e.charAt(0) == '#') {
-        int cp;
-        try {
-          cp = (e.charAt(1) == 'x' || e.charAt(1) == 'X') ? Integer.parseInt(e.substring(2), 16) : Integer.parseInt(e.substring(1));
-        } catch (NumberFormatException ex) {
-          cp = -1;
-        }
-        rep = Character.isValidCodePoint(cp) && !(cp >= 0xD800 && cp <= 0xDFFF) ? new String(Character.toChars(cp)) : " ";
-      } else {
-        rep = ENTITIES.get(e.toLowerCase(Locale.ROOT));
-        if (rep == null) {
-          rep = m.group();
-        }
-      }
-      m.appendReplacement(out, Matcher.quoteReplacement(rep));
-    }
-    m.appendTail(out);
-    return out.toString();
+    return Parser.unescapeEntities(s, false);
   }
 
   static String decodeQuotedPrintable(String s) {

@@ -19,6 +19,14 @@ class TextCleanerTest {
   }
 
   @Test
+  void decodesEveryHtmlNamedReferenceCaseSensitively() {
+    TextCleaner c = cleaner(true, false, false, "NFC");
+    assertThat(c.clean("&Eacute;t&eacute; &Ccedil;a &oelig;uvre &rarr; &alpha;&Omega; &frac12; &hearts;"))
+        .isEqualTo("\u00c9t\u00e9 \u00c7a \u0153uvre \u2192 \u03b1\u03a9 \u00bd \u2665");
+    assertThat(c.clean("&#x1F600; &#128512; &NoSuchName; AT&T")).isEqualTo("\uD83D\uDE00 \uD83D\uDE00 &NoSuchName; AT&T");
+  }
+
+  @Test
   void normalisesUnicodeFoldsCaseAndDropsControls() {
     String s = "Ｆｕｌｌ\u0007ｗｉｄｔｈ\u200B  ﬁne\u00A0\tTEXT\r\n";
     assertThat(cleaner(false, false, true, "NFKC").clean(s)).isEqualTo("fullwidth fine text");
