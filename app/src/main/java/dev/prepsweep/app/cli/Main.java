@@ -138,11 +138,7 @@ public final class Main {
         printPrep(prepResult, out);
       }
       if (sweep) {
-        SweepSummary summary = new SweepDriver(spark, warehouse).run(effective);
-        printLeaderboard(spark, warehouse, summary, out);
-        printTestScore(spark, warehouse, summary, out);
-        printReport(out, () -> ReportCommand.run(spark, warehouse, summary.sweepId(), ReportCommand.defaultOutDir(warehouse)));
-        return exitCode(summary);
+        return afterSweep(spark, warehouse, new SweepDriver(spark, warehouse).run(effective), out);
       }
       String runId = prepResult.runId();
       printReport(out, () -> ReportCommand.runPrep(spark, warehouse, runId, ReportCommand.defaultOutDir(warehouse)));
@@ -197,6 +193,18 @@ public final class Main {
     }
   }
 
+  /**
+   * What every finished sweep run gets, whether {@code run}, {@code sweep} or {@code sweep resume}
+   * ran it: the leaderboard, the pinned test split scored with the best model, the report; returns
+   * the exit code of the sweep's outcome.
+   */
+  static int afterSweep(SparkSession spark, Warehouse warehouse, SweepSummary summary, PrintStream out) {
+    printLeaderboard(spark, warehouse, summary, out);
+    printTestScore(spark, warehouse, summary, out);
+    printReport(out, () -> ReportCommand.run(spark, warehouse, summary.sweepId(), ReportCommand.defaultOutDir(warehouse)));
+    return exitCode(summary);
+  }
+
   static int exitCode(SweepSummary summary) {
     return switch (summary.status()) {
       case "COMPLETE" -> summary.complete() > 0 ? ExitCode.OK.code : ExitCode.SWEEP_FAILED.code;
@@ -213,7 +221,7 @@ public final class Main {
   }
 
   /** Scores the pinned test split with the best trial's model and prints the metrics (nothing without either). */
-  static void printTestScore(SparkSession spark, Warehouse warehouse, SweepSummary summary, PrintStream out) {
+  private static void printTestScore(SparkSession spark, Warehouse warehouse, SweepSummary summary, PrintStream out) {
     BestTrialScorer.score(spark, warehouse, summary).ifPresent(m -> out.printf(
         "test split (%d rows, %s) scored with trial %d's model: accuracy %.4f, macro-F1 %.4f, log loss %.4f%n"
             + "  predictions: %s; metrics: test_metrics%n",
@@ -221,7 +229,7 @@ public final class Main {
         m.predictionsPath()));
   }
 
-  static void printLeaderboard(SparkSession spark, Warehouse warehouse, SweepSummary s, PrintStream out) {
+  private static void printLeaderboard(SparkSession spark, Warehouse warehouse, SweepSummary s, PrintStream out) {
     out.printf("%nsweep %s %s: %d complete, %d failed; data versions %s%n", s.sweepId(), s.status(), s.complete(),
         s.failed(), new TreeMap<>(s.dataVersions()));
     if (s.complete() == 0) {

@@ -1,7 +1,6 @@
 package dev.prepsweep.app.cli;
 
 import dev.prepsweep.app.driver.SweepDriver;
-import dev.prepsweep.app.driver.SweepSummary;
 import dev.prepsweep.app.results.ResultTables;
 import dev.prepsweep.app.spark.SparkSessions;
 import dev.prepsweep.app.warehouse.Warehouse;
@@ -72,12 +71,7 @@ final class SweepCommands {
           out.println("cancel requested for " + id + "; its driver stops within a few seconds");
         }
         case "resume" -> {
-          SweepSummary summary = new SweepDriver(spark, warehouse).resume(id);
-          Main.printLeaderboard(spark, warehouse, summary, out);
-          Main.printTestScore(spark, warehouse, summary, out);
-          out.println("report: " + dev.prepsweep.app.report.ReportCommand.run(spark, warehouse, summary.sweepId(),
-              dev.prepsweep.app.report.ReportCommand.defaultOutDir(warehouse)).toUri());
-          return Main.exitCode(summary);
+          return Main.afterSweep(spark, warehouse, new SweepDriver(spark, warehouse).resume(id), out);
         }
         default -> throw new IllegalStateException(action);
       }
