@@ -200,4 +200,24 @@ class PinnedReadFeatureMatrixTest {
     assertThat(read).isEqualTo(keys(spark.read().format("delta").option("versionAsOf", pinned.version()).load(path)
         .selectExpr("CAST(id AS STRING)", "label_index", "text").collectAsList())).hasSize(26);
   }
+
+  @Test
+  void theGuardNamesTheFilesAVacuumRemovedFromAPinnedVersion() {
+    String path = table("vacuumed", "", "", "'delta.enableDeletionVectors' = 'false'");
+    TableVersion pinned = new TableVersion("vacuumed", path, latest(path));
+    PinnedFiles.requireComplete(pinned, conf());
+    List<String> needed = PinnedFiles.needed(pinned, conf());
+    spark.sql("INSERT OVERWRITE delta.`" + path + "` SELECT id, 1, 'new' FROM range(0, 5)");
+    spark.conf().set("spark.databricks.delta.retentionDurationCheck.enabled", "false");
+    try {
+      spark.sql("VACUUM delta.`" + path + "` RETAIN 0 HOURS");
+    } finally {
+      spark.conf().unset("spark.databricks.delta.retentionDurationCheck.enabled");
+    }
+    assertThatThrownBy(() -> PinnedFiles.requireComplete(pinned, conf())).isInstanceOf(PinnedDataException.class)
+        .hasMessageContaining("pinned data incomplete: table 'vacuumed' at " + path + " version " + pinned.version())
+        .hasMessageContaining(needed.size() + " of them are gone")
+        .hasMessageContaining(needed.get(0));
+    PinnedFiles.requireComplete(new TableVersion("vacuumed", path, latest(path)), conf());
+  }
 }
