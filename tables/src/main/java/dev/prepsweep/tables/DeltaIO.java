@@ -4,22 +4,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.prepsweep.common.TableVersion;
 import io.delta.tables.DeltaTable;
-import java.io.BufferedReader;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -87,25 +82,33 @@ public final class DeltaIO {
   }
 
   /**
-   * The JSON user metadata of the commit that made {@code table}'s version, from its log entry (no
-   * Spark job); empty when that commit carries none or its log entry is gone.
+   * The JSON user metadata of the commit that made {@code table}'s version, from Delta's public
+   * commit history ({@code DeltaTable.history}: read from the log on the driver, no Spark job); empty
+   * when that commit carries none or its log entry is gone.
    */
   public static Optional<JsonNode> userMetadata(SparkSession spark, TableVersion table) {
-    Path commit = commitFile(table.path(), table.version());
+    Optional<String> meta = commitInfo(spark, table.path(), table.version())
+        .map(info -> info.isNullAt(info.fieldIndex("userMetadata")) ? null : info.<String>getAs("userMetadata"));
     try {
-      JsonNode info = commitInfo(commit.getFileSystem(spark.sparkContext().hadoopConfiguration()), commit);
-      JsonNode meta = info == null ? null : info.get("userMetadata");
-      return meta == null || !meta.isTextual() ? Optional.empty() : Optional.of(JSON.readTree(meta.asText()));
-    } catch (FileNotFoundException e) {
-      return Optional.empty();
+      return meta.isEmpty() ? Optional.empty() : Optional.of(JSON.readTree(meta.get()));
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the log entry " + commit + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("the commit of " + table + " has user metadata that is not JSON: " + e.getMessage(), e);
     }
   }
 
-  /** The log entry of {@code version}: {@code _delta_log/<version, 20 digits>.json}. */
-  private static Path commitFile(String path, long version) {
-    return logFile(path, version, "json");
+  /**
+   * The commit info of {@code version} (columns of {@code DESCRIBE HISTORY}), from Delta's public
+   * {@code DeltaTable.history(n)}, which reads the newest n commits; empty when the commit is gone.
+   */
+  private static Optional<Row> commitInfo(SparkSession spark, String path, long version) {
+    long latest = latestVersion(spark, path);
+    if (version > latest) {
+      return Optional.empty();
+    }
+    List<Row> rows = DeltaTable.forPath(spark, path).history((int) Math.min(Integer.MAX_VALUE, latest - version + 1))
+        .where(org.apache.spark.sql.functions.col("version").equalTo(version))
+        .select("userMetadata", "operationMetrics").collectAsList();
+    return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
   }
 
   private static Path logFile(String path, long version, String extension) {
@@ -113,13 +116,17 @@ public final class DeltaIO {
   }
 
   /**
-   * The absolute paths of the data files of {@code table}'s version, from the version's checksum
-   * file ({@code _delta_log/<version>.crc}), where Delta lists the files of small tables: no
-   * snapshot and no Spark job. Empty when there is no checksum, it lists no files, or a file has a
-   * deletion vector (its rows are not all live); the caller then asks Delta's snapshot.
+   * The absolute paths of the data files of {@code table}'s version, from Delta Kernel's log replay
+   * (no Spark job), sorted. Empty when a file has a deletion vector (its rows are not all live, so
+   * the files alone do not give the version's rows).
    */
   public static Optional<List<String>> checksumFiles(SparkSession spark, TableVersion table) {
-    return checksum(spark, table).flatMap(crc -> filesOf(spark, table, crc));
+    var engine = KernelTables.engine(spark.sparkContext().hadoopConfiguration());
+    var scan = KernelTables.scan(engine, KernelTables.snapshot(engine, table), null, table);
+    if (scan.files().stream().anyMatch(f -> hasDeletionVector(f))) {
+      return Optional.empty();
+    }
+    return Optional.of(scan.files().stream().map(KernelTables.ScanFile::dataFile).toList());
   }
 
   /**
@@ -181,36 +188,40 @@ public final class DeltaIO {
   }
 
   /**
-   * The rows of {@code t}'s version. Prep reads back every table it wrote; Delta's reader would first
-   * rebuild the version's snapshot state (three Spark jobs and about a second each time), so a
-   * version whose checksum lists its files, with plain columns (no partitions, column mapping or
-   * deletion vectors), is read as exactly those Parquet files with the table's schema. Anything else
+   * The rows of {@code t}'s version, exactly as Delta's reader gives them. Prep reads back every table
+   * it wrote; Delta's reader would first rebuild the version's snapshot state (three Spark jobs and
+   * about a second each time), so when Delta Kernel's log replay (on the driver, no Spark job) shows
+   * a version whose files hold its rows as they are (no deletion vectors, partition columns, column
+   * mapping or widened types), those Parquet files are read with the table's schema. Anything else
    * goes through Delta.
    */
   public static Dataset<Row> read(SparkSession spark, TableVersion t) {
-    Optional<JsonNode> crc = checksum(spark, t).filter(DeltaIO::plainColumns);
-    Optional<List<String>> files = crc.flatMap(c -> filesOf(spark, t, c));
-    if (files.isPresent()) {
-      StructType schema = (StructType) DataType.fromJson(crc.get().path("metadata").path("schemaString").asText());
-      return spark.read().schema(schema).parquet(files.get().toArray(String[]::new));
+    var engine = KernelTables.engine(spark.sparkContext().hadoopConfiguration());
+    io.delta.kernel.Snapshot snapshot;
+    try {
+      snapshot = KernelTables.snapshot(engine, t);
+    } catch (PinnedDataException e) {
+      return readThroughDelta(spark, t);
     }
-    return readThroughDelta(spark, t);
+    if (!snapshot.getPartitionColumnNames().isEmpty() || !KernelTables.plainColumns(snapshot.getSchema())) {
+      return readThroughDelta(spark, t);
+    }
+    var scan = KernelTables.scan(engine, snapshot, null, t);
+    if (scan.files().isEmpty() || scan.files().stream().anyMatch(f -> hasDeletionVector(f))) {
+      return readThroughDelta(spark, t);
+    }
+    StructType schema = (StructType) DataType.fromJson(snapshot.getSchema().toJson());
+    return spark.read().schema(schema).parquet(scan.files().stream().map(KernelTables.ScanFile::dataFile).toArray(String[]::new));
+  }
+
+  /** Whether a scan file's rows are filtered by a deletion vector (inline in the log or in a file). */
+  private static boolean hasDeletionVector(KernelTables.ScanFile f) {
+    return KernelInternals.hasDeletionVector(f.row());
   }
 
   /** The rows of {@code t}'s version as Delta's own reader gives them (time travel to the version). */
   public static Dataset<Row> readThroughDelta(SparkSession spark, TableVersion t) {
     return spark.read().format("delta").option("versionAsOf", t.version()).load(t.path());
-  }
-
-  private static JsonNode commitInfo(FileSystem fs, Path commit) throws IOException {
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(fs.open(commit), StandardCharsets.UTF_8))) {
-      for (String line = r.readLine(); line != null; line = r.readLine()) {
-        if (line.contains("\"commitInfo\"")) {
-          return JSON.readTree(line).path("commitInfo");
-        }
-      }
-    }
-    return null;
   }
 
   /** Appends to the table at {@code warehouse/name}, creating it if needed. */
@@ -250,51 +261,40 @@ public final class DeltaIO {
     return new Written(new TableVersion(name, path, v), outputRows(spark, path, v));
   }
 
-  /** The newest commit version, from the names of the log files. */
+  /** The newest commit version (Delta Kernel's latest snapshot). */
   public static long latestVersion(SparkSession spark, String path) {
     return latestVersionIfAny(spark, path).orElseThrow(
-        () -> new IllegalStateException("no Delta commits under " + new Path(path, "_delta_log")));
+        () -> new IllegalStateException("no Delta table (no committed version) at " + path));
   }
 
   /**
    * The newest commit version, or empty when {@code path} holds no committed Delta table: no log,
-   * or a log whose first commit never landed (a writer killed while creating the table).
+   * or a log whose first commit never landed (a writer killed while creating the table). From Delta
+   * Kernel's latest snapshot (a log listing on the driver, no Spark job); a table Kernel cannot read
+   * (a table feature it does not support) is asked through Delta's public history instead.
    */
   public static OptionalLong latestVersionIfAny(SparkSession spark, String path) {
+    var engine = KernelTables.engine(spark.sparkContext().hadoopConfiguration());
     try {
-      Path log = new Path(path, "_delta_log");
-      FileSystem fs = log.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      FileStatus[] entries;
-      try {
-        entries = fs.listStatus(log);
-      } catch (FileNotFoundException e) {
+      return OptionalLong.of(io.delta.kernel.Table.forPath(engine, path).getLatestSnapshot(engine).getVersion());
+    } catch (io.delta.kernel.exceptions.TableNotFoundException e) {
+      return OptionalLong.empty();
+    } catch (io.delta.kernel.exceptions.KernelException e) {
+      if (!DeltaTable.isDeltaTable(spark, path)) {
         return OptionalLong.empty();
       }
-      long max = -1;
-      for (FileStatus f : entries) {
-        String n = f.getPath().getName();
-        if (n.endsWith(".json") && n.length() == 25 && Character.isDigit(n.charAt(0))) {
-          max = Math.max(max, Long.parseLong(n.substring(0, 20)));
-        }
-      }
-      return max < 0 ? OptionalLong.empty() : OptionalLong.of(max);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      return OptionalLong.of(DeltaTable.forPath(spark, path).history(1).select("version").first().getLong(0));
     }
   }
 
-  /** {@code numOutputRows} of the commit's operation metrics. */
+  /** {@code numOutputRows} of the commit's operation metrics (Delta's public commit history). */
   static long outputRows(SparkSession spark, String path, long version) {
-    Path commit = commitFile(path, version);
-    try {
-      JsonNode info = commitInfo(commit.getFileSystem(spark.sparkContext().hadoopConfiguration()), commit);
-      JsonNode m = info == null ? null : info.path("operationMetrics").path("numOutputRows");
-      if (m != null && !m.isMissingNode()) {
-        return Long.parseLong(m.asText());
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    Optional<Row> info = commitInfo(spark, path, version);
+    Map<String, String> metrics = info.isEmpty() || info.get().isNullAt(1) ? Map.of() : info.get().getJavaMap(1);
+    String rows = metrics.get("numOutputRows");
+    if (rows == null) {
+      throw new IllegalStateException("commit " + version + " of " + path + " has no numOutputRows metric");
     }
-    throw new IllegalStateException("commit " + commit + " has no numOutputRows metric");
+    return Long.parseLong(rows);
   }
 }

@@ -10,15 +10,12 @@ import java.util.Objects;
 
 /**
  * Everything one trial attempt needs, as immutable serializable values: this is the only thing
- * that crosses from the sweep driver to the executor. The data is named by pinned table versions
- * and the Parquet files of those snapshots (resolved from Delta metadata on the driver), which the
- * executor reads itself.
+ * that crosses from the sweep driver to the executor. The data is named by pinned table versions,
+ * which the executor reads itself through Delta Kernel ({@link PinnedSnapshotReader}).
  *
  * @param params sampled hyperparameters merged over the fixed training settings (Long, Double, String, Boolean)
  * @param objective metric to optimise, e.g. {@code val_accuracy}; the reported metrics are those of its best epoch
  * @param maximize whether a larger objective is better
- * @param trainFiles data files of {@code train} at its pinned version
- * @param valFiles data files of {@code val} at its pinned version
  * @param labels class names in label-index order
  * @param requireGpu fail instead of falling back to CPU when the task holds no usable GPU
  * @param artifactUri the sweep's artifact location (any Hadoop filesystem URI or local path), or null for no
@@ -36,8 +33,6 @@ public record TrialSpec(
     boolean maximize,
     TableVersion train,
     TableVersion val,
-    List<String> trainFiles,
-    List<String> valFiles,
     List<String> labels,
     boolean requireGpu,
     String artifactUri,
@@ -45,17 +40,13 @@ public record TrialSpec(
 
   /** A spec with no artifact location (no checkpoints) and no class weights from the prep job. */
   public TrialSpec(String sweepId, int trialId, int attempt, Map<String, Object> params, long seed, String objective,
-      boolean maximize, TableVersion train, TableVersion val, List<String> trainFiles, List<String> valFiles,
-      List<String> labels, boolean requireGpu) {
-    this(sweepId, trialId, attempt, params, seed, objective, maximize, train, val, trainFiles, valFiles, labels,
-        requireGpu, null, null);
+      boolean maximize, TableVersion train, TableVersion val, List<String> labels, boolean requireGpu) {
+    this(sweepId, trialId, attempt, params, seed, objective, maximize, train, val, labels, requireGpu, null, null);
   }
 
   public TrialSpec {
     Objects.requireNonNull(sweepId, "sweepId");
     params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
-    trainFiles = List.copyOf(trainFiles);
-    valFiles = List.copyOf(valFiles);
     labels = List.copyOf(labels);
     if (labels.size() < 2) {
       throw new IllegalArgumentException("a classifier needs at least 2 labels, got " + labels);
@@ -79,14 +70,14 @@ public record TrialSpec(
 
   /** This spec with checkpoints and the best model kept under {@code uri} (the sweep's artifact location). */
   public TrialSpec withArtifacts(String uri) {
-    return new TrialSpec(sweepId, trialId, attempt, params, seed, objective, maximize, train, val, trainFiles,
-        valFiles, labels, requireGpu, uri, classWeights);
+    return new TrialSpec(sweepId, trialId, attempt, params, seed, objective, maximize, train, val, labels,
+        requireGpu, uri, classWeights);
   }
 
   /** This spec with the prep job's class weights (one per label index). */
   public TrialSpec withClassWeights(List<Double> weights) {
-    return new TrialSpec(sweepId, trialId, attempt, params, seed, objective, maximize, train, val, trainFiles,
-        valFiles, labels, requireGpu, artifactUri, weights);
+    return new TrialSpec(sweepId, trialId, attempt, params, seed, objective, maximize, train, val, labels,
+        requireGpu, artifactUri, weights);
   }
 
   /**

@@ -71,8 +71,8 @@ public final class TrialTask {
       Device dev = chooseDevice(gpuAddress, spec.requireGpu());
       device = dev.toString();
       int classes = spec.labels().size();
-      SplitRows trainRows = PinnedSnapshotReader.readRows(spec.train(), spec.trainFiles());
-      SplitRows valRows = PinnedSnapshotReader.readRows(spec.val(), spec.valFiles());
+      SplitRows trainRows = PinnedSnapshotReader.readRows(spec.train());
+      SplitRows valRows = PinnedSnapshotReader.readRows(spec.val());
       checkLabels(trainRows.labels(), classes, "train");
       checkLabels(valRows.labels(), classes, "val");
       Featurizer featurizer = Featurizer.fit(params, trainRows);

@@ -36,8 +36,8 @@ public final class GpuAddressProbe {
       List<TrialSpec> specs = new ArrayList<>();
       for (int i = 0; i < 2; i++) {
         // an invalid model name: the trial fails fast, after picking up its GPU address
-        specs.add(new TrialSpec("probe", i, 1, Map.of("model", "none"), i, "val_accuracy", true, none, none, List.of(),
-            List.of(), List.of("a", "b"), false));
+        specs.add(new TrialSpec("probe", i, 1, Map.of("model", "none"), i, "val_accuracy", true, none, none,
+            List.of("a", "b"), false));
       }
       List<String> lines = jsc.parallelize(specs, 2).map(spec -> {
         long start = System.currentTimeMillis();

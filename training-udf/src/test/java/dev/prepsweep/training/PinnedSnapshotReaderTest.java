@@ -3,6 +3,7 @@ package dev.prepsweep.training;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.prepsweep.common.TableVersion;
+import dev.prepsweep.tables.PinnedReader;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -15,14 +16,14 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The executor-side read of a table's files: the columns training uses, whatever else the files hold. */
+/** The executor-side read of a pinned Delta version: the columns training uses, whatever else the table holds. */
 class PinnedSnapshotReaderTest {
 
   @TempDir
   Path dir;
 
   @Test
-  void readsLabelsTextAndFeaturesOfFilesWithLineageColumns() {
+  void readsLabelsTextAndFeaturesOfTablesWithLineageColumns() {
     SparkSession spark = SparkTestSession.get();
     StructType schema = new StructType().add("id", DataTypes.StringType).add("label", DataTypes.StringType)
         .add("label_index", DataTypes.IntegerType).add("text", DataTypes.StringType)
@@ -43,7 +44,7 @@ class PinnedSnapshotReaderTest {
   }
 
   @Test
-  void filesWithoutTextReadAsEmptyTexts() {
+  void tablesWithoutTextReadAsEmptyTexts() {
     SparkSession spark = SparkTestSession.get();
     StructType schema = new StructType().add("id", DataTypes.StringType).add("label_index", DataTypes.IntegerType)
         .add("features", DataTypes.createArrayType(DataTypes.DoubleType));
@@ -56,8 +57,8 @@ class PinnedSnapshotReaderTest {
 
   private SplitRows write(SparkSession spark, Dataset<Row> df, String name) {
     String path = dir.resolve(name).toString();
-    df.coalesce(1).write().parquet(path);
-    List<String> files = Arrays.stream(spark.read().parquet(path).inputFiles()).toList();
-    return PinnedSnapshotReader.readRows(new TableVersion(name, path, 0), files);
+    df.coalesce(1).write().format("delta").save(path);
+    PinnedReader.clearCache();
+    return PinnedSnapshotReader.readRows(new TableVersion(name, path, 0));
   }
 }

@@ -69,17 +69,8 @@ class TrialTaskSparkTest {
     return new TableVersion(name, path, 0);
   }
 
-  private final Map<String, List<String>> files = new java.util.concurrent.ConcurrentHashMap<>();
-
-  /** The snapshot's data files, as the driver resolves them (once per table: each lookup replays the log). */
-  private List<String> files(TableVersion t) {
-    return files.computeIfAbsent(t.path() + "@" + t.version(), k -> Arrays.asList(
-        spark.read().format("delta").option("versionAsOf", t.version()).load(t.path()).inputFiles()));
-  }
-
   private TrialSpec spec(int trial, Map<String, Object> params) {
-    return new TrialSpec("sw-test", trial, 1, params, 42, "val_accuracy", true, train, val, files(train), files(val),
-        LABELS, false);
+    return new TrialSpec("sw-test", trial, 1, params, 42, "val_accuracy", true, train, val, LABELS, false);
   }
 
   private TrialOutcome runInTask(TrialSpec spec) {
@@ -186,8 +177,7 @@ class TrialTaskSparkTest {
         Map.of("model", "mlp", "lr", 0.01, "epochs", 4L, "hidden", 32L),
         Map.of("model", "cnn", "lr", 0.01, "epochs", 3L, "image_size", 8L, "conv_channels", 4L, "conv_blocks", 1L,
             "hidden", 16L))) {
-      TrialSpec spec = new TrialSpec("sw-test", 7, 1, params, 3, "val_accuracy", true, t, v, files(t), files(v),
-          List.of("c0", "c1", "c2"), false);
+      TrialSpec spec = new TrialSpec("sw-test", 7, 1, params, 3, "val_accuracy", true, t, v, List.of("c0", "c1", "c2"), false);
       TrialOutcome o = runInTask(spec);
       assertThat(o.error()).as("%s", params).isNull();
       // blobs: a Bayes classifier gets ~0.9; images: the class is drawn, so it is learnt exactly
@@ -210,8 +200,7 @@ class TrialTaskSparkTest {
         "hash_dim", 64L, "batch_size", 8L)));
     TrialOutcome badParam = runInTask(spec(4, Map.of("model", "mlp_txt")));
     TrialOutcome noFeatures = runInTask(spec(5, Map.of("model", "mlp")));
-    TrialSpec gpu = new TrialSpec("sw-test", 6, 1, Map.of(), 1, "val_accuracy", true, train, val, files(train),
-        files(val), LABELS, true);
+    TrialSpec gpu = new TrialSpec("sw-test", 6, 1, Map.of(), 1, "val_accuracy", true, train, val, LABELS, true);
     TrialOutcome noGpu = runInTask(gpu);
     assertThat(badParam.complete()).isFalse();
     assertThat(badParam.error()).contains("training parameter 'model' = mlp_txt must be one of");

@@ -10,6 +10,7 @@ import dev.prepsweep.app.spark.SparkSessions;
 import dev.prepsweep.app.warehouse.Warehouse;
 import dev.prepsweep.common.config.ConfigException;
 import dev.prepsweep.etl.PrepException;
+import dev.prepsweep.tables.PinnedDataException;
 import dev.prepsweep.etl.PrepJob;
 import dev.prepsweep.etl.PrepResult;
 import dev.prepsweep.sweep.protocol.AskTellProtocol;
@@ -107,6 +108,9 @@ public final class Main {
       return ExitCode.USAGE.code;
     } catch (PrepException e) {
       System.err.println("prepsweep: input rejected: " + e.getMessage());
+      return ExitCode.DATA.code;
+    } catch (PinnedDataException e) {
+      System.err.println("prepsweep: pinned data rejected: " + e.getMessage());
       return ExitCode.DATA.code;
     } catch (RuntimeException e) {
       LOG.error("prepsweep {} failed", cli.verb(), e);

@@ -4,6 +4,7 @@ import dev.prepsweep.app.results.ResultTables;
 import dev.prepsweep.app.warehouse.Warehouse;
 import dev.prepsweep.common.TableVersion;
 import dev.prepsweep.tables.DeltaIO;
+import dev.prepsweep.tables.PinnedFiles;
 import dev.prepsweep.training.score.ModelScorer;
 import java.util.List;
 import java.util.Optional;
@@ -26,7 +27,11 @@ public final class BestTrialScorer {
 
   private BestTrialScorer() {}
 
-  /** The test metrics of the sweep's best model, or empty when the sweep pinned no test split or kept no model. */
+  /**
+   * The test metrics of the sweep's best model, or empty when the sweep pinned no test split or kept no model.
+   *
+   * @throws dev.prepsweep.tables.PinnedDataException when the pinned test version is no longer complete
+   */
   public static Optional<ModelScorer.TestMetrics> score(SparkSession spark, Warehouse warehouse, SweepSummary summary) {
     if (summary.bestTrialId() == null || summary.test().isEmpty()) {
       return Optional.empty();
@@ -41,6 +46,8 @@ public final class BestTrialScorer {
     }
     String modelUri = rows.get(0).getString(0);
     TableVersion test = summary.test().get();
+    // never score on partial data: a VACUUM since the sweep started may have removed what the version needs
+    PinnedFiles.requireComplete(test, spark.sparkContext().hadoopConfiguration());
     spark.sparkContext().setJobDescription("prepsweep: score " + test + " with the best trial of " + summary.sweepId());
     ModelScorer.TestMetrics metrics = ModelScorer.scoreToDelta(
         DeltaIO.readThroughDelta(spark, test),

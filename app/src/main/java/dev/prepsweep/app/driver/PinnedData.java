@@ -4,54 +4,64 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.prepsweep.app.warehouse.Warehouse;
 import dev.prepsweep.common.TableVersion;
 import dev.prepsweep.tables.DeltaIO;
+import dev.prepsweep.tables.PinnedDataException;
+import dev.prepsweep.tables.PinnedFiles;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What every trial task of a sweep needs to read its pinned data itself: the data files of the
- * train and val snapshots and the label names in {@code label_index} order.
+ * What every trial task of a sweep needs besides the pinned versions it reads itself: the label
+ * names in {@code label_index} order. Resolving it first checks that every pinned version can be
+ * read exactly and is complete, so a sweep fails before its first trial, never on partial data.
  */
-record PinnedData(List<String> trainFiles, List<String> valFiles, List<String> labels) {
+record PinnedData(List<String> labels) {
 
   private static final Logger LOG = LoggerFactory.getLogger(PinnedData.class);
 
-  static PinnedData resolve(SparkSession spark, Warehouse warehouse, TableVersion train, TableVersion val) {
+  /**
+   * @throws PinnedDataException when a pinned version uses a table feature the trial reader (Delta
+   *     Kernel) cannot read, or its log or a file it needs is gone (exit code 3)
+   */
+  static PinnedData resolve(SparkSession spark, Warehouse warehouse, TableVersion train, TableVersion val,
+      Optional<TableVersion> test) {
     long start = System.currentTimeMillis();
-    List<String> trainFiles = warehouse.dataFiles(train);
-    PinnedData pinned = new PinnedData(trainFiles, warehouse.dataFiles(val), labels(spark, train, trainFiles));
-    LOG.info("pinned {} and {}: {} + {} data files, {} labels, in {} ms", train, val, trainFiles.size(),
-        pinned.valFiles.size(), pinned.labels.size(), System.currentTimeMillis() - start);
-    return pinned;
+    List<TableVersion> pinned = new ArrayList<>(List.of(train, val));
+    test.ifPresent(pinned::add);
+    for (TableVersion t : pinned) {
+      PinnedFiles.requireComplete(t, spark.sparkContext().hadoopConfiguration());
+    }
+    PinnedData data = new PinnedData(labels(spark, train));
+    LOG.info("pinned {}: complete and readable, {} labels, in {} ms", pinned, data.labels.size(),
+        System.currentTimeMillis() - start);
+    return data;
   }
 
   /**
    * Label names in label_index order: from the commit that wrote the pinned version when the prep
-   * job recorded them there (no Spark job), else read from the snapshot's data files as the
-   * executors will read them. Going through Delta's reader instead would rebuild the snapshot's
-   * state with Spark jobs, which on a cold cluster took longer than the rest of a sweep's start-up.
+   * job recorded them there, else read from the version itself.
    */
-  private static List<String> labels(SparkSession spark, TableVersion train, List<String> files) {
+  private static List<String> labels(SparkSession spark, TableVersion train) {
     JsonNode recorded = DeltaIO.userMetadata(spark, train).map(m -> m.get(DeltaIO.LABELS)).orElse(null);
     if (recorded != null && recorded.isArray()) {
       List<String> labels = new ArrayList<>();
       recorded.forEach(l -> labels.add(l.asText()));
       return labels;
     }
-    if (files.isEmpty()) {
-      throw new IllegalStateException("table " + train + " has no data files: nothing to train on");
+    // The few distinct pairs are sorted here (no range-partitioning job).
+    List<Row> rows = new ArrayList<>(DeltaIO.read(spark, train).select("label_index", "label").distinct().collectAsList());
+    if (rows.isEmpty()) {
+      throw new IllegalStateException("table " + train + " has no rows: nothing to train on");
     }
-    // The schema is given (no footer-reading job) and the few distinct pairs are sorted here (no range-partitioning job).
-    List<Row> rows = new ArrayList<>(spark.read().schema("label_index INT, label STRING")
-        .parquet(files.toArray(String[]::new)).distinct().collectAsList());
-    rows.sort(Comparator.comparing(r -> r.isNullAt(0) ? Integer.MIN_VALUE : r.getInt(0)));
+    rows.sort(Comparator.comparing(r -> r.isNullAt(0) ? Integer.MIN_VALUE : ((Number) r.get(0)).intValue()));
     List<String> labels = new ArrayList<>();
     for (Row r : rows) {
-      if (r.isNullAt(0) || r.getInt(0) != labels.size()) {
+      if (r.isNullAt(0) || ((Number) r.get(0)).intValue() != labels.size()) {
         throw new IllegalStateException("table " + train + " has label_index values that are not 0.." + (rows.size() - 1));
       }
       labels.add(r.getString(1));

@@ -80,6 +80,8 @@ public final class SweepDriver {
    * ({@code data.train}), val and, when there is one, test, and runs it to the end of its budget.
    *
    * @throws ConfigException when the warehouse lacks the table {@code data.train} names (before any trial)
+   * @throws dev.prepsweep.tables.PinnedDataException when a pinned version cannot be read exactly or is
+   *     incomplete (before any trial)
    */
   public SweepSummary run(JobConfig config) {
     SweepSpec spec = config.requireSweep();
@@ -94,7 +96,7 @@ public final class SweepDriver {
     long started = System.currentTimeMillis();
     String sweepId = "sw-" + ID_TIME.format(Instant.ofEpochMilli(started)) + "-" + config.hash().substring(0, 6);
     SweepRun run = new SweepRun(sweepId, config, spec, spec.seedOr(config.seed()), train, val, test,
-        PinnedData.resolve(spark, warehouse, train, val), started);
+        PinnedData.resolve(spark, warehouse, train, val, test), started);
     return execute(run, warmStarted(Study.fromSpec(spec, config.seed()), spec), Map.of(), Map.of(), Map.of());
   }
 
@@ -146,7 +148,7 @@ public final class SweepDriver {
     stored.forEach(t -> lastAttempts.put(t.trial().number(), t.lastAttempt()));
     LOG.info("resuming sweep {}: {} trials recorded, {} to run again, data {} {}", sweepId, history.size(),
         relaunch.size(), train, val);
-    SweepRun run = new SweepRun(sweepId, config, spec, seed, train, val, test, PinnedData.resolve(spark, warehouse, train, val),
+    SweepRun run = new SweepRun(sweepId, config, spec, seed, train, val, test, PinnedData.resolve(spark, warehouse, train, val, test),
         row.<java.sql.Timestamp>getAs("started_at").getTime());
     return execute(run, warmStarted(Study.resumeKeepingRunning(spec, seed, history), spec), relaunch, lastAttempts,
         epochs);
@@ -424,8 +426,8 @@ public final class SweepDriver {
     // The trial seed depends on the sweep seed and trial number only, so a retry repeats the attempt exactly.
     long trialSeed = Seeds.forIndex(run.seed(), 1_000_000L + trial.number()).nextLong();
     return new TrialSpec(run.sweepId(), trial.number(), attempt, params, trialSeed, run.metric(),
-        run.spec().directions().get(0) == Direction.MAXIMIZE, run.train(), run.val(), run.data().trainFiles(),
-        run.data().valFiles(), run.data().labels(), run.config().resources().requireGpu())
+        run.spec().directions().get(0) == Direction.MAXIMIZE, run.train(), run.val(), run.data().labels(),
+        run.config().resources().requireGpu())
         .withArtifacts(Warehouse.qualify(run.config().artifactsOr(warehouse.root())));
   }
 

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -69,20 +68,6 @@ public final class Warehouse {
     // From the log's file names, listed once: history() would run a Spark job for one number.
     OptionalLong version = DeltaIO.latestVersionIfAny(spark, path(table));
     return version.isPresent() ? Optional.of(new TableVersion(table, path(table), version.getAsLong())) : Optional.empty();
-  }
-
-  /**
-   * The data files of a pinned snapshot, from Delta metadata only (no data is read here): what an
-   * executor needs to read exactly that version itself. Delta keeps the file list of small tables
-   * in the version's checksum file; read from there it costs no Spark job (on a cold cluster those
-   * jobs took seconds per table). Larger tables, and files with deletion vectors, go through
-   * Delta's snapshot state reconstruction.
-   */
-  public List<String> dataFiles(TableVersion table) {
-    List<String> files = new ArrayList<>(DeltaIO.checksumFiles(spark, table).orElseGet(() -> Arrays.asList(
-        DeltaIO.readThroughDelta(spark, table).inputFiles())));
-    files.sort(null);
-    return files;
   }
 
   /** Names of the Delta tables in the warehouse. */

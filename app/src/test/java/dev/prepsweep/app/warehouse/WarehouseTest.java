@@ -11,7 +11,7 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Pinning table versions and their data files from Delta metadata, checked against Delta's own scan. */
+/** Pinning table versions and the files they need from Delta metadata (Kernel), checked against Delta's own scan. */
 class WarehouseTest {
 
   @TempDir
@@ -42,26 +42,31 @@ class WarehouseTest {
         .partitionBy("part").save(path);
     TableVersion pinned = warehouse.latest("train");
     assertThat(pinWithoutSparkJobs(spark, warehouse, pinned)).isEqualTo(scanned(spark, pinned)).isNotEmpty()
-        .allSatisfy(f -> assertThat(new java.io.File(new Path(f).toUri()).isFile()).as(f).isTrue());
+        .allSatisfy(f -> assertThat(new java.io.File(f).isFile()).as(f).isTrue());
   }
 
-  /** The pinned files, checking they came from the checksum file: without a Spark job. */
+  /** The files the pinned version needs, checking they came from the log on the driver: without a Spark job. */
   private static List<String> pinWithoutSparkJobs(SparkSession spark, Warehouse warehouse, TableVersion pinned)
       throws java.util.concurrent.TimeoutException {
     String group = "pin-" + pinned.path().hashCode() + "-" + pinned.version();
     spark.sparkContext().setJobGroup(group, "pin", false);
-    List<String> files = warehouse.dataFiles(pinned);
+    List<String> files = localPaths(dev.prepsweep.tables.PinnedFiles.needed(pinned, spark.sparkContext().hadoopConfiguration()));
     spark.sparkContext().clearJobGroup();
     spark.sparkContext().listenerBus().waitUntilEmpty();
     assertThat(spark.sparkContext().statusTracker().getJobIdsForGroup(group))
-        .as("a small table's files come from its checksum file, without a Spark job").isEmpty();
+        .as("a version's files come from Kernel's log replay on the driver, without a Spark job").isEmpty();
     return files;
   }
 
   /** The files Delta's own scan reads at the pinned version, sorted. */
   private static List<String> scanned(SparkSession spark, TableVersion pinned) {
-    return Arrays.stream(spark.read().format("delta").option("versionAsOf", pinned.version()).load(pinned.path())
-        .inputFiles()).sorted().toList();
+    return localPaths(Arrays.asList(spark.read().format("delta").option("versionAsOf", pinned.version())
+        .load(pinned.path()).inputFiles()));
+  }
+
+  /** Files as sorted local paths (readers spell the same file:/ URI differently). */
+  private static List<String> localPaths(List<String> files) {
+    return files.stream().map(f -> new Path(f).toUri().getPath()).sorted().toList();
   }
 
   @Test

@@ -112,7 +112,8 @@ class BalancerTest {
       }
     }
     TableVersion source = new TableVersion("train", copy.toString(), train.version());
-    assertThat(DeltaIO.checksumFiles(spark, source)).isEmpty();
+    assertThat(java.nio.file.Files.list(copy.resolve("_delta_log")).map(java.nio.file.Path::toString))
+        .as("the copy has no checksum files").noneMatch(f -> f.endsWith(".crc"));
     try (Scratch scratch = new Scratch(spark, warehouse, "t3")) {
       Balancer.Result r = Balancer.apply(DeltaIO.read(spark, source), SMOTE_TO_MAX, SEED, scratch);
       DeltaIO.Written w = DeltaIO.sourceRowsPlus(source, r.rows(), copy.getParent().toString(), "train_balanced");

@@ -24,9 +24,7 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.spark.SparkEnv;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
-import org.apache.spark.deploy.SparkHadoopUtil;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -205,8 +203,7 @@ public final class ModelScorer {
   }
 
   private static Configuration hadoopConf() {
-    SparkEnv env = SparkEnv.get();
-    return env == null ? new Configuration() : SparkHadoopUtil.get().newConfiguration(env.conf());
+    return dev.prepsweep.tables.SparkHadoopConf.current();
   }
 
   /**

@@ -1,0 +1,12 @@
+package dev.prepsweep.tables;
+
+/**
+ * The rows of a pinned version as training needs them, row-aligned: {@code label_index}, {@code text}
+ * (empty when null or absent), and {@code features} / {@code image} (null arrays when the table has no
+ * such column), plus {@code id} as text when asked for (null otherwise).
+ */
+public record PinnedRows(String[] ids, int[] labels, String[] texts, double[][] features, byte[][] images) {
+  public int size() {
+    return labels.length;
+  }
+}
