@@ -64,7 +64,30 @@ final class ScannedInput {
     int slices = Math.max(1, Math.min(files.size(), 4 * jsc.defaultParallelism()));
     JavaRDD<Row> rows = jsc.parallelize(files, slices)
         .flatMap(file -> rows(file, conf, syntax, header, width));
-    return spark.createDataFrame(rows, schema);
+    Dataset<Row> df = spark.createDataFrame(rows, schema);
+    // A file is scanned by one task (record boundaries depend on every quote before them). The scan
+    // is cheap (about 1 CPU-s for 1M records, 190 MB); the cleaning after it is not: when fewer files
+    // than cores hold much data, spread the records over the cores before cleaning.
+    if (files.size() < jsc.defaultParallelism() && bytes(files, conf) > REPARTITION_ABOVE_BYTES) {
+      df = df.repartition(jsc.defaultParallelism());
+    }
+    return df;
+  }
+
+  /** Inputs smaller than this are cleaned in the scanning tasks, without a shuffle. */
+  static final long REPARTITION_ABOVE_BYTES = 64L << 20;
+
+  private static long bytes(List<String> files, HadoopConf conf) {
+    long total = 0;
+    try {
+      for (String f : files) {
+        Path p = new Path(f);
+        total += p.getFileSystem(conf.get()).getFileStatus(p).getLen();
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return total;
   }
 
   /** The records of one file as rows, read lazily; the stream closes at its end or with the task. */
