@@ -122,7 +122,7 @@ class JobConfigTest {
     JobConfig.parse(prep.formatted(dir), "job.yaml").checkPrepInput();
     assertThatThrownBy(() -> JobConfig.parse(prep.formatted(dir.resolve("b.csv")), "job.yaml").checkPrepInput())
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("job.yaml:2:35: key 'prep.input.path' = " + dir.resolve("b.csv")
+        .hasMessageContaining("job.yaml:2:30: key 'prep.input.path' = " + dir.resolve("b.csv")
             + ": no file or folder with data files at file://" + dir.resolve("b.csv"));
     assertThatThrownBy(() -> JobConfig.parse(prep.formatted(dir.resolve("*.tsv")), "job.yaml").checkPrepInput())
         .isInstanceOf(ConfigException.class)
