@@ -31,10 +31,11 @@ import java.util.TreeSet;
  * @param split train/val/test ratios, stratification, folds, groups
  * @param augment train-only augmentation (text EDA, images)
  * @param balance train-only re-balancing and class weights
+ * @param guard limits that stop the job before it writes a table when the input looks misread
  */
 public record PrepConfig(
     Input input, Columns columns, Clean clean, Labels labels, Dedupe dedupe, Split split,
-    Augment augment, Balance balance) implements Serializable {
+    Augment augment, Balance balance, Guard guard) implements Serializable {
 
   public static final List<String> FORMATS = List.of("csv", "json", "parquet", "delta", "text", "image", "idx");
   public static final List<String> UNICODE_FORMS = List.of("NFC", "NFKC", "NFD", "NFKD", "none");
@@ -51,6 +52,7 @@ public record PrepConfig(
     Objects.requireNonNull(split, "split");
     Objects.requireNonNull(augment, "augment");
     Objects.requireNonNull(balance, "balance");
+    Objects.requireNonNull(guard, "guard");
   }
 
   /**
@@ -71,6 +73,28 @@ public record PrepConfig(
   public record Input(String format, String path, Long version, Map<String, String> options,
       String textPer, boolean labelFromFolder, String labelsPath, List<String> labelNames,
       int imageWidth, int imageHeight) implements Serializable {}
+
+  /** CSV reader options (prep.input.options) and what they may be; RFC 4180 when none are given. */
+  public static final Map<String, String> CSV_OPTIONS = new TreeMap<>(Map.of(
+      "header", "true | false (default true): the first record of each file names the columns",
+      "sep", "the field delimiter, one ASCII character (default ,; \\t for a tab)",
+      "delimiter", "the same as sep",
+      "quote", "the quote character, one ASCII character (default \"), or '' for no quoting",
+      "escape", "inside quoted fields, makes the next character data, one ASCII character"
+          + " (default: none, a doubled quote is a quote as in RFC 4180)",
+      "multiLine", "true only: quoted fields may hold line ends, always",
+      "encoding", "UTF-8 only: convert other encodings first"));
+
+  /**
+   * Limits that stop the job (exit code 3) after reading and before writing any table, because
+   * past them the input was most likely misread (wrong delimiter, quote or escape).
+   *
+   * @param maxLabels the most distinct labels among valid records
+   * @param maxQuarantineShare the largest share of records quarantined when read and cleaned (0..1)
+   */
+  public record Guard(int maxLabels, double maxQuarantineShare) implements Serializable {
+    public static final Guard DEFAULT = new Guard(1000, 0.2);
+  }
 
   /** Whether the features column holds image pixels (idx input, or image input with a size). */
   public boolean pixelFeatures() {
@@ -219,7 +243,7 @@ public record PrepConfig(
    * @throws dev.prepsweep.common.config.ConfigException on unknown keys, missing keys and bad values
    */
   public static PrepConfig parse(ConfigNode prep) {
-    prep.allowOnly(Set.of("input", "columns", "clean", "labels", "dedupe", "split", "augment", "balance"));
+    prep.allowOnly(Set.of("input", "columns", "clean", "labels", "dedupe", "split", "augment", "balance", "guard"));
     Input input = parseInput(prep.required("input"));
     Columns columns = parseColumns(prep.required("columns"), input);
     Clean clean = parseClean(prep.get("clean"), columns);
@@ -228,7 +252,8 @@ public record PrepConfig(
     Split split = parseSplit(prep.get("split"), columns);
     Augment augment = parseAugment(prep.get("augment"), columns);
     Balance balance = parseBalance(prep.get("balance"), input, columns, labels);
-    return new PrepConfig(input, columns, clean, labels, dedupe, split, augment, balance);
+    Guard guard = parseGuard(prep.get("guard"));
+    return new PrepConfig(input, columns, clean, labels, dedupe, split, augment, balance, guard);
   }
 
   private static Input parseInput(ConfigNode n) {
@@ -253,6 +278,9 @@ public record PrepConfig(
     }
     Map<String, String> options = new TreeMap<>();
     n.get("options").ifPresent(o -> o.entries().forEach((k, v) -> options.put(k, v.asString())));
+    if (format.equals("csv")) {
+      n.get("options").ifPresent(PrepConfig::checkCsvOptions);
+    }
     String textPer = "line";
     if (n.has("text_per")) {
       ConfigNode t = n.required("text_per");
@@ -260,6 +288,10 @@ public record PrepConfig(
         throw t.invalid("applies only to format text (format is " + format + ")");
       }
       textPer = t.asEnum(List.of("line", "file"));
+    }
+    if (format.equals("text") && textPer.equals("line") && n.has("options")) {
+      throw n.required("options").invalid("text read per line takes no options: prep splits the lines itself"
+          + " (CRLF, LF or CR end a line)");
     }
     boolean fromFolder = n.getBoolean("label_from_folder", false);
     if (fromFolder && !(format.equals("text") || format.equals("image"))) {
@@ -297,6 +329,46 @@ public record PrepConfig(
       height = wh.get(1).asInt();
     }
     return new Input(format, path, version, options, textPer, fromFolder, labelsPath, labelNames, width, height);
+  }
+
+  private static void checkCsvOptions(ConfigNode o) {
+    o.allowOnly(CSV_OPTIONS.keySet());
+    for (Map.Entry<String, ConfigNode> e : o.entries().entrySet()) {
+      String v = e.getValue().asString();
+      String rule = switch (e.getKey()) {
+        case "header" -> v.equals("true") || v.equals("false") ? null : "must be true or false";
+        case "sep", "delimiter", "escape" -> (v.length() == 1 && v.charAt(0) < 128 && v.charAt(0) != '\r'
+            && v.charAt(0) != '\n') || v.equals("\\t") ? null : CSV_OPTIONS.get(e.getKey());
+        case "quote" -> v.isEmpty() || (v.length() == 1 && v.charAt(0) < 128 && v.charAt(0) != '\r'
+            && v.charAt(0) != '\n') ? null : CSV_OPTIONS.get("quote");
+        case "multiLine" -> v.equals("true") ? null : CSV_OPTIONS.get("multiLine");
+        case "encoding" -> v.equalsIgnoreCase("UTF-8") || v.equalsIgnoreCase("UTF8") ? null : CSV_OPTIONS.get("encoding");
+        default -> null;
+      };
+      if (rule != null) {
+        throw e.getValue().invalid(rule);
+      }
+    }
+    if (o.has("sep") && o.has("delimiter")) {
+      throw o.required("delimiter").invalid("give sep or delimiter, not both");
+    }
+  }
+
+  private static Guard parseGuard(Optional<ConfigNode> node) {
+    if (node.isEmpty()) {
+      return Guard.DEFAULT;
+    }
+    ConfigNode n = node.get();
+    n.allowOnly(Set.of("max_labels", "max_quarantine_share"));
+    int maxLabels = n.getInt("max_labels", Guard.DEFAULT.maxLabels());
+    if (maxLabels < 1) {
+      throw n.required("max_labels").invalid("must be >= 1");
+    }
+    double share = n.getDouble("max_quarantine_share", Guard.DEFAULT.maxQuarantineShare());
+    if (!(share >= 0 && share <= 1)) {
+      throw n.required("max_quarantine_share").invalid("must be between 0 and 1 (1: no limit)");
+    }
+    return new Guard(maxLabels, share);
   }
 
   private static Columns parseColumns(ConfigNode n, Input input) {
@@ -642,6 +714,7 @@ public record PrepConfig(
     m.put("split", split.toString());
     m.put("augment", augment.toString());
     m.put("balance", balance.toString());
+    m.put("guard", guard.toString());
     return m;
   }
 }

@@ -50,4 +50,19 @@ public final class PrepErrors {
   public static PrepException unsupported(String what, String fix) {
     return new PrepException(what + " is not supported: " + fix);
   }
+
+  public static PrepException guardLabels(int labels, int max, String column, String check) {
+    return new PrepException("prep stopped before writing any table: the label column '" + column + "' has "
+        + labels + " distinct values among valid records, more than prep.guard.max_labels (" + max
+        + "). The input was most likely misread: check " + check + ". If the labels are right,"
+        + " raise prep.guard.max_labels.");
+  }
+
+  public static PrepException guardQuarantine(long quarantined, long read, double share, double max, String topRule,
+      String check) {
+    return new PrepException(String.format(java.util.Locale.ROOT, "prep stopped before writing any table: %d of %d"
+        + " records (%.1f%%) were quarantined, more than prep.guard.max_quarantine_share (%s); the most frequent"
+        + " rule is %s. Check %s. If the input really is this dirty, raise prep.guard.max_quarantine_share.",
+        quarantined, read, 100 * share, max, topRule, check));
+  }
 }

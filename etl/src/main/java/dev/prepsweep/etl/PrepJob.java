@@ -89,6 +89,9 @@ public final class PrepJob {
       lineage.stage("clean", read, valid, nanos(t0));
       lineage.rules(byRule);
       LOG.info("prep {}: read {} records, {} valid, rejects by rule {}", runId, read, valid, byRule);
+      dev.prepsweep.etl.internal.InputGuard.check(config, read, byRule, validLabels.size()).ifPresent(e -> {
+        throw e;
+      });
 
       // 2. de-duplicate: exact (only repeated content moves), then near-duplicates if configured
       stage = "dedupe";

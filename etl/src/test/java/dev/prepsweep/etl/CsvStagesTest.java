@@ -88,7 +88,7 @@ class CsvStagesTest {
     assertThat(result.duplicatesRemoved()).isEqualTo(nearSame);
     Map<String, Long> byRule = new HashMap<>();
     table("quarantine").groupBy("rule").count().collectAsList().forEach(r -> byRule.put(r.getString(0), r.getLong(1)));
-    assertThat(byRule).containsExactlyInAnyOrderEntriesOf(Map.of("input.malformed", (long) malformed,
+    assertThat(byRule).containsExactlyInAnyOrderEntriesOf(Map.of("input.column_count", (long) malformed,
         "dedupe.near_label_conflict", (long) nearConflict));
     assertThat(result.rowsClean() + result.rowsQuarantined() + result.duplicatesRemoved()).isEqualTo(rows);
   }

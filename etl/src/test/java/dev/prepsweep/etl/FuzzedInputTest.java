@@ -60,7 +60,7 @@ class FuzzedInputTest {
         line = "{\"id\": \"" + id + "\", \"label\": \"" + label + "\", \"text\": \"" + text; // truncated
         rule = "input.malformed";
       } else if (defect < 6) {
-        line = rnd.nextBoolean() ? "[1, 2, 3]" : "";
+        line = rnd.nextBoolean() ? "[1, 2, 3]" : "   "; // an empty line would not be a record
         rule = "input.malformed";
       } else if (defect < 9) {
         line = null; // invalid UTF-8, written as bytes below
@@ -130,6 +130,8 @@ class FuzzedInputTest {
         expectedRules.merge("dedupe.label_conflict", 4L, Long::sum);
       }
     }
+    // empty lines (LF, CRLF, CR) are line ends, not records: not counted, not quarantined
+    out.write("\n\r\n\r".getBytes(StandardCharsets.UTF_8));
     Files.write(file, out.toByteArray());
     String yaml = """
         prep:
@@ -140,6 +142,7 @@ class FuzzedInputTest {
           dedupe: {exact: true, conflicts: majority}
           split: {train: 0.6, val: 0.2, test: 0.2, folds: 3}
           balance: {method: smote, target: max, k: 3}
+          guard: {max_quarantine_share: 0.5}
         """.formatted(file);
     PrepConfig config = PrepConfig.parse(ConfigNode.parse(yaml, "fuzz.yaml").required("prep"));
     warehouse = dir.resolve("wh");

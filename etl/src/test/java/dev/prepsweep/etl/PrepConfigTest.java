@@ -116,4 +116,42 @@ class PrepConfigTest {
     assertThatThrownBy(() -> parse("prep:\n  columns: {label: y, text: t}\n"))
         .hasMessage("t.yaml:2:3: key 'prep.input' is required but missing");
   }
+
+  @Test
+  void guardDefaultsAndLimits() {
+    assertThat(parse(MINIMAL).guard()).isEqualTo(new PrepConfig.Guard(1000, 0.2));
+    assertThat(parse(MINIMAL + "  guard: {max_labels: 50}\n").guard()).isEqualTo(new PrepConfig.Guard(50, 0.2));
+    assertThatThrownBy(() -> parse(MINIMAL + "  guard: {max_quarantine_share: 1.5}\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("t.yaml:4:33: key 'prep.guard.max_quarantine_share' = 1.5: must be between 0 and 1 (1: no limit)");
+    assertThatThrownBy(() -> parse(MINIMAL + "  guard: {max_labels: 0}\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("key 'prep.guard.max_labels' = 0: must be >= 1");
+    assertThatThrownBy(() -> parse(MINIMAL + "  guard: {labels: 3}\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("unknown key 'prep.guard.labels'");
+  }
+
+  @Test
+  void csvOptionsAreTheScannersAndAreChecked() {
+    String csv = """
+        prep:
+          input: {format: csv, path: x.csv, options: %s}
+          columns: {label: y, text: t}
+        """;
+    assertThat(parse(csv.formatted("{sep: ';', escape: '\\', header: false, multiLine: true}")).input().options())
+        .containsEntry("sep", ";").containsEntry("escape", "\\");
+    assertThatThrownBy(() -> parse(csv.formatted("{inferSchema: true}")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("unknown key 'prep.input.options.inferSchema'");
+    assertThatThrownBy(() -> parse(csv.formatted("{sep: '||'}")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("key 'prep.input.options.sep' = ||: the field delimiter, one ASCII character");
+    assertThatThrownBy(() -> parse(csv.formatted("{multiLine: false}")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("key 'prep.input.options.multiLine' = false: true only");
+    assertThatThrownBy(() -> parse(csv.formatted("{encoding: latin1}")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("UTF-8 only");
+  }
 }

@@ -128,6 +128,7 @@ public final class Main {
     // Validate everything the command needs before starting Spark.
     if (prep) {
       config.requirePrep();
+      config.checkPrepInput();
     }
     if (sweep) {
       config.requireSweep();

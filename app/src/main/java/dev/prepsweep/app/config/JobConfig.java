@@ -134,6 +134,28 @@ public record JobConfig(
     return prep.orElseThrow(() -> new ConfigException(source + ": this command needs a 'prep:' section"));
   }
 
+  /**
+   * Checks, without Spark, that the prep input paths name data (local or any Hadoop filesystem, with
+   * a plain Hadoop {@code Configuration}); a glob must match something.
+   *
+   * @throws ConfigException naming the position of the path key, its value and what is missing
+   */
+  public void checkPrepInput() {
+    PrepConfig p = requirePrep();
+    org.apache.hadoop.conf.Configuration hadoop = new org.apache.hadoop.conf.Configuration();
+    ConfigNode input = ConfigNode.parse(text, source).required("prep").required("input");
+    String problem = dev.prepsweep.etl.InputFiles.problem(p.input().path(), !p.input().format().equals("delta"), hadoop);
+    if (problem != null) {
+      throw input.required("path").invalid(problem);
+    }
+    if (p.input().labelsPath() != null) {
+      problem = dev.prepsweep.etl.InputFiles.problem(p.input().labelsPath(), true, hadoop);
+      if (problem != null) {
+        throw input.required("labels_path").invalid(problem);
+      }
+    }
+  }
+
   public SweepSpec requireSweep() {
     return sweep.orElseThrow(() -> new ConfigException(source + ": this command needs a 'sweep:' section"));
   }

@@ -106,4 +106,48 @@ class JobConfigTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("key 'resources.require_gpu' = true: needs resources.gpus > 0");
   }
+
+  @Test
+  void aMissingPrepInputFailsBeforeSparkWithThePathKeysPosition(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws java.io.IOException {
+    java.nio.file.Files.writeString(dir.resolve("a.csv"), "id,text,label\n1,x,y\n");
+    java.nio.file.Files.createDirectories(dir.resolve("empty"));
+    String prep = """
+        prep:
+          input: {format: csv, path: '%s'}
+          columns: {id: id, label: label, text: text}
+        """;
+    JobConfig.parse(prep.formatted(dir.resolve("a.csv")), "job.yaml").checkPrepInput();
+    JobConfig.parse(prep.formatted(dir.resolve("*.csv")), "job.yaml").checkPrepInput();
+    JobConfig.parse(prep.formatted(dir), "job.yaml").checkPrepInput();
+    assertThatThrownBy(() -> JobConfig.parse(prep.formatted(dir.resolve("b.csv")), "job.yaml").checkPrepInput())
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("job.yaml:2:30: key 'prep.input.path' = " + dir.resolve("b.csv")
+            + ": no file or folder with data files at file://" + dir.resolve("b.csv"));
+    assertThatThrownBy(() -> JobConfig.parse(prep.formatted(dir.resolve("*.tsv")), "job.yaml").checkPrepInput())
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("key 'prep.input.path' = " + dir.resolve("*.tsv") + ": the pattern matches no file");
+    assertThatThrownBy(() -> JobConfig.parse(prep.formatted(dir.resolve("empty")), "job.yaml").checkPrepInput())
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("no file or folder with data files at");
+    assertThatThrownBy(() -> JobConfig.parse(prep.formatted("nosuchfs://host/data.csv"), "job.yaml").checkPrepInput())
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("key 'prep.input.path' = nosuchfs://host/data.csv: cannot list nosuchfs://host/data.csv");
+  }
+
+  @Test
+  void theCommandLineExitsWith2OnAMissingInputWithoutStartingSpark(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws java.io.IOException {
+    Path job = dir.resolve("job.yaml");
+    java.nio.file.Files.writeString(job, """
+        prep:
+          input: {format: csv, path: '%s'}
+          columns: {id: id, label: label, text: text}
+        """.formatted(dir.resolve("missing.csv")));
+    int code = dev.prepsweep.app.cli.Main.run(new String[] {"prep", "--config", job.toString(),
+        "--warehouse", dir.resolve("wh").toString()}, System.out);
+    assertThat(code).isEqualTo(2);
+    assertThat(org.apache.spark.sql.SparkSession.getActiveSession().isDefined()).isFalse();
+    assertThat(java.nio.file.Files.exists(dir.resolve("wh"))).isFalse();
+  }
 }
