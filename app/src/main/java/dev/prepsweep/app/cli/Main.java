@@ -247,6 +247,8 @@ public final class Main {
     for (Map.Entry<String, Map<String, Long>> e : new TreeMap<>(r.splitClassCounts()).entrySet()) {
       out.printf("  %-6s %s%n", e.getKey(), new TreeMap<>(e.getValue()));
     }
+    // once, at the end of the prep output; also in prep_runs.warnings
+    r.warnings().forEach(w -> out.println("  warning: " + w));
     StringBuilder tables = new StringBuilder();
     new TreeMap<>(r.tables()).forEach((k, v) -> tables.append(' ').append(v));
     out.println("  tables:" + tables);
