@@ -116,7 +116,7 @@ public final class PrepJob {
         decided = scratch.materialize(exact.copies(), "copies");
         deduped = exact.unique().unionByName(decided);
       } else {
-        deduped = scratch.materialize(NearDeduper.apply(exact.all(), config.dedupe(), seed), "deduped");
+        deduped = scratch.materialize(NearDeduper.apply(exact.all(), config.dedupe(), seed, scratch), "deduped");
         decided = deduped.where(col(Cols.ACTION).notEqual(Deduper.KEEP));
       }
       // ids held by more than one surviving row: before the split, so no id reaches two splits

@@ -49,6 +49,9 @@ class DuplicateIdsTest {
       String[] r = rows.get(100 + i);
       rows.add(new String[] {r[0], i % 2 == 0 ? r[1] : "b", CsvStagesTest.randomWords(rnd, 8)});
     }
+    for (int i = 0; i < 3; i++) { // a class too small for 0.6/0.2/0.2 to reach every split
+      rows.add(new String[] {"c" + i, "c", CsvStagesTest.randomWords(rnd, 8)});
+    }
     // interleave so that later copies are not all at the end of the file
     List<String[]> shuffled = new ArrayList<>(rows);
     for (int i = shuffled.size() - 1; i > 0; i--) {
@@ -72,8 +75,8 @@ class DuplicateIdsTest {
         prep:
           input: {format: json, path: %s}
           columns: {id: id, label: label, text: text}
-          split: {train: 0.6, val: 0.2, test: 0.2}
-        %s""".formatted(input, ids.isEmpty() ? "" : "  ids: {duplicates: " + ids + "}\n");
+          split: {train: 0.6, val: 0.2, test: 0.2, min_per_split: %d}
+        %s""".formatted(input, ids.equals("keep_first") ? 1 : 0, ids.isEmpty() ? "" : "  ids: {duplicates: " + ids + "}\n");
     return PrepJob.run(spark, PrepConfig.parse(ConfigNode.parse(yaml, "ids.yaml").required("prep")),
         TestSpark.tempDir("dupids-wh").toString(), 5L);
   }
@@ -114,6 +117,17 @@ class DuplicateIdsTest {
     assertThat(splits).hasSize(byId.size() - (int) conflicting);
     assertThat(r.rowsRead()).isEqualTo(records);
     assertThat(r.rowsClean() + r.rowsQuarantined() + r.duplicatesRemoved()).isEqualTo(records);
+    // prep_runs alone reproduces the conservation line, the dedupe stage's rules included
+    Row run = spark.sql("SELECT rows_read, rows_clean + aggregate(map_values(rejects_by_rule), 0L, (a, x) -> a + x)"
+        + " + duplicates_removed AS accounted, rows_quarantined, rejects_by_rule['id.duplicate'] AS ids, warnings"
+        + " FROM delta.`" + r.tables().get("prep_runs").path() + "`").first();
+    assertThat(run.getLong(0)).isEqualTo(records);
+    assertThat(run.getLong(1)).isEqualTo(records);
+    assertThat(run.getLong(2)).isEqualTo(r.rowsQuarantined());
+    assertThat(run.getLong(3)).isEqualTo(conflictingRows);
+    // class c (3 rows) cannot fill three splits by the ratios: warned, in prep_runs and the result
+    assertThat(run.<String>getList(4)).isEqualTo(r.warnings()).singleElement().asString()
+        .startsWith("class 'c' (3 rows, train/val/test 2/").contains("is absent from");
   }
 
   @Test
@@ -127,6 +141,11 @@ class DuplicateIdsTest {
     byId.forEach((id, texts) -> assertThat(cleanText.get(id)).as(id).isEqualTo(texts.get(0)));
     assertThat(table(r, "quarantine").where("rule = 'id.duplicate'").count()).isEqualTo(otherText);
     assertThat(r.rowsClean() + r.rowsQuarantined() + r.duplicatesRemoved()).isEqualTo(records);
+    // split.min_per_split: 1 (this run) gives class c one row in each split, and no warning
+    for (String split : SplitPlanner.SPLITS) {
+      assertThat(r.splitClassCounts().get(split).get("c")).as(split).isEqualTo(1L);
+    }
+    assertThat(r.warnings()).isEmpty();
   }
 
   @Test
