@@ -125,6 +125,11 @@ class DuplicateIdsTest {
     assertThat(run.getLong(1)).isEqualTo(records);
     assertThat(run.getLong(2)).isEqualTo(r.rowsQuarantined());
     assertThat(run.getLong(3)).isEqualTo(conflictingRows);
+    // the audit finds no leakage between this run's train and test splits
+    LeakageAudit.Result audit = LeakageAudit.run(spark, table(r, "train"), table(r, "test"), "id", "text",
+        new PrepConfig.Near(0.8, 5, 3), 5L, Path.of(r.tables().get("train").path()).getParent().toString(), "train", "test");
+    assertThat(audit.counts()).containsOnly(Map.entry("id", 0L), Map.entry("content", 0L), Map.entry("near", 0L));
+    assertThat(audit.leaks()).isFalse();
     // class c (3 rows) cannot fill three splits by the ratios: warned, in prep_runs and the result
     assertThat(run.<String>getList(4)).isEqualTo(r.warnings()).singleElement().asString()
         .startsWith("class 'c' (3 rows, train/val/test 2/").contains("is absent from");

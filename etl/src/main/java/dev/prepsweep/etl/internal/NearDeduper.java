@@ -52,7 +52,7 @@ public final class NearDeduper {
   private NearDeduper() {}
 
   /** The sorted, distinct hashed shingles of a text (the whole text if shorter than a shingle). */
-  static int[] shingles(String text, int size) {
+  public static int[] shingles(String text, int size) {
     TreeSet<Integer> set = new TreeSet<>();
     if (text.length() <= size) {
       set.add(Math.floorMod(murmur(text), DIM));
@@ -90,7 +90,7 @@ public final class NearDeduper {
    * seeded order, {@code _dist} = 1 - Jaccard. Only band keys are shuffled to find those shared by
    * more than one row; only the rows holding such a key travel with their shingles to be verified.
    */
-  static Dataset<Row> pairs(Dataset<Row> rows, MinHashBands bands, double threshold, int size, Scratch scratch) {
+  public static Dataset<Row> pairs(Dataset<Row> rows, MinHashBands bands, double threshold, int size, Scratch scratch) {
     UserDefinedFunction keys = udf((UDF1<String, long[]>) t -> bands.bandKeys(shingles(t == null ? "" : t, size)),
         DataTypes.createArrayType(DataTypes.LongType));
     Dataset<Row> keyed = scratch.materialize(rows.select(col("id"), col(Cols.HASH1), explode(keys.apply(col("text"))).as("_band")),
