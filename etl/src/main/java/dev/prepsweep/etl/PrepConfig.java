@@ -149,7 +149,7 @@ public record PrepConfig(
 
   /**
    * @param exact drop rows whose normalised content (text, features, image) is identical
-   * @param near near-duplicate detection with MinHash LSH; null when off
+   * @param near near-duplicate detection with banded MinHash; null when off
    * @param conflicts majority | quarantine: what to do when duplicates disagree on the label
    */
   public record Dedupe(boolean exact, Near near, String conflicts) implements Serializable {}
@@ -157,7 +157,8 @@ public record PrepConfig(
   /**
    * @param threshold Jaccard similarity at or above which two texts are near-duplicates
    * @param shingle characters per shingle
-   * @param hashTables MinHash hash tables (more: better recall, slower)
+   * @param hashTables the least number of MinHash bands (the bands and their rows are otherwise
+   *     chosen from the threshold, so that a pair at it is found with probability >= 0.999)
    */
   public record Near(double threshold, int shingle, int hashTables) implements Serializable {}
 
