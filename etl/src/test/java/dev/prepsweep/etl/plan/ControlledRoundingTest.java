@@ -90,6 +90,11 @@ class ControlledRoundingTest {
     assertThat(plan.targets().get("big")).containsExactly(plain.targets().get("big"));
     assertThat(SplitPlanner.tooSmall(Map.of("two", 2L, "three", 3L), ratios, 1)).containsExactly(Map.entry("two", 2L));
     assertThat(SplitPlanner.tooSmall(Map.of("two", 2L), new double[] {0.5, 0.5, 0}, 1)).isEmpty();
+    // the job's message for it (exit code 3): the classes, their rows and what to change
+    assertThat(dev.prepsweep.etl.PrepErrors.classesTooSmall(SplitPlanner.tooSmall(Map.of("two", 2L), ratios, 1), 1, 3)
+        .getMessage()).isEqualTo("split.min_per_split is 1 but these classes have fewer than 3 rows (1 for each of 3"
+            + " splits with a ratio above 0): {two=2}. Add rows for them, drop them with prep.labels.allowed, or lower"
+            + " split.min_per_split.");
     assertThatThrownBy(() -> SplitPlanner.plan(Map.of("two", new long[] {2}), 0, ratios, 0, 1))
         .isInstanceOf(IllegalArgumentException.class).hasMessage("stratum two has 2 rows, fewer than 1 for each of 3 splits");
   }
