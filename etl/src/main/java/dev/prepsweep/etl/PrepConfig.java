@@ -32,16 +32,18 @@ import java.util.TreeSet;
  * @param augment train-only augmentation (text EDA, images)
  * @param balance train-only re-balancing and class weights
  * @param guard limits that stop the job before it writes a table when the input looks misread
+ * @param ids what to do with records that share an id
  */
 public record PrepConfig(
     Input input, Columns columns, Clean clean, Labels labels, Dedupe dedupe, Split split,
-    Augment augment, Balance balance, Guard guard) implements Serializable {
+    Augment augment, Balance balance, Guard guard, Ids ids) implements Serializable {
 
   public static final List<String> FORMATS = List.of("csv", "json", "parquet", "delta", "text", "image", "idx");
   public static final List<String> UNICODE_FORMS = List.of("NFC", "NFKC", "NFD", "NFKD", "none");
   public static final List<String> MISSING_POLICIES = List.of("drop", "mean", "median", "mode", "constant");
   public static final List<String> CONFLICT_POLICIES = List.of("majority", "quarantine");
   public static final List<String> BALANCE_METHODS = List.of("none", "random", "smote");
+  public static final List<String> ID_DUPLICATE_POLICIES = List.of("quarantine", "keep_first", "fail");
 
   public PrepConfig {
     Objects.requireNonNull(input, "input");
@@ -53,6 +55,7 @@ public record PrepConfig(
     Objects.requireNonNull(augment, "augment");
     Objects.requireNonNull(balance, "balance");
     Objects.requireNonNull(guard, "guard");
+    Objects.requireNonNull(ids, "ids");
   }
 
   /**
@@ -170,7 +173,7 @@ public record PrepConfig(
 
   /**
    * @param exact drop rows whose normalised content (text, features, image) is identical
-   * @param near near-duplicate detection with MinHash LSH; null when off
+   * @param near near-duplicate detection with banded MinHash; null when off
    * @param conflicts majority | quarantine: what to do when duplicates disagree on the label
    */
   public record Dedupe(boolean exact, Near near, String conflicts) implements Serializable {}
@@ -178,7 +181,8 @@ public record PrepConfig(
   /**
    * @param threshold Jaccard similarity at or above which two texts are near-duplicates
    * @param shingle characters per shingle
-   * @param hashTables MinHash hash tables (more: better recall, slower)
+   * @param hashTables the least number of MinHash bands (the bands and their rows are otherwise
+   *     chosen from the threshold, so that a pair at it is found with probability >= 0.999)
    */
   public record Near(double threshold, int shingle, int hashTables) implements Serializable {}
 
@@ -189,9 +193,19 @@ public record PrepConfig(
    * @param stratify exact per-class counts (else exact overall counts only)
    * @param folds when &gt; 1, train rows get a {@code fold} column 0..folds-1, balanced per class
    * @param byGroup keep each group (columns.group) in one split
+   * @param minPerSplit rows each class must get in every split with a ratio above 0 (0: no
+   *     minimum; a class too small for it fails the run)
    */
   public record Split(double train, double val, double test, boolean stratify, int folds,
-      boolean byGroup) implements Serializable {}
+      boolean byGroup, int minPerSplit) implements Serializable {}
+
+  /**
+   * Records sharing an id (after exact and near-duplicate removal), so that no id reaches two splits.
+   *
+   * @param duplicates quarantine (every copy, rule {@code id.duplicate}) | keep_first (the first
+   *     copy in input order stays, the others are quarantined) | fail (the run stops, exit code 3)
+   */
+  public record Ids(String duplicates) implements Serializable {}
 
   /** Text EDA operations: rates are the fraction of words touched per operation. */
   public record TextAugment(int copies, double synonym, double insert, double swap, double delete,
@@ -243,7 +257,7 @@ public record PrepConfig(
    * @throws dev.prepsweep.common.config.ConfigException on unknown keys, missing keys and bad values
    */
   public static PrepConfig parse(ConfigNode prep) {
-    prep.allowOnly(Set.of("input", "columns", "clean", "labels", "dedupe", "split", "augment", "balance", "guard"));
+    prep.allowOnly(Set.of("input", "columns", "clean", "labels", "dedupe", "split", "augment", "balance", "guard", "ids"));
     Input input = parseInput(prep.required("input"));
     Columns columns = parseColumns(prep.required("columns"), input);
     Clean clean = parseClean(prep.get("clean"), columns);
@@ -253,7 +267,17 @@ public record PrepConfig(
     Augment augment = parseAugment(prep.get("augment"), columns);
     Balance balance = parseBalance(prep.get("balance"), input, columns, labels);
     Guard guard = parseGuard(prep.get("guard"));
-    return new PrepConfig(input, columns, clean, labels, dedupe, split, augment, balance, guard);
+    Ids ids = parseIds(prep.get("ids"));
+    return new PrepConfig(input, columns, clean, labels, dedupe, split, augment, balance, guard, ids);
+  }
+
+  private static Ids parseIds(Optional<ConfigNode> node) {
+    if (node.isEmpty()) {
+      return new Ids("quarantine");
+    }
+    ConfigNode n = node.get();
+    n.allowOnly(Set.of("duplicates"));
+    return new Ids(n.get("duplicates").map(d -> d.asEnum(ID_DUPLICATE_POLICIES)).orElse("quarantine"));
   }
 
   private static Input parseInput(ConfigNode n) {
@@ -543,10 +567,10 @@ public record PrepConfig(
 
   private static Split parseSplit(Optional<ConfigNode> node, Columns columns) {
     if (node.isEmpty()) {
-      return new Split(0.8, 0.1, 0.1, true, 0, false);
+      return new Split(0.8, 0.1, 0.1, true, 0, false, 0);
     }
     ConfigNode n = node.get();
-    n.allowOnly(Set.of("train", "val", "test", "stratify", "folds", "by_group"));
+    n.allowOnly(Set.of("train", "val", "test", "stratify", "folds", "by_group", "min_per_split"));
     double train = ratio(n, "train", 0.8);
     double val = ratio(n, "val", 0.1);
     double test = ratio(n, "test", 0.1);
@@ -566,7 +590,16 @@ public record PrepConfig(
     if (byGroup && columns.group() == null) {
       throw n.required("by_group").invalid("needs columns.group");
     }
-    return new Split(train, val, test, n.getBoolean("stratify", true), folds, byGroup);
+    int minPerSplit = n.getInt("min_per_split", 0);
+    if (minPerSplit < 0 || minPerSplit > 1_000_000) {
+      throw n.required("min_per_split").invalid("must be between 0 (no minimum) and 1000000 rows");
+    }
+    boolean stratify = n.getBoolean("stratify", true);
+    if (minPerSplit > 0 && (!stratify || byGroup)) {
+      throw n.required("min_per_split").invalid("needs a stratified row split (stratify: true, by_group: false):"
+          + " it sets per-class counts, which a group split or an unstratified split does not plan");
+    }
+    return new Split(train, val, test, stratify, folds, byGroup, minPerSplit);
   }
 
   private static double ratio(ConfigNode n, String key, double dflt) {
@@ -715,6 +748,7 @@ public record PrepConfig(
     m.put("augment", augment.toString());
     m.put("balance", balance.toString());
     m.put("guard", guard.toString());
+    m.put("ids", ids.toString());
     return m;
   }
 }

@@ -43,6 +43,18 @@ public final class PrepErrors {
         + " the split tables of this run.");
   }
 
+  public static PrepException duplicateIds(long ids, List<String> examples) {
+    return new PrepException(ids + " ids are held by more than one record (after de-duplication), e.g. "
+        + String.join(", ", examples) + ", and prep.ids.duplicates is fail. Fix the ids in the input, or set"
+        + " prep.ids.duplicates to quarantine (every copy goes to quarantine, rule id.duplicate) or keep_first.");
+  }
+
+  public static PrepException classesTooSmall(Map<String, Long> rowsByClass, int minPerSplit, int splits) {
+    return new PrepException("split.min_per_split is " + minPerSplit + " but these classes have fewer than "
+        + (long) minPerSplit * splits + " rows (" + minPerSplit + " for each of " + splits + " splits with a ratio above 0): "
+        + rowsByClass + ". Add rows for them, drop them with prep.labels.allowed, or lower split.min_per_split.");
+  }
+
   public static PrepException sparkFailure(String stage, Throwable cause) {
     return new PrepException("prep stage '" + stage + "' failed: " + cause.getMessage(), cause);
   }

@@ -3,6 +3,9 @@ package dev.prepsweep.etl;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.array_position;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.length;
+import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.current_timestamp;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
@@ -11,6 +14,8 @@ import dev.prepsweep.common.TableVersion;
 import dev.prepsweep.etl.internal.Cols;
 import dev.prepsweep.tables.DeltaIO;
 import dev.prepsweep.etl.internal.Deduper;
+import dev.prepsweep.etl.internal.IdDuplicates;
+import dev.prepsweep.etl.internal.InputOrder;
 import dev.prepsweep.etl.internal.InputReader;
 import dev.prepsweep.etl.internal.Lineage;
 import dev.prepsweep.etl.internal.NearDeduper;
@@ -21,8 +26,10 @@ import dev.prepsweep.etl.internal.Splitter;
 import dev.prepsweep.etl.internal.Validator;
 import dev.prepsweep.etl.internal.ValueFixer;
 import dev.prepsweep.etl.internal.WriteOptions;
+import dev.prepsweep.etl.plan.SplitWarnings;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -70,20 +77,28 @@ public final class PrepJob {
     try (Scratch scratch = new Scratch(spark, wh, runId)) {
       // 1. read + clean + validate: one narrow pass, written once as scratch Parquet
       long t0 = System.nanoTime();
-      RawInput raw = InputReader.read(spark, config);
+      RawInput raw = InputOrder.tag(InputReader.read(spark, config));
       lineage.input(raw.location(), config.input().format(), raw.version());
       stage = "clean";
       Dataset<Row> staged = scratch.materialize(Validator.apply(raw, config, seed), "staged");
       Map<String, Long> byRule = new TreeMap<>();
       TreeSet<String> validLabels = new TreeSet<>();
       long read = 0;
+      int maxChars = config.clean().maxTextChars();
+      Column atLimit = maxChars > 0 && Arrays.asList(staged.columns()).contains("text")
+          ? when(col(Cols.RULE).isNull().and(length(col("text")).geq(maxChars - 1)), 1).otherwise(0) : lit(0);
+      long truncated = 0;
       for (Row r : staged.groupBy(col(Cols.RULE), when(col(Cols.RULE).isNull(), col("label")).as("label"))
-          .count().collectAsList()) {
+          .agg(count(lit(1)), sum(atLimit)).collectAsList()) {
         byRule.merge(r.isNullAt(0) ? "ok" : r.getString(0), r.getLong(2), Long::sum);
         if (r.isNullAt(0)) {
           validLabels.add(r.getString(1));
         }
         read += r.getLong(2);
+        truncated += r.isNullAt(3) ? 0 : r.getLong(3);
+      }
+      if (truncated > 0) {
+        lineage.warn(truncated + " texts reached clean.max_text_chars (" + maxChars + ") and were cut there");
       }
       long valid = byRule.getOrDefault("ok", 0L);
       lineage.stage("clean", read, valid, nanos(t0));
@@ -104,8 +119,14 @@ public final class PrepJob {
         decided = scratch.materialize(exact.copies(), "copies");
         deduped = exact.unique().unionByName(decided);
       } else {
-        deduped = scratch.materialize(NearDeduper.apply(exact.all(), config.dedupe(), seed), "deduped");
+        deduped = scratch.materialize(NearDeduper.apply(exact.all(), config.dedupe(), seed, scratch), "deduped");
         decided = deduped.where(col(Cols.ACTION).notEqual(Deduper.KEEP));
+      }
+      // ids held by more than one surviving row: before the split, so no id reaches two splits
+      Dataset<Row> idChecked = IdDuplicates.apply(deduped, config.ids(), scratch);
+      if (idChecked != deduped) {
+        deduped = idChecked;
+        decided = scratch.materialize(deduped.where(col(Cols.ACTION).notEqual(Deduper.KEEP)), "decided");
       }
       Map<String, Long> byAction = new TreeMap<>();
       for (Row r : decided.groupBy(Cols.ACTION).count().collectAsList()) {
@@ -113,13 +134,23 @@ public final class PrepJob {
       }
       long dups = byAction.getOrDefault(Deduper.DUP, 0L);
       long conflicts = byAction.getOrDefault(Deduper.QUARANTINE, 0L);
-      long kept = valid - dups - conflicts;
+      long idDuplicates = byAction.getOrDefault(Deduper.ID_DUPLICATE, 0L);
+      long kept = valid - dups - conflicts - idDuplicates;
       lineage.stage("dedupe", valid, kept, nanos(t0));
-      LOG.info("prep {}: dedupe kept {}, removed {} duplicates, quarantined {} label conflicts", runId, kept, dups, conflicts);
+      LOG.info("prep {}: dedupe kept {}, removed {} duplicates, quarantined {} label conflicts and {} rows of repeated ids",
+          runId, kept, dups, conflicts, idDuplicates);
+      Map<String, Long> dedupeRules = new TreeMap<>();
+      if (conflicts + idDuplicates > 0) {
+        for (Row r : decided.where(col(Cols.ACTION).isin(Deduper.QUARANTINE, Deduper.ID_DUPLICATE))
+            .groupBy(dedupeRule().as("rule")).count().collectAsList()) {
+          dedupeRules.put(r.getString(0), r.getLong(1));
+        }
+      }
+      lineage.rules(dedupeRules);
       if (kept == 0) {
         Map<String, Long> all = new TreeMap<>(byRule);
         all.remove("ok");
-        all.put("dedupe.label_conflict", conflicts);
+        all.putAll(dedupeRules);
         throw PrepErrors.noCleanRows(read, all);
       }
 
@@ -129,16 +160,15 @@ public final class PrepJob {
       Dataset<Row> rejects = staged.where(col(Cols.RULE).isNotNull())
           .select(col(Cols.STAGE).as("stage"), col(Cols.RULE).as("rule"), col(Cols.REASON).as("reason"),
               col(Cols.SRC).as("source"), col("id"), col("label"));
-      Dataset<Row> conflictRows = decided.where(col(Cols.ACTION).equalTo(Deduper.QUARANTINE))
-          .select(lit("dedupe").as("stage"), org.apache.spark.sql.functions.when(col(Cols.REASON).startsWith("near-duplicate"),
-                  lit("dedupe.near_label_conflict")).otherwise(lit("dedupe.label_conflict")).as("rule"), col(Cols.REASON).as("reason"),
+      Dataset<Row> conflictRows = decided.where(col(Cols.ACTION).isin(Deduper.QUARANTINE, Deduper.ID_DUPLICATE))
+          .select(lit("dedupe").as("stage"), dedupeRule().as("rule"), col(Cols.REASON).as("reason"),
               dev.prepsweep.etl.internal.Records.cleanedJson(config).as("source"), col("id"), col("label"));
       Dataset<Row> quarantine = rejects.unionByName(conflictRows)
           .withColumn("run_id", lit(runId)).withColumn("quarantined_at", current_timestamp());
       Map<String, TableVersion> tables = new LinkedHashMap<>();
       DeltaIO.Written quarantineWrite = DeltaIO.overwrite(quarantine, wh, "quarantine");
       tables.put("quarantine", quarantineWrite.table());
-      lineage.stage("quarantine", read - valid + conflicts, read - valid + conflicts, nanos(t0));
+      lineage.stage("quarantine", read - valid + conflicts + idDuplicates, read - valid + conflicts + idDuplicates, nanos(t0));
 
       // 4. labels, value fixes (impute, clip), clean table
       stage = "clean_table";
@@ -168,6 +198,8 @@ public final class PrepJob {
       Splitter.Result split = Splitter.apply(spark, cleanTable, config, labels, seed, wh, tables, scratch);
       lineage.stage("split", rowsClean, rowsClean, nanos(t0));
       lineage.splitCounts(split.classCounts());
+      SplitWarnings.of(split.classCounts(), new double[] {config.split().train(), config.split().val(),
+          config.split().test()}).forEach(lineage::warn);
 
       // 6. augment and balance the train split
       stage = "augment_balance";
@@ -176,10 +208,13 @@ public final class PrepJob {
       // 7. lineage
       stage = "lineage";
       lineage.ended(Instant.now());
-      tables.put("prep_runs", DeltaIO.append(lineage.toDataFrame(spark, tables), wh, "prep_runs").table());
+      lineage.totals(read, rowsClean, quarantined, dups);
+      tables.put("prep_runs", lineage.append(spark, tables, wh));
       LOG.info("prep {}: done in {} ms; tables {}", runId, java.time.Duration.between(started, Instant.now()).toMillis(),
           tables.values());
-      return new PrepResult(runId, tables, read, rowsClean, quarantined, dups, split.classCounts(), labels);
+      lineage.warnings().forEach(w -> LOG.info("prep {}: warning: {}", runId, w));
+      return new PrepResult(runId, tables, read, rowsClean, quarantined, dups, split.classCounts(), labels,
+          lineage.warnings());
     } catch (PrepException | dev.prepsweep.common.config.ConfigException e) {
       throw e;
     } catch (RuntimeException e) {
@@ -211,6 +246,13 @@ public final class PrepJob {
       out.add(col("image"));
     }
     return out.toArray(Column[]::new);
+  }
+
+  /** The quarantine rule of a row the dedupe stage quarantined. */
+  private static Column dedupeRule() {
+    return when(col(Cols.ACTION).equalTo(Deduper.ID_DUPLICATE), lit("id.duplicate"))
+        .when(col(Cols.REASON).startsWith("near-duplicate"), lit("dedupe.near_label_conflict"))
+        .otherwise(lit("dedupe.label_conflict"));
   }
 
   private static long nanos(long t0) {

@@ -16,11 +16,14 @@ import java.util.Map;
  * @param duplicatesRemoved duplicate copies dropped (neither clean nor quarantined)
  * @param splitClassCounts split to label to rows
  * @param labels the labels in {@code label_index} order
+ * @param warnings what a person should know about the data (classes absent from a split, texts
+ *     cut, ...), as recorded in {@code prep_runs.warnings}
  */
 public record PrepResult(String runId, Map<String, TableVersion> tables, long rowsRead, long rowsClean,
     long rowsQuarantined, long duplicatesRemoved, Map<String, Map<String, Long>> splitClassCounts,
-    List<String> labels) {
+    List<String> labels, List<String> warnings) {
   public PrepResult {
+    warnings = List.copyOf(warnings);
     tables = Map.copyOf(tables);
     splitClassCounts = Map.copyOf(splitClassCounts);
     labels = List.copyOf(labels);

@@ -91,6 +91,12 @@ class CsvStagesTest {
     assertThat(byRule).containsExactlyInAnyOrderEntriesOf(Map.of("input.column_count", (long) malformed,
         "dedupe.near_label_conflict", (long) nearConflict));
     assertThat(result.rowsClean() + result.rowsQuarantined() + result.duplicatesRemoved()).isEqualTo(rows);
+    // the near-dedupe stage's quarantines are in prep_runs.rejects_by_rule, next to the read stage's
+    Row run = spark.sql("SELECT rejects_by_rule, duplicates_removed, rows_read FROM delta.`"
+        + result.tables().get("prep_runs").path() + "`").first();
+    assertThat(run.<String, Long>getJavaMap(0)).containsExactlyInAnyOrderEntriesOf(byRule);
+    assertThat(run.getLong(1)).isEqualTo(nearSame);
+    assertThat(run.getLong(2)).isEqualTo(rows);
   }
 
   @Test

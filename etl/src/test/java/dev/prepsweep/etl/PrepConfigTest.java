@@ -28,10 +28,22 @@ class PrepConfigTest {
     assertThat(c.clean()).isEqualTo(new PrepConfig.Clean("NFKC", false, true, false, false, 1, 0, Map.of(), null, null));
     assertThat(c.labels()).isEqualTo(new PrepConfig.Labels(List.of(), Map.of(), true));
     assertThat(c.dedupe()).isEqualTo(new PrepConfig.Dedupe(true, null, "majority"));
-    assertThat(c.split()).isEqualTo(new PrepConfig.Split(0.8, 0.1, 0.1, true, 0, false));
+    assertThat(c.split()).isEqualTo(new PrepConfig.Split(0.8, 0.1, 0.1, true, 0, false, 0));
     assertThat(c.augment().enabled()).isFalse();
     assertThat(c.balance().enabled()).isFalse();
     assertThat(c.balance().classWeights()).isTrue();
+    assertThat(c.ids()).isEqualTo(new PrepConfig.Ids("quarantine"));
+  }
+
+  @Test
+  void idsAndMinPerSplit() {
+    PrepConfig c = parse(MINIMAL + "  ids: {duplicates: keep_first}\n  split: {min_per_split: 1}\n");
+    assertThat(c.ids().duplicates()).isEqualTo("keep_first");
+    assertThat(c.split().minPerSplit()).isEqualTo(1);
+    assertThatThrownBy(() -> parse(MINIMAL + "  ids: {duplicates: drop}\n")).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("duplicates").hasMessageContaining("keep_first");
+    assertThatThrownBy(() -> parse(MINIMAL + "  split: {min_per_split: 1, stratify: false}\n")).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("min_per_split").hasMessageContaining("needs a stratified row split");
   }
 
   @Test
@@ -87,7 +99,7 @@ class PrepConfigTest {
           columns: {label: y, text: t}
           split: {train: 0.8, vall: 0.2}
         """)).isInstanceOf(ConfigException.class)
-        .hasMessage("t.yaml:4:23: unknown key 'prep.split.vall'; allowed here: [by_group, folds, stratify, test, train, val]");
+        .hasMessage("t.yaml:4:23: unknown key 'prep.split.vall'; allowed here: [by_group, folds, min_per_split, stratify, test, train, val]");
   }
 
   @Test

@@ -33,7 +33,7 @@ public final class Main {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
   static final String DEFAULT_CONFIG = "conf/prepsweep.yaml";
   private static final Set<String> OPTIONS = Set.of("config", "master", "warehouse", "seed", "max-rows", "sampler",
-      "sweep", "prep-run", "out", "max-width", "format");
+      "sweep", "prep-run", "out", "max-width", "format", "train", "test", "text", "id");
 
   static final String USAGE = """
       usage: prepsweep <command> [options]
@@ -48,6 +48,9 @@ public final class Main {
         report   a self-contained HTML report of a sweep (--sweep ID, default the latest) or of
                  a prep run (--prep-run ID); --out DIR (default <warehouse>/_reports)
         optimize speak the JSON-lines ask/tell protocol on stdin/stdout (--sampler NAME)
+        audit    leakage between two Delta tables: --train TABLE --test TABLE [--text COL] [--id COL]
+                 (paths or warehouse names): same ids, same normalised text, near-duplicates;
+                 writes the pairs to the 'leakage' table, exit code 3 when any is found
 
       options:
         --config FILE      job configuration (default conf/prepsweep.yaml)
@@ -62,7 +65,7 @@ public final class Main {
         --sampler NAME     sampler for 'optimize' (random, grid, sobol, tpe, gp, ...)
         --verbose          progress and Spark warnings (default: progress only)
 
-      exit codes: 0 ok, 1 internal error, 2 bad command line or config, 3 input data rejected,
+      exit codes: 0 ok, 1 internal error, 2 bad command line or config, 3 input data rejected (or leakage found),
                   4 sweep finished without a completed trial (or spent its failure budget),
                   5 sweep cancelled
       """;
@@ -95,6 +98,7 @@ public final class Main {
         case "prep", "run" -> runJob(cli, out);
         case "query" -> query(cli, out);
         case "report" -> report(cli, out);
+        case "audit" -> AuditCommand.run(cli, out);
         default -> {
           System.err.println("prepsweep: unknown command '" + cli.verb() + "'\n\n" + USAGE);
           yield ExitCode.USAGE.code;
@@ -255,6 +259,8 @@ public final class Main {
     for (Map.Entry<String, Map<String, Long>> e : new TreeMap<>(r.splitClassCounts()).entrySet()) {
       out.printf("  %-6s %s%n", e.getKey(), new TreeMap<>(e.getValue()));
     }
+    // once, at the end of the prep output; also in prep_runs.warnings
+    r.warnings().forEach(w -> out.println("  warning: " + w));
     StringBuilder tables = new StringBuilder();
     new TreeMap<>(r.tables()).forEach((k, v) -> tables.append(' ').append(v));
     out.println("  tables:" + tables);

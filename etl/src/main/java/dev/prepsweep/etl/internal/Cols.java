@@ -12,6 +12,8 @@ public final class Cols {
   public static final String HASH1 = "_h1";
   public static final String HASH2 = "_h2";
   public static final String ACTION = "_action";
+  /** A record's position in the input ({@link InputOrder}). */
+  public static final String ORDER = "_order";
 
   /** Lineage of train-derived rows: the id a row was made from, and how ({@link #OP_ORIGINAL}, ...). */
   public static final String SOURCE_ID = "source_id";

@@ -37,6 +37,8 @@ public final class Deduper {
   public static final String KEEP = "keep";
   public static final String DUP = "dup";
   public static final String QUARANTINE = "quarantine";
+  /** A kept row whose id another kept row holds too ({@link IdDuplicates}). */
+  public static final String ID_DUPLICATE = "id_duplicate";
 
   private Deduper() {}
 
@@ -70,7 +72,9 @@ public final class Deduper {
   static Dataset<Row> decide(Dataset<Row> rows, PrepConfig.Dedupe config) {
     WindowSpec all = Window.partitionBy(Cols.HASH1, Cols.HASH2);
     WindowSpec byLabel = Window.partitionBy(Cols.HASH1, Cols.HASH2, "label");
-    WindowSpec ordered = byLabel.orderBy(Cols.KEY, "id");
+    // equal keys (the same id): the earlier record in the input represents the content
+    WindowSpec ordered = java.util.Arrays.asList(rows.columns()).contains(Cols.ORDER)
+        ? byLabel.orderBy(Cols.KEY, "id", Cols.ORDER) : byLabel.orderBy(Cols.KEY, "id");
     Dataset<Row> w = rows
         .withColumn("_n_all", count(lit(1)).over(all))
         .withColumn("_n_lab", count(lit(1)).over(byLabel))

@@ -36,7 +36,14 @@ public final class Lineage {
       .add("duration_ms", COUNTS)
       .add("rejects_by_rule", COUNTS)
       .add("class_counts", DataTypes.createMapType(DataTypes.StringType, COUNTS))
-      .add("output_versions", COUNTS);
+      .add("output_versions", COUNTS)
+      // the conservation line, as columns: rows_read = rows_clean + rows_quarantined + duplicates_removed,
+      // and rows_quarantined = the sum of rejects_by_rule (every stage's rules, dedupe and ids included)
+      .add("rows_read", DataTypes.LongType)
+      .add("rows_clean", DataTypes.LongType)
+      .add("rows_quarantined", DataTypes.LongType)
+      .add("duplicates_removed", DataTypes.LongType)
+      .add("warnings", DataTypes.createArrayType(DataTypes.StringType));
 
   private final String runId;
   private final Instant started;
@@ -51,6 +58,11 @@ public final class Lineage {
   private final Map<String, Long> durations = new LinkedHashMap<>();
   private final Map<String, Long> rules = new TreeMap<>();
   private final Map<String, Map<String, Long>> classCounts = new LinkedHashMap<>();
+  private final List<String> warnings = new java.util.ArrayList<>();
+  private Long rowsRead;
+  private Long rowsClean;
+  private Long rowsQuarantined;
+  private Long duplicatesRemoved;
 
   public Lineage(String runId, Instant started, PrepConfig config, long seed) {
     this.runId = runId;
@@ -85,6 +97,23 @@ public final class Lineage {
     classCounts.put(name, perLabel);
   }
 
+  /** The run's conservation line. */
+  public void totals(long read, long clean, long quarantined, long duplicates) {
+    rowsRead = read;
+    rowsClean = clean;
+    rowsQuarantined = quarantined;
+    duplicatesRemoved = duplicates;
+  }
+
+  /** Something a person should know about the run's data; recorded and printed once at the end. */
+  public void warn(String warning) {
+    warnings.add(warning);
+  }
+
+  public List<String> warnings() {
+    return List.copyOf(warnings);
+  }
+
   public void ended(Instant at) {
     this.ended = at;
   }
@@ -99,7 +128,22 @@ public final class Lineage {
     durations.put("total", java.time.Duration.between(started, ended == null ? Instant.now() : ended).toMillis());
     Row row = RowFactory.create(runId, Timestamp.from(started), Timestamp.from(ended == null ? Instant.now() : ended),
         location, format, version, config.hash(), config.describe(), seed, rowsIn, rowsOut, durations, rules,
-        classCounts, versions);
+        classCounts, versions, rowsRead, rowsClean, rowsQuarantined, duplicatesRemoved, warnings.toArray(String[]::new));
     return spark.createDataFrame(List.of(row), SCHEMA);
+  }
+
+  /**
+   * Appends this run's row to {@code prep_runs}; a table written before the columns this version adds
+   * gains them (schema evolution: older rows read null there).
+   */
+  public TableVersion append(SparkSession spark, Map<String, TableVersion> tables, String warehouse) {
+    String key = "spark.databricks.delta.schema.autoMerge.enabled";
+    String before = spark.conf().get(key, "false");
+    spark.conf().set(key, "true");
+    try {
+      return dev.prepsweep.tables.DeltaIO.append(toDataFrame(spark, tables), warehouse, "prep_runs").table();
+    } finally {
+      spark.conf().set(key, before);
+    }
   }
 }

@@ -97,7 +97,11 @@ public final class Splitter {
           xxhash64(lit(seed), col("id"), col("label"), col("text")).bitwiseAND(lit(Long.MAX_VALUE)));
       Column stratum = s.stratify() ? col("label") : lit("*");
       Map<String, long[]> weights = RankRunner.bucketWeights(keyed, stratum, Cols.KEY, null, bits);
-      plan = SplitPlanner.plan(weights, bits, ratios, s.folds());
+      Map<String, Long> small = SplitPlanner.tooSmall(RankRunner.totals(weights), ratios, s.minPerSplit());
+      if (!small.isEmpty()) {
+        throw PrepErrors.classesTooSmall(small, s.minPerSplit(), SplitPlanner.nonEmptySplits(ratios));
+      }
+      plan = SplitPlanner.plan(weights, bits, ratios, s.folds(), s.minPerSplit());
       LOG.info("split plan: {} straddling buckets of {} strata", plan.rank().straddlingBuckets(weights), weights.size());
       assigned = RankRunner.assign(keyed, stratum, Cols.KEY, "id", null, plan.rank(), CODE);
     }
@@ -116,17 +120,10 @@ public final class Splitter {
       labels.forEach(l -> perLabel.put(l, 0L));
       counts.put(name, perLabel);
     }
-    if (s.stratify() && !s.byGroup()) {
-      // the plan is exact per class; the written totals are checked against it below
-      for (int i = 0; i < SplitPlanner.SPLITS.size(); i++) {
-        for (Map.Entry<String, long[]> e : plan.targets().entrySet()) {
-          counts.get(SplitPlanner.SPLITS.get(i)).put(e.getKey(), e.getValue()[i]);
-        }
-      }
-    } else {
-      for (Row r : done.groupBy("split", "label").count().collectAsList()) {
-        counts.get(r.getString(0)).put(r.getString(1), r.getLong(2));
-      }
+    // the rows written, per split and class (reads only the label and the partition folder names);
+    // checked against the plan below
+    for (Row r : done.groupBy("split", "label").count().collectAsList()) {
+      counts.get(r.getString(0)).put(r.getString(1), r.getLong(2));
     }
     for (String name : SplitPlanner.SPLITS) {
       DeltaIO.Written w = DeltaIO.overwriteWithFiles(spark, new Path(scratch.location("split"), PART + "=" + name),

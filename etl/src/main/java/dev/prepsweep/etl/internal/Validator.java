@@ -172,6 +172,9 @@ public final class Validator {
     if (rawNames.contains(ImageInput.PIXELS)) {
       out.add(col(ImageInput.PIXELS).as(PIXELS));
     }
+    if (rawNames.contains(Cols.ORDER)) {
+      out.add(col(Cols.ORDER));
+    }
     out.add(xxhash64(lit(seed), col("_v_id")).bitwiseAND(lit(Long.MAX_VALUE)).as(Cols.KEY));
     List<Column> content = new ArrayList<>();
     if (hasText) {
