@@ -8,8 +8,9 @@
 #
 # Environment: PREPSWEEP_WAREHOUSE (default <repo>/warehouse), PREPSWEEP_SWEEP_ID and
 # PREPSWEEP_PREP_RUN_ID (default: the latest), PREPSWEEP_NOTEBOOK_JAVA (a Java 21+ binary; default
-# Temurin 25). Needs Debian's jupyter-nbconvert and python3-ipykernel; Maven fetches the kernel jar
-# (io.github.padreati:rapaio-jupyter-kernel) and Hadoop's client jars once into ~/.m2.
+# Temurin 25). Installs Debian's jupyter-nbconvert and python3-ipykernel when missing
+# (bin/install-deps.sh notebooks); Maven fetches the kernel jar (io.github.padreati:rapaio-jupyter-kernel)
+# and Hadoop's client jars once into ~/.m2.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/bin/lib.sh"
@@ -22,7 +23,8 @@ JAVA_NB="${PREPSWEEP_NOTEBOOK_JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}"
 export PREPSWEEP_WAREHOUSE="${PREPSWEEP_WAREHOUSE:-$ROOT/warehouse}"
 
 [[ -x "$JAVA_NB" ]] || { echo "run-notebooks: no Java at $JAVA_NB; install Temurin 25 or set PREPSWEEP_NOTEBOOK_JAVA" >&2; exit 2; }
-command -v jupyter-nbconvert >/dev/null || { echo "run-notebooks: jupyter-nbconvert missing: apt-get install -y jupyter-nbconvert python3-ipykernel" >&2; exit 2; }
+# Debian's Jupyter (installed here when missing, as root; otherwise this names the command and stops)
+"$ROOT/bin/install-deps.sh" notebooks || exit 2
 
 prepsweep_build_if_needed
 mkdir -p "$OUT/kernel" "$OUT/lib"
