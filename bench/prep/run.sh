@@ -18,7 +18,7 @@ RUNS=${BENCH_RUNS:-1}
 mkdir -p "$OUT/classes" "$OUT/lib"
 
 # 1. build the etl module and pin a copy of its jar and classpath for this run
-mvn -B -o -q -f "$ROOT/pom.xml" -pl etl -am install -DskipTests
+mvn -B -q -f "$ROOT/pom.xml" -pl etl -am install -DskipTests  # not offline: a fresh repository lacks the install plugin's dependencies
 mvn -B -o -q -f "$ROOT/pom.xml" -pl etl dependency:build-classpath \
   -Dmdep.includeScope=compile -Dmdep.outputFile="$OUT/cp.txt"
 cp "$ROOT"/etl/target/prepsweep-etl-*.jar "$OUT/lib/prepsweep-etl.jar"
