@@ -1,5 +1,7 @@
 # Shared by the bin/ scripts: where things are, the JVM flags, the build-on-first-use step.
 APP_TARGET="$ROOT/app/target"
+# The library modules whose jars sit beside the app's: every <module> of the root pom but app.
+PREPSWEEP_MODULES="$(sed -n 's:.*<module>\(.*\)</module>.*:\1:p' "$ROOT/pom.xml" | grep -vx app | tr '\n' ' ')"
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 # Spark 4 on Java 17 (org.apache.spark.launcher.JavaModuleOptions), DJL offline with one intra-op
 # thread per training task, quiet logs. -XX:-DontCompileHugeMethods: Spark's generated code for a
@@ -22,7 +24,7 @@ PREPSWEEP_JVM_FLAGS="-XX:+IgnoreUnrecognizedVMOptions -XX:-DontCompileHugeMethod
 prepsweep_build_if_needed() {
   local jar="$APP_TARGET/prepsweep-app.jar"
   if [[ -f "$jar" && -f "$APP_TARGET/runtime-classpath.txt" ]] && \
-     [[ -z "$(find "$ROOT"/{common,sweep,etl,training-udf,app}/src/main "$ROOT"/*/pom.xml "$ROOT/pom.xml" -newer "$jar" -print -quit 2>/dev/null)" ]]; then
+     [[ -z "$(find "$ROOT"/*/src/main "$ROOT"/*/pom.xml "$ROOT/pom.xml" -newer "$jar" -print -quit 2>/dev/null)" ]]; then
     return
   fi
   echo "prepsweep: building the jars (mvn package, tests skipped)..." >&2
@@ -33,7 +35,7 @@ prepsweep_build_if_needed() {
 prepsweep_classpath() {
   local cp="$APP_TARGET/prepsweep-app.jar"
   local m
-  for m in common sweep etl training-udf; do
+  for m in $PREPSWEEP_MODULES; do
     cp="$cp:$(ls "$ROOT/$m/target/prepsweep-$m-"*.jar | grep -v -e sources -e tests | sed -n 1p)"
   done
   echo "$cp:$(cat "$APP_TARGET/runtime-classpath.txt")"

@@ -8,8 +8,9 @@
 #
 # Environment: PREPSWEEP_WAREHOUSE (default <repo>/warehouse), PREPSWEEP_SWEEP_ID and
 # PREPSWEEP_PREP_RUN_ID (default: the latest), PREPSWEEP_NOTEBOOK_JAVA (a Java 21+ binary; default
-# Temurin 25). Needs Debian's jupyter-nbconvert and python3-ipykernel; Maven fetches the kernel jar
-# (io.github.padreati:rapaio-jupyter-kernel) and Hadoop's client jars once into ~/.m2.
+# Temurin 25). Installs Debian's jupyter-nbconvert and python3-ipykernel when missing
+# (bin/install-deps.sh notebooks); Maven fetches the kernel jar (io.github.padreati:rapaio-jupyter-kernel)
+# and Hadoop's client jars once into ~/.m2.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/bin/lib.sh"
@@ -22,7 +23,8 @@ JAVA_NB="${PREPSWEEP_NOTEBOOK_JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}"
 export PREPSWEEP_WAREHOUSE="${PREPSWEEP_WAREHOUSE:-$ROOT/warehouse}"
 
 [[ -x "$JAVA_NB" ]] || { echo "run-notebooks: no Java at $JAVA_NB; install Temurin 25 or set PREPSWEEP_NOTEBOOK_JAVA" >&2; exit 2; }
-command -v jupyter-nbconvert >/dev/null || { echo "run-notebooks: jupyter-nbconvert missing: apt-get install -y jupyter-nbconvert python3-ipykernel" >&2; exit 2; }
+# Debian's Jupyter (installed here when missing, as root; otherwise this names the command and stops)
+"$ROOT/bin/install-deps.sh" notebooks || exit 2
 
 prepsweep_build_if_needed
 mkdir -p "$OUT/kernel" "$OUT/lib"
@@ -55,6 +57,18 @@ with zipfile.ZipFile(f"{out}/notebook-classpath.jar", "w") as z:
     z.writestr("META-INF/MANIFEST.MF", manifest)
 PY
 
+# The kernel's channel loop, patched (notebooks/kernel-patch/.../LoopThread.java says why: the cause
+# of the kernel's intermittent start failures), compiled for the kernel's class path ahead of its jar,
+# then checked as the kernel will load it.
+[[ $RJK_VERSION == 3.0.1 ]] || { echo "run-notebooks: the LoopThread patch is for rapaio-jupyter-kernel 3.0.1; check whether $RJK_VERSION still needs it" >&2; exit 1; }
+JAVAC_NB="$(dirname "$JAVA_NB")/javac"
+[[ -x "$JAVAC_NB" ]] || { echo "run-notebooks: no javac beside $JAVA_NB (the kernel patch is compiled with it): use a JDK" >&2; exit 2; }
+rm -rf "$OUT/kernel-patch"
+"$JAVAC_NB" -nowarn -d "$OUT/kernel-patch" -cp "$OUT/kernel/rapaio-jupyter-kernel-$RJK_VERSION.jar" \
+  "$NB/kernel-patch/org/rapaio/jupyter/kernel/channels/LoopThread.java" "$NB/kernel-patch/LoopThreadCheck.java"
+"$JAVA_NB" -cp "$OUT/kernel-patch:$OUT/kernel/rapaio-jupyter-kernel-$RJK_VERSION.jar" LoopThreadCheck >&2 2>/dev/null \
+  || { echo "run-notebooks: the kernel's patched channel loop failed its check (above)" >&2; exit 1; }
+
 # A kernelspec in a private JUPYTER_PATH. The jars go on the kernel JVM's class path: Spark loads
 # classes through it (jars added to JShell alone are not seen by Spark's tasks).
 export JUPYTER_PATH="$OUT/jupyter"
@@ -64,7 +78,7 @@ import json, os
 out = os.environ["OUT"]
 flags = os.environ["FLAGS"].split()
 argv = [os.environ["JAVA_NB"], "--enable-preview", "--enable-native-access=ALL-UNNAMED", "-Xmx2g"] + flags + [
-    "-cp", f"{out}/notebook-classpath.jar",
+    "-cp", f"{out}/kernel-patch:{out}/notebook-classpath.jar",
     "org.rapaio.jupyter.kernel.MainApp", "{connection_file}"]
 spec = {"argv": argv, "display_name": "Java (prepsweep)", "language": "java", "interrupt_mode": "message",
         "env": {"RJK_CLASSPATH": "", "RJK_COMPILER_OPTIONS": "", "RJK_INIT_SCRIPT": "", "RJK_TIMEOUT_MILLIS": "-1",
@@ -85,24 +99,11 @@ status=0
 cd "$NB"
 for notebook in *.ipynb; do
   echo "run-notebooks: executing $notebook against $PREPSWEEP_WAREHOUSE" >&2
-  # The kernel sometimes dies or stalls while starting on a loaded machine (it answers requests
-  # before it is ready); a start failure is retried, a failing cell is not.
-  ok=0
-  tries=5
-  for try in $(seq 1 $tries); do
-    if jupyter-nbconvert --to notebook --execute "$notebook" --output-dir "$OUT" \
-        --ExecutePreprocessor.kernel_name=prepsweep-java --ExecutePreprocessor.startup_timeout=120 \
-        --ExecutePreprocessor.timeout=900 >"$OUT/${notebook%.ipynb}.log" 2>&1; then
-      ok=1
-      break
-    fi
-    grep -q -e "Kernel died before replying" -e "Kernel didn't respond" "$OUT/${notebook%.ipynb}.log" || break
-    cp "$OUT/${notebook%.ipynb}.log" "$OUT/${notebook%.ipynb}.start-failure-$try.log"
-    echo "run-notebooks: the kernel did not start (try $try of $tries; log kept in" \
-      "$OUT/${notebook%.ipynb}.start-failure-$try.log); retrying" >&2
-  done
-  if (( ! ok )); then
-    echo "run-notebooks: $notebook FAILED; the failing cell and its error:" >&2
+  # One start, no retry: the start failures seen before came from the kernel's channel loop (patched above).
+  if ! jupyter-nbconvert --to notebook --execute "$notebook" --output-dir "$OUT" \
+      --ExecutePreprocessor.kernel_name=prepsweep-java --ExecutePreprocessor.startup_timeout=120 \
+      --ExecutePreprocessor.timeout=900 >"$OUT/${notebook%.ipynb}.log" 2>&1; then
+    echo "run-notebooks: $notebook FAILED (log: $OUT/${notebook%.ipynb}.log); the failing cell and its error:" >&2
     sed 's/\x1b\[[0-9;]*m//g' "$OUT/${notebook%.ipynb}.log" | grep -v -e '^Parsing classpath' -e '^Add ' | \
       sed -n '/CellExecutionError\|RuntimeError/,$p' | head -60 >&2
     status=1

@@ -1,5 +1,5 @@
 // In-process tuning harness for the optimizer samplers (not part of the Maven reactor).
-// Tuning:  java -cp "sweep/target/classes:$(cat /tmp/sweep.cp)" bench/optimizer/InProcessBench.java 'tpe;tpe:bw=0.7,gf=0.2' BUDGET SEEDS [FUNCS|all] [SEED_OFFSET]
+// Tuning:  bench/optimizer/run.sh --in-process 'tpe;tpe:bw=0.7,gf=0.2' BUDGET SEEDS [FUNCS|all] [SEED_OFFSET]
 //   prints median regret per function and its ratio to Optuna 3.1 TPE's (seeds 0-29, from run.py).
 // Timing:  java -cp ... bench/optimizer/InProcessBench.java timing tpe:100 tpe:1000 gp:100
 //   ask+tell cost of the sampler through a Study, without the protocol's pipe and JSON.

@@ -1,11 +1,10 @@
 #!/usr/bin/python3
 """Optimizer benchmark: prepsweep samplers (via the JSON-lines ask/tell protocol) against Optuna.
 
-Run from the repository root with Debian's python (Optuna 3.1 from `apt-get install python3-optuna`):
+Run it through bench/optimizer/run.sh, which builds the sweep module, installs Debian's Optuna 3.1
+(python3-optuna) when missing and passes the class path:
 
-    mvn -B -o -q -pl sweep compile
-    mvn -o -q -pl sweep dependency:build-classpath -Dmdep.outputFile=/tmp/sweep.cp
-    /usr/bin/python3 bench/optimizer/run.py --seeds 10 --budgets 50,100 --samplers tpe,gp,random,sobol,optuna-tpe
+    bench/optimizer/run.sh --seeds 10 --budgets 50,100 --samplers tpe,gp,random,sobol,optuna-tpe
 
 Every prepsweep sampler runs in one server process
 (`java -cp ... dev.prepsweep.sweep.protocol.AskTellProtocol --sampler NAME`) that is fed one run

@@ -4,7 +4,8 @@
 #   bench/prep/run.sh [ROWS] [--no-reference]
 #   BENCH_RUNS=4 bench/prep/run.sh 1000000   # also: 3 more prepsweep runs in the same (warm) JVM
 # Needs: Java 17, Maven (offline is fine once the build resolved), and for the reference Debian's
-# python3-pandas python3-sklearn python3-imblearn (apt-get install; bench only).
+# python3-pandas python3-sklearn python3-imblearn (installed when missing: bin/install-deps.sh bench-prep).
+#   bench/prep/run.sh 2000    # a quick check of the harness (CI)
 set -euo pipefail
 ROWS=${1:-1000000}
 REFERENCE=yes
@@ -17,7 +18,7 @@ RUNS=${BENCH_RUNS:-1}
 mkdir -p "$OUT/classes" "$OUT/lib"
 
 # 1. build the etl module and pin a copy of its jar and classpath for this run
-mvn -B -o -q -f "$ROOT/pom.xml" -pl etl -am install -DskipTests
+mvn -B -q -f "$ROOT/pom.xml" -pl etl -am install -DskipTests  # not offline: a fresh repository lacks the install plugin's dependencies
 mvn -B -o -q -f "$ROOT/pom.xml" -pl etl dependency:build-classpath \
   -Dmdep.includeScope=compile -Dmdep.outputFile="$OUT/cp.txt"
 cp "$ROOT"/etl/target/prepsweep-etl-*.jar "$OUT/lib/prepsweep-etl.jar"
@@ -41,6 +42,7 @@ grep -E "Maximum resident|Elapsed" "$OUT/prepsweep-$ROWS.log" || true
 
 # 4. reference
 if [[ $REFERENCE == yes ]]; then
+  "$ROOT/bin/install-deps.sh" bench-prep   # Debian's pandas, scikit-learn, imbalanced-learn when missing
   /usr/bin/python3 "$ROOT/bench/prep/reference.py" "$DATA" "$OUT/reference-$ROWS.json" 42
 fi
 

@@ -6,6 +6,7 @@
 every step (as the DJL loop reads the loss to fail on NaN). Prints one JSON line per run.
 """
 import json
+import os
 import sys
 import time
 
@@ -24,7 +25,7 @@ def synthetic(n, d, classes, seed):
     return x, (x @ w.T).argmax(1)
 
 
-N, D, CLASSES = 50_000, 64, 10
+N, D, CLASSES = int(os.environ.get("BENCH_SAMPLES", 50_000)), 64, 10  # fewer for a quick check of the harness
 
 
 def run(number, x, y):

@@ -20,7 +20,7 @@ public final class TrainingBench {
 
   public static void main(String[] args) {
     int runs = args.length > 0 ? Integer.parseInt(args[0]) : 3;
-    int n = 50_000;
+    int n = Integer.getInteger("bench.samples", 50_000); // fewer for a quick check of the harness
     int d = 64;
     int classes = 10;
     long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The CNN family on a subset of Fashion-MNIST (Debian package {@code dataset-fashion-mnist}, MIT):
  * raw 28x28 IDX pixels as the {@code image} bytes, as the prep job's idx input writes them. The
- * package is a test dependency: without it this test fails and says how to install it.
+ * package is a test dependency ({@code bin/install-deps.sh test}, which the build runs): without it
+ * this test fails and says how to install it.
  */
 class FashionMnistCnnTest {
 
@@ -42,8 +43,9 @@ class FashionMnistCnnTest {
     Path images = DIR.resolve(prefix + "-images-idx3-ubyte.gz");
     Path labels = DIR.resolve(prefix + "-labels-idx1-ubyte.gz");
     if (!Files.exists(images)) {
-      throw new IllegalStateException(images + " is missing: install the test data with"
-          + " `apt-get install -y dataset-fashion-mnist`");
+      throw new IllegalStateException(images + " is missing: install the test packages as root with"
+          + " `bin/install-deps.sh test` (`mvn -B verify` runs it itself when it runs as root), or"
+          + " `apt-get update && apt-get install -y dataset-fashion-mnist`");
     }
     try (DataInputStream img = new DataInputStream(new GZIPInputStream(Files.newInputStream(images)));
         DataInputStream lab = new DataInputStream(new GZIPInputStream(Files.newInputStream(labels)))) {
