@@ -225,7 +225,11 @@ public final class SweepDriver {
     String message = null;
     SweepRecord.Builder sweepRow = new SweepRecord.Builder(run.sweepId(), spec, run.seed(), parallelism,
         spark.sparkContext().master(), run.dataVersions(), run.dataPaths(), run.config(), run.startedAtMillis());
-    try (ResultWriter writer = new ResultWriter(spark, warehouse, ResultTables.paramsType(spec.space()))) {
+    Map<Integer, String> runningGroups = new LinkedHashMap<>();
+    // Resources close in reverse order: if the loop fails, running trial jobs are cancelled before the
+    // writer's last flush, whose Delta jobs would otherwise wait for cores that hung trials hold.
+    try (ResultWriter writer = new ResultWriter(spark, warehouse, ResultTables.paramsType(spec.space()));
+        Cleanup cancelRunning = () -> runningGroups.values().forEach(jsc::cancelJobGroup)) {
       writer.write(progress.sweepRecord(sweepRow, "RUNNING", null));
       Map<Integer, Integer> attempts = new HashMap<>(lastAttempts);
       attempts.putAll(relaunch);
@@ -247,7 +251,6 @@ public final class SweepDriver {
         writer.write(withoutOutcome(lost, LOST, history, now, now, "the driver stopped while this attempt ran" + previous
             + "; sweep resume reran the trial as attempt " + orphan.getValue()));
       }
-      Map<Integer, String> runningGroups = new LinkedHashMap<>();
       // attempts ended by the driver (timed out, no heartbeat): why, until their job reports back cancelled
       Map<Integer, HangRule.Verdict> hung = new HashMap<>();
       List<Integer> queued = new ArrayList<>(relaunch.keySet());
@@ -570,6 +573,12 @@ public final class SweepDriver {
   }
 
   record Attempt(TrialSpec spec, TrialOutcome outcome) {}
+
+  /** A close action that throws nothing checked. */
+  private interface Cleanup extends AutoCloseable {
+    @Override
+    void close();
+  }
 
   /** Counts, best so far and a time-left estimate, logged as one readable progress line. */
   static final class Progress {
