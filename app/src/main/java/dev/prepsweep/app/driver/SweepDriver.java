@@ -520,8 +520,9 @@ public final class SweepDriver {
           beat.add(1);
           return TrialTask.run(s, m -> beat.add(1));
         }).collect().get(0));
-      } catch (RuntimeException e) {
+      } catch (Exception e) {
         // The Spark job itself failed: cancelled, or the task was lost more often than spark.task.maxFailures.
+        // (Spark 4 throws a cancelled job's SparkException, a checked exception, through collect() unwrapped.)
         long now = System.currentTimeMillis();
         return new Attempt(spec, new TrialOutcome(spec.sweepId(), spec.trialId(), spec.attempt(), false,
             "Spark job failed: " + e.getMessage(), List.of(), null, null, null, null, null, now, now));
