@@ -142,8 +142,9 @@ class SweepControlsIT {
           missed_heartbeats: 3
         """);
     assertThat(s.status()).isEqualTo("FAILED");
-    // the budget stops new trials; the ones running when it was spent end too (here: lost as well)
-    assertThat(s.failed()).isBetween(2, 3);
+    // the budget stops new trials; the ones in flight when it was spent (parallelism 2, one more queued,
+    // one submitted while two results were read in one wake-up) end too, here lost as well
+    assertThat(s.failed()).isBetween(2, 5);
     List<Row> rows = trials(lostWarehouse, s.sweepId());
     assertThat(rows).as("one row per failed trial, no new trial after the budget was spent").hasSize(s.failed())
         .allSatisfy(r -> assertThat(r.getString(3)).startsWith("no heartbeat from the attempt's task for ")
