@@ -89,6 +89,7 @@ public final class TrialTask {
             spec.maximize(), weights, store, meta, m -> {
               epochs.add(m);
               onEpoch.accept(m);
+              hangIfAsked(spec, m.epoch());
             });
       } finally {
         ONE_TRAINING_PER_JVM.release();
@@ -102,6 +103,28 @@ public final class TrialTask {
     } catch (RuntimeException | LinkageError e) {
       LOG.warn("trial {} attempt {} failed on executor {}: {}", spec.trialId(), spec.attempt(), executorId, reason(e));
       return outcome(spec, false, reason(e), epochs, executorId, host, gpuAddress, device, started, null, 0);
+    }
+  }
+
+  /**
+   * Test-only: the system property {@value #HANG_PROPERTY} lists attempt seeds (comma-separated)
+   * whose attempts hang after their first epoch, as a trial stuck in a filesystem call would, until
+   * Spark interrupts the task (the driver cancelling its job). Integration tests set it on executors
+   * to prove that hung attempts are ended and retried ({@code SweepControlsIT}); nothing else sets it.
+   */
+  static final String HANG_PROPERTY = "prepsweep.test.hangSeeds";
+
+  private static void hangIfAsked(TrialSpec spec, int epoch) {
+    String hang = System.getProperty(HANG_PROPERTY);
+    if (hang == null || epoch != 1 || !java.util.Arrays.asList(hang.split(",")).contains(String.valueOf(spec.seed()))) {
+      return;
+    }
+    LOG.warn("trial {} attempt {}: hanging as {} asks (test only)", spec.trialId(), spec.attempt(), HANG_PROPERTY);
+    try {
+      Thread.sleep(Long.MAX_VALUE);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while hanging on purpose (" + HANG_PROPERTY + ")", e);
     }
   }
 

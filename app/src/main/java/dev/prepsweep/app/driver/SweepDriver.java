@@ -47,6 +47,7 @@ import org.apache.spark.resource.ResourceProfileBuilder;
 import org.apache.spark.resource.TaskResourceRequests;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.util.LongAccumulator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,6 +67,8 @@ public final class SweepDriver {
   private static final long PROGRESS_EVERY_MILLIS = 30_000;
   /** The trainer's default epoch count, for trials whose config sets none. */
   private static final int DEFAULT_EPOCHS = 5;
+  /** An attempt whose driver or executor stopped reporting: closed by whoever noticed, with the reason. */
+  static final String LOST = "LOST";
 
   private final SparkSession spark;
   private final Warehouse warehouse;
@@ -120,6 +123,18 @@ public final class SweepDriver {
     JobConfig config = JobConfig.parse(row.getAs("config"), "sweeps[" + sweepId + "].config")
         .withWarehouse(warehouse.root());
     SweepSpec spec = config.requireSweep();
+    // Before anything is read or written: a sweep whose driver is alive is refused, naming it.
+    SweepLease.Acquired lease = SweepLease.acquire(hadoopConf(), warehouse.root(), sweepId, spec.guards().driverLease());
+    try {
+      return resumeHolding(sweepId, row, config, spec, lease);
+    } catch (RuntimeException e) {
+      lease.lease().close();
+      throw e;
+    }
+  }
+
+  private SweepSummary resumeHolding(String sweepId, Row row, JobConfig config, SweepSpec spec,
+      SweepLease.Acquired lease) {
     Map<String, Long> versions = row.getJavaMap(row.fieldIndex("data_versions"));
     Map<String, String> paths = row.getJavaMap(row.fieldIndex("data_paths"));
     TableVersion train = pinned(config.data().train(), versions, paths)
@@ -151,7 +166,11 @@ public final class SweepDriver {
     SweepRun run = new SweepRun(sweepId, config, spec, seed, train, val, test, PinnedData.resolve(spark, warehouse, train, val, test),
         row.<java.sql.Timestamp>getAs("started_at").getTime());
     return execute(run, warmStarted(Study.resumeKeepingRunning(spec, seed, history), spec), relaunch, lastAttempts,
-        epochs);
+        epochs, lease);
+  }
+
+  private org.apache.hadoop.conf.Configuration hadoopConf() {
+    return spark.sparkContext().hadoopConfiguration();
   }
 
   /** The version of {@code table} that a sweep's row recorded, if it recorded one. */
@@ -161,8 +180,23 @@ public final class SweepDriver {
     return version == null || path == null ? Optional.empty() : Optional.of(new TableVersion(table, path, version));
   }
 
+  /** Runs a new sweep under a new lease. */
   private SweepSummary execute(SweepRun run, Study study, Map<Integer, Integer> relaunch,
       Map<Integer, Integer> lastAttempts, Map<Integer, List<EpochMetrics>> recordedEpochs) {
+    return execute(run, study, relaunch, lastAttempts, recordedEpochs,
+        SweepLease.acquire(hadoopConf(), warehouse.root(), run.sweepId(), run.spec().guards().driverLease()));
+  }
+
+  /** Runs the sweep while holding its lease; gives the lease up when done. */
+  private SweepSummary execute(SweepRun run, Study study, Map<Integer, Integer> relaunch,
+      Map<Integer, Integer> lastAttempts, Map<Integer, List<EpochMetrics>> recordedEpochs, SweepLease.Acquired lease) {
+    try (SweepLease held = lease.lease()) {
+      return executeHolding(run, study, relaunch, lastAttempts, recordedEpochs, lease);
+    }
+  }
+
+  private SweepSummary executeHolding(SweepRun run, Study study, Map<Integer, Integer> relaunch,
+      Map<Integer, Integer> lastAttempts, Map<Integer, List<EpochMetrics>> recordedEpochs, SweepLease.Acquired lease) {
     SweepSpec spec = run.spec();
     List<Direction> directions = spec.directions();
     boolean maximize = directions.get(0) == Direction.MAXIMIZE;
@@ -184,13 +218,20 @@ public final class SweepDriver {
       return t;
     });
     ExecutorCompletionService<Attempt> completions = new ExecutorCompletionService<>(pool);
+    AttemptWatch watch = new AttemptWatch(spark.sparkContext());
+    HangRule hangRule = new HangRule(spec.guards().trialTimeout(), spec.guards().missedHeartbeats(),
+        spark.sparkContext().getConf().getTimeAsMs("spark.executor.heartbeatInterval", "10s"));
     Progress progress = new Progress(run, maximize, parallelism);
     progress.seed(study.trials());
     String status = "COMPLETE";
     String message = null;
     SweepRecord.Builder sweepRow = new SweepRecord.Builder(run.sweepId(), spec, run.seed(), parallelism,
         spark.sparkContext().master(), run.dataVersions(), run.dataPaths(), run.config(), run.startedAtMillis());
-    try (ResultWriter writer = new ResultWriter(spark, warehouse, ResultTables.paramsType(spec.space()))) {
+    Map<Integer, String> runningGroups = new LinkedHashMap<>();
+    // Resources close in reverse order: if the loop fails, running trial jobs are cancelled before the
+    // writer's last flush, whose Delta jobs would otherwise wait for cores that hung trials hold.
+    try (ResultWriter writer = new ResultWriter(spark, warehouse, ResultTables.paramsType(spec.space()));
+        Cleanup cancelRunning = () -> runningGroups.values().forEach(jsc::cancelJobGroup)) {
       writer.write(progress.sweepRecord(sweepRow, "RUNNING", null));
       Map<Integer, Integer> attempts = new HashMap<>(lastAttempts);
       attempts.putAll(relaunch);
@@ -201,16 +242,19 @@ public final class SweepDriver {
         epochsByTrial.put(t.number(), known);
         attempts.putIfAbsent(t.number(), 1);
       }
-      // The attempts that were running when the previous driver died end here, as FAILED with why.
+      // The attempts that were running when the previous driver died end here, as LOST with why.
+      String previous = lease.previous().map(h -> " (driver " + h.owner() + " on " + h.host() + ", pid " + h.pid() + ")")
+          .orElse("");
       for (Map.Entry<Integer, Integer> orphan : relaunch.entrySet()) {
         Trial trial = study.trial(orphan.getKey());
         TrialSpec lost = trialSpec(run, trial, orphan.getValue() - 1, -1);
         List<EpochMetrics> history = List.copyOf(epochsByTrial.get(trial.number()).values());
         long now = System.currentTimeMillis();
-        writer.write(withoutOutcome(lost, "FAILED", history, now, now,
-            "the driver stopped while this attempt ran; sweep resume reran the trial as attempt " + orphan.getValue()));
+        writer.write(withoutOutcome(lost, LOST, history, now, now, "the driver stopped while this attempt ran" + previous
+            + "; sweep resume reran the trial as attempt " + orphan.getValue()));
       }
-      Map<Integer, String> runningGroups = new LinkedHashMap<>();
+      // attempts ended by the driver (timed out, no heartbeat): why, until their job reports back cancelled
+      Map<Integer, HangRule.Verdict> hung = new HashMap<>();
       List<Integer> queued = new ArrayList<>(relaunch.keySet());
       boolean stop = false;
       boolean cancelled = false;
@@ -242,13 +286,20 @@ public final class SweepDriver {
           int done = epochsByTrial.get(trial.number()).size();
           int target = segmented ? Segments.nextTarget(pruner, trial.number(), done, totalEpochs(run, trial)) : -1;
           TrialSpec trialSpec = trialSpec(run, trial, attempts.get(trial.number()), target);
-          runningGroups.put(trial.number(), submit(completions, jsc, profile, writer, trialSpec,
+          runningGroups.put(trial.number(), submit(completions, jsc, profile, writer, watch, trialSpec,
               List.copyOf(epochsByTrial.get(trial.number()).values())));
         }
         if (runningGroups.isEmpty()) {
           break;
         }
         Future<Attempt> next = completions.poll(POLL_SECONDS, TimeUnit.SECONDS);
+        if (lease.lease().lost()) {
+          // Another driver owns the sweep now: stop the trials and write nothing more (its rows are its own).
+          runningGroups.values().forEach(jsc::cancelJobGroup);
+          writer.discardPending();
+          throw new IllegalStateException("sweep " + run.sweepId() + ": this driver lost its lease ("
+              + lease.lease().lostReason() + "); it stopped without writing further results");
+        }
         if (!cancelled && warehouse.isCancelRequested(run.sweepId())) {
           cancelled = true;
           stop = true;
@@ -256,6 +307,15 @@ public final class SweepDriver {
           message = "cancelled on request";
           LOG.warn("sweep {}: cancel requested; stopping {} running trial(s)", run.sweepId(), runningGroups.size());
           runningGroups.values().forEach(jsc::cancelJobGroup);
+        }
+        long now = System.currentTimeMillis();
+        for (Map.Entry<Integer, String> r : runningGroups.entrySet()) {
+          HangRule.Verdict verdict = hung.containsKey(r.getKey()) ? null : watch.check(r.getValue(), hangRule, now);
+          if (verdict != null) {
+            LOG.warn("trial {} {}: {}", r.getKey(), verdict.state(), verdict.reason());
+            hung.put(r.getKey(), verdict);
+            jsc.cancelJobGroup(r.getValue());
+          }
         }
         if (next == null) {
           if (System.currentTimeMillis() - lastProgress > PROGRESS_EVERY_MILLIS) {
@@ -268,7 +328,8 @@ public final class SweepDriver {
         TrialSpec ts = done.spec();
         TrialOutcome outcome = done.outcome();
         int number = ts.trialId();
-        runningGroups.remove(number);
+        watch.forget(runningGroups.remove(number));
+        HangRule.Verdict verdict = hung.remove(number);
         Map<Integer, EpochMetrics> epochs = epochsByTrial.get(number);
         int doneBefore = epochs.size();
         for (EpochMetrics m : outcome.epochs()) {
@@ -313,15 +374,17 @@ public final class SweepDriver {
             queued.add(0, number);
           }
         } else {
-          writer.write(record(ts, "FAILED", List.of(), outcome, history));
+          TrialOutcome ended = verdict == null ? outcome : withError(outcome, verdict.reason());
+          writer.write(record(ts, verdict == null ? "FAILED" : verdict.state(), List.of(), ended, history));
           if (ts.attempt() <= spec.maxRetries() && !stop) {
-            LOG.warn("trial {} attempt {} failed ({}); retrying", number, ts.attempt(), outcome.error());
+            LOG.warn("trial {} attempt {} {} ({}); retrying", number, ts.attempt(),
+                verdict == null ? "failed" : verdict.state(), ended.error());
             attempts.put(number, ts.attempt() + 1);
             queued.add(0, number);
             continue;
           }
           study.tell(number, TrialState.FAILED);
-          progress.failed(number, outcome.error());
+          progress.failed(number, ended.error());
           if (spec.budget().failures().isPresent() && progress.failed >= spec.budget().failures().getAsInt()) {
             status = "FAILED";
             message = progress.failed + " trials failed: the failure budget (" + spec.budget().failures().getAsInt()
@@ -353,6 +416,7 @@ public final class SweepDriver {
       throw new IllegalStateException("sweep " + run.sweepId() + ": a trial launcher failed: " + e.getCause().getMessage(),
           e.getCause());
     } finally {
+      watch.stop();
       pool.shutdownNow();
     }
     LOG.info("sweep {} {}: {} complete, {} pruned, {} failed; best {} = {} (trial {})", run.sweepId(), status,
@@ -423,19 +487,28 @@ public final class SweepDriver {
     } else if (!params.containsKey("epochs")) {
       params.put("epochs", (long) DEFAULT_EPOCHS);
     }
-    // The trial seed depends on the sweep seed and trial number only, so a retry repeats the attempt exactly.
-    long trialSeed = Seeds.forIndex(run.seed(), 1_000_000L + trial.number()).nextLong();
+    // The trial seed depends on the sweep seed and trial number only, so a retry repeats the attempt exactly;
+    // with retry_seed: new, a retry's seed derives from the trial seed and the attempt number instead.
+    long trialSeed = retrySeed(Seeds.forIndex(run.seed(), 1_000_000L + trial.number()).nextLong(), attempt,
+        run.spec().guards().retrySeed());
     return new TrialSpec(run.sweepId(), trial.number(), attempt, params, trialSeed, run.metric(),
         run.spec().directions().get(0) == Direction.MAXIMIZE, run.train(), run.val(), run.data().labels(),
         run.config().resources().requireGpu())
         .withArtifacts(Warehouse.qualify(run.config().artifactsOr(warehouse.root())));
   }
 
+  /** The seed of an attempt: the trial's, or for a retry under {@code retry_seed: new} one derived from it and the attempt. */
+  static long retrySeed(long trialSeed, int attempt, SweepSpec.RetrySeed policy) {
+    return policy == SweepSpec.RetrySeed.NEW && attempt > 1 ? Seeds.forIndex(trialSeed, attempt).nextLong() : trialSeed;
+  }
+
   /** Submits one attempt as its own Spark job; returns the job group (to cancel it). */
   private String submit(ExecutorCompletionService<Attempt> completions, JavaSparkContext jsc, ResourceProfile profile,
-      ResultWriter writer, TrialSpec spec, List<EpochMetrics> history) {
+      ResultWriter writer, AttemptWatch watch, TrialSpec spec, List<EpochMetrics> history) {
     writer.write(withoutOutcome(spec, "RUNNING", history, System.currentTimeMillis(), null, null));
     String group = spec.sweepId() + "-trial-" + spec.trialId() + "-" + spec.attempt();
+    // the task's heartbeat: one add when it starts and one per epoch, carried by executor heartbeats
+    LongAccumulator beat = watch.watch(group);
     completions.submit(() -> {
       // One Spark UI entry per trial attempt, named after it.
       jsc.setJobGroup(group, "prepsweep " + spec.sweepId() + " trial " + spec.trialId() + " attempt " + spec.attempt()
@@ -445,15 +518,25 @@ public final class SweepDriver {
         if (profile != null) {
           rdd = rdd.withResources(profile);
         }
-        return new Attempt(spec, rdd.map(TrialTask::run).collect().get(0));
-      } catch (RuntimeException e) {
+        return new Attempt(spec, rdd.map(s -> {
+          beat.add(1);
+          return TrialTask.run(s, m -> beat.add(1));
+        }).collect().get(0));
+      } catch (Exception e) {
         // The Spark job itself failed: cancelled, or the task was lost more often than spark.task.maxFailures.
+        // (Spark 4 throws a cancelled job's SparkException, a checked exception, through collect() unwrapped.)
         long now = System.currentTimeMillis();
         return new Attempt(spec, new TrialOutcome(spec.sweepId(), spec.trialId(), spec.attempt(), false,
             "Spark job failed: " + e.getMessage(), List.of(), null, null, null, null, null, now, now));
       }
     });
     return group;
+  }
+
+  /** The outcome with the driver's reason for ending it (the task only saw its job cancelled). */
+  private static TrialOutcome withError(TrialOutcome o, String error) {
+    return new TrialOutcome(o.sweepId(), o.trialId(), o.attempt(), false, error, o.epochs(), null, o.executorId(),
+        o.host(), o.gpuAddress(), o.device(), o.startedAtMillis(), o.endedAtMillis(), o.modelUri(), o.resumedFromEpoch());
   }
 
   /** An attempt with no task outcome to report: RUNNING when submitted, or lost with a driver that died. */
@@ -493,6 +576,12 @@ public final class SweepDriver {
   }
 
   record Attempt(TrialSpec spec, TrialOutcome outcome) {}
+
+  /** A close action that throws nothing checked. */
+  private interface Cleanup extends AutoCloseable {
+    @Override
+    void close();
+  }
 
   /** Counts, best so far and a time-left estimate, logged as one readable progress line. */
   static final class Progress {

@@ -133,16 +133,18 @@ public final class HtmlReport {
   }
 
   private static void failures(Page page, SweepData data) {
-    List<Trial> bad = data.trials().stream().filter(t -> "FAILED".equals(t.state())).toList();
+    // attempts that ended without a result: failed, timed out, lost with their driver or heartbeat
+    List<Trial> bad = data.trials().stream()
+        .filter(t -> List.of("FAILED", "TIMED_OUT", "LOST").contains(t.state())).toList();
     if (bad.isEmpty()) {
       return;
     }
     page.html.append("<section id=\"failures\"><h2>Failed trials</h2><table class=\"grid\"><thead><tr><th>trial</th>"
-        + "<th>attempt</th><th>executor</th><th>error</th></tr></thead><tbody>");
+        + "<th>attempt</th><th>state</th><th>executor</th><th>error</th></tr></thead><tbody>");
     for (Trial t : bad) {
       String err = t.error() == null ? "" : t.error();
       page.html.append("<tr><td>").append(t.trialId()).append("</td><td>").append(t.attempt()).append("</td><td>")
-          .append(esc(nz(t.executorId()))).append("</td><td><pre>")
+          .append(esc(t.state())).append("</td><td>").append(esc(nz(t.executorId()))).append("</td><td><pre>")
           .append(esc(err.length() > 600 ? err.substring(0, 600) + " ..." : err)).append("</pre></td></tr>");
     }
     page.html.append("</tbody></table></section>");

@@ -33,6 +33,18 @@ public final class ResultTables {
   static final String METRIC_KEY = TRIAL_KEY + " AND t.epoch = s.epoch";
   static final String SWEEP_KEY = "t.sweep_id = s.sweep_id";
 
+  /**
+   * The MERGE condition's part that names the sweep as a literal: on tables partitioned by
+   * {@code sweep_id} it limits what the MERGE reads, and so what Delta checks for conflicts, to that
+   * sweep's partition.
+   */
+  static String inSweep(String sweepId) {
+    if (!sweepId.matches("[A-Za-z0-9._-]+")) {
+      throw new IllegalArgumentException("'" + sweepId + "' is not a sweep id (letters, digits, '.', '_', '-')");
+    }
+    return "t.sweep_id = '" + sweepId + "'";
+  }
+
   private ResultTables() {}
 
   /** The {@code params} struct type of a space: floats double, ints bigint, categoricals by their choices' type. */

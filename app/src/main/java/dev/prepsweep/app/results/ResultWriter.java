@@ -3,7 +3,12 @@ package dev.prepsweep.app.results;
 import dev.prepsweep.app.warehouse.Warehouse;
 import io.delta.tables.DeltaTable;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -14,9 +19,12 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * Writes sweep, trial and epoch records to their Delta tables from one background thread, so the
- * sweep loop never waits on Delta and concurrent MERGEs never conflict. Records that pile up between
- * two writes go out together in one MERGE per table. Every write is an idempotent MERGE on the
- * record's key, so writing an attempt twice (e.g. after a driver restart) leaves one row.
+ * sweep loop never waits on Delta and this driver's own writes never conflict. Records that pile up
+ * between two writes go out together in one write per table: a MERGE on the record's key for
+ * {@code sweeps} and {@code trials} (writing an attempt twice, e.g. after a driver restart, leaves one
+ * row), an idempotent blind append for new {@code trial_metrics} rows. Other drivers writing the same
+ * tables at once (sweeps into one warehouse) commit into their own {@code sweep_id} partitions; a write
+ * that still loses a race is retried with backoff ({@link ConflictRetry}), so no row is lost or doubled.
  *
  * <p>A MERGE is a dozen Spark jobs (snapshot state, file matching, rewrite, commit), and on a small
  * cluster those jobs take the CPU that trials train on. So writes pace themselves: after a write
@@ -53,8 +61,25 @@ public final class ResultWriter implements AutoCloseable {
   /** When the drain scheduled for later runs (0: none is). */
   private long scheduledDrainMillis;
   private volatile RuntimeException failure;
+  private boolean discarded;
+  /** The one sweep this writer records (set by the first record). */
+  private String sweepId;
+  private final ConflictRetry retry;
+  /** Names this writer's blind appends to Delta ({@code txnAppId}), so a retried batch commits once. */
+  private final String writerId = "prepsweep-results-" + UUID.randomUUID();
+  private long epochBatches;
+  /** Per sweep, the epoch rows written so far: (trial_id, attempt, epoch) to their values. */
+  private final Map<String, Map<List<Object>, List<Object>>> writtenEpochs = new HashMap<>();
+  private static final List<Object> UNKNOWN_VALUES = List.of("written before this driver started");
+  /** The result tables are partitioned by sweep, so concurrent sweeps commit into disjoint partitions. */
+  static final String PARTITION_COLUMN = "sweep_id";
 
   public ResultWriter(SparkSession spark, Warehouse warehouse, StructType paramsType) {
+    this(spark, warehouse, paramsType, new ConflictRetry());
+  }
+
+  ResultWriter(SparkSession spark, Warehouse warehouse, StructType paramsType, ConflictRetry retry) {
+    this.retry = retry;
     this.spark = spark;
     this.warehouse = warehouse;
     this.paramsType = paramsType;
@@ -64,6 +89,7 @@ public final class ResultWriter implements AutoCloseable {
 
   /** Queues a trial attempt (its latest state replaces an earlier queued one of the same attempt). */
   public synchronized void write(TrialRecord record) {
+    requireOneSweep(record.sweepId());
     pendingTrials.removeIf(r -> r.trialId() == record.trialId() && r.attempt() == record.attempt());
     pendingTrials.add(record);
     thread.submit(this::drain);
@@ -71,8 +97,28 @@ public final class ResultWriter implements AutoCloseable {
 
   /** Queues the sweep's row (the latest replaces an earlier queued one). */
   public synchronized void write(SweepRecord record) {
+    requireOneSweep(record.sweepId());
     pendingSweep = record;
     thread.submit(this::drain);
+  }
+
+  /**
+   * Drops what is queued and not yet written, and writes nothing more: for a driver that lost its
+   * sweep's lease, whose pending rows would overwrite the new owner's.
+   */
+  public synchronized void discardPending() {
+    pendingTrials.clear();
+    pendingSweep = null;
+    discarded = true;
+  }
+
+  /** A writer records one sweep: its MERGEs name that sweep's partition. */
+  private void requireOneSweep(String id) {
+    if (sweepId == null) {
+      sweepId = id;
+    } else if (!sweepId.equals(id)) {
+      throw new IllegalArgumentException("this writer records sweep " + sweepId + ", not " + id);
+    }
   }
 
   /**
@@ -100,6 +146,10 @@ public final class ResultWriter implements AutoCloseable {
 
   private void drain() {
     synchronized (this) {
+      if (discarded) {
+        pendingTrials.clear();
+        pendingSweep = null;
+      }
       if (pendingTrials.isEmpty() && pendingSweep == null) {
         return;
       }
@@ -136,7 +186,8 @@ public final class ResultWriter implements AutoCloseable {
     }
     try {
       if (sweep != null) {
-        upsert(ResultTables.SWEEPS, List.of(ResultTables.sweepRow(sweep)), ResultTables.SWEEPS_SCHEMA, ResultTables.SWEEP_KEY);
+        upsert(ResultTables.SWEEPS, List.of(ResultTables.sweepRow(sweep)), ResultTables.SWEEPS_SCHEMA, ResultTables.SWEEP_KEY,
+            sweep.sweepId());
         nextSweepRowMillis = System.currentTimeMillis() + SWEEP_ROW_INTERVAL_MILLIS;
       }
       if (!trials.isEmpty()) {
@@ -146,9 +197,10 @@ public final class ResultWriter implements AutoCloseable {
           trialRows.add(ResultTables.trialRow(r, paramsType));
           metricRows.addAll(ResultTables.metricRows(r));
         }
-        upsert(ResultTables.TRIALS, trialRows, ResultTables.trialsSchema(paramsType), ResultTables.TRIAL_KEY);
+        String sweepId = trials.get(0).sweepId();
+        upsert(ResultTables.TRIALS, trialRows, ResultTables.trialsSchema(paramsType), ResultTables.TRIAL_KEY, sweepId);
         if (!metricRows.isEmpty()) {
-          upsert(ResultTables.TRIAL_METRICS, metricRows, ResultTables.METRICS_SCHEMA, ResultTables.METRIC_KEY);
+          recordEpochs(sweepId, metricRows);
         }
       }
     } catch (RuntimeException e) {
@@ -172,18 +224,93 @@ public final class ResultWriter implements AutoCloseable {
     return Math.max(MIN_INTERVAL_MILLIS, Math.min(MAX_INTERVAL_MILLIS, IDLE_PER_BUSY * busyMillis));
   }
 
-  private void upsert(String table, List<Row> rows, StructType schema, String key) {
-    spark.sparkContext().setJobDescription("prepsweep: record " + rows.size() + " row(s) in " + table);
-    Dataset<Row> df = spark.createDataFrame(rows, schema);
-    String path = warehouse.path(table);
-    if (!warehouse.exists(table)) {
-      df.write().format("delta").mode("append").save(path);
-      return;
+  /**
+   * MERGEs {@code rows} (all of sweep {@code sweepId}) into {@code table} on {@code key}, creating the
+   * table (partitioned by {@code sweep_id}) when it does not exist yet. The condition names the sweep
+   * as a literal: on a table partitioned by {@code sweep_id} it is the MERGE's read predicate, so
+   * Delta checks conflicts against this sweep's partition only and other drivers' commits into their
+   * own partitions never conflict with it. Tables created unpartitioned by earlier versions conflict
+   * on any concurrent commit; {@link ConflictRetry} covers both.
+   */
+  private void upsert(String table, List<Row> rows, StructType schema, String key, String sweepId) {
+    retry.run("recording " + rows.size() + " row(s) in " + table, () -> {
+      spark.sparkContext().setJobDescription("prepsweep: record " + rows.size() + " row(s) in " + table);
+      Dataset<Row> df = spark.createDataFrame(rows, schema);
+      String path = warehouse.path(table);
+      if (!warehouse.exists(table)) {
+        df.write().format("delta").mode("append").partitionBy(PARTITION_COLUMN).save(path);
+        return null;
+      }
+      DeltaTable.forPath(spark, path).as("t").merge(df.as("s"), ResultTables.inSweep(sweepId) + " AND " + key)
+          .whenMatched().updateAll()
+          .whenNotMatched().insertAll()
+          .execute();
+      return null;
+    });
+  }
+
+  /**
+   * Records epoch rows of sweep {@code sweepId}. An epoch row never changes once written, so rows this
+   * writer has not written before go in as one idempotent blind append ({@code txnAppId} = this
+   * writer, {@code txnVersion} = the batch: a retried batch that did commit is skipped by Delta), which
+   * never conflicts with other writers' appends and costs a fraction of a MERGE (docs/sweep-benchmark.md).
+   * Rows whose key is already in the table (written by a driver before a resume) or whose values
+   * changed (an epoch trained again after a failed checkpoint) go through the MERGE.
+   */
+  private void recordEpochs(String sweepId, List<Row> rows) {
+    Map<List<Object>, List<Object>> written = writtenEpochs.computeIfAbsent(sweepId, this::epochKeysInTable);
+    Map<List<Object>, Row> fresh = new LinkedHashMap<>();
+    Map<List<Object>, Row> changed = new LinkedHashMap<>();
+    for (Row r : rows) {
+      List<Object> key = List.of(r.get(1), r.get(2), r.get(3));
+      if (!written.containsKey(key)) {
+        fresh.put(key, r);
+        changed.remove(key);
+      } else if (!Objects.equals(written.get(key), valuesOf(r))) {
+        changed.put(key, r);
+      }
     }
-    DeltaTable.forPath(spark, path).as("t").merge(df.as("s"), key)
-        .whenMatched().updateAll()
-        .whenNotMatched().insertAll()
-        .execute();
+    if (!fresh.isEmpty()) {
+      long version = ++epochBatches;
+      List<Row> batch = new ArrayList<>(fresh.values());
+      retry.run("appending " + batch.size() + " row(s) to " + ResultTables.TRIAL_METRICS, () -> {
+        spark.sparkContext().setJobDescription("prepsweep: append " + batch.size() + " row(s) to trial_metrics");
+        var w = spark.createDataFrame(batch, ResultTables.METRICS_SCHEMA).write().format("delta").mode("append")
+            .option("txnAppId", writerId).option("txnVersion", version);
+        if (!warehouse.exists(ResultTables.TRIAL_METRICS)) {
+          w = w.partitionBy(PARTITION_COLUMN);
+        }
+        w.save(warehouse.path(ResultTables.TRIAL_METRICS));
+        return null;
+      });
+    }
+    if (!changed.isEmpty()) {
+      upsert(ResultTables.TRIAL_METRICS, new ArrayList<>(changed.values()), ResultTables.METRICS_SCHEMA,
+          ResultTables.METRIC_KEY, sweepId);
+    }
+    fresh.forEach((k, r) -> written.put(k, valuesOf(r)));
+    changed.forEach((k, r) -> written.put(k, valuesOf(r)));
+  }
+
+  /** The epoch keys the table already holds for a sweep (a resumed sweep's earlier drivers wrote them); values unknown. */
+  private Map<List<Object>, List<Object>> epochKeysInTable(String sweepId) {
+    Map<List<Object>, List<Object>> keys = new HashMap<>();
+    if (warehouse.exists(ResultTables.TRIAL_METRICS)) {
+      spark.read().format("delta").load(warehouse.path(ResultTables.TRIAL_METRICS))
+          .filter(org.apache.spark.sql.functions.col("sweep_id").equalTo(sweepId))
+          .select("trial_id", "attempt", "epoch").collectAsList()
+          .forEach(r -> keys.put(List.of(r.get(0), r.get(1), r.get(2)), UNKNOWN_VALUES));
+    }
+    return keys;
+  }
+
+  /** The non-key columns of an epoch row. */
+  private static List<Object> valuesOf(Row r) {
+    List<Object> values = new ArrayList<>(r.length() - 4);
+    for (int i = 4; i < r.length(); i++) {
+      values.add(r.get(i));
+    }
+    return values;
   }
 
   @Override

@@ -95,8 +95,28 @@ class SweepFaultsIT {
         Thread.sleep(100);
       }
       assertThat(firstCommit).as("the driver recorded trials before it was killed").exists();
-      // kill -9 of the driver and the executors it launched: no shutdown hooks, no final writes
       Process driver = procs.started().get(0);
+      // One driver per sweep: resuming while the first driver is alive is refused, naming it.
+      String running = Files.list(warehouse.resolve("_prepsweep/leases")).findFirst().orElseThrow().getFileName().toString();
+      ByteArrayOutputStream refusedOut = new ByteArrayOutputStream();
+      PrintStream stderr = System.err;
+      ByteArrayOutputStream refusedErr = new ByteArrayOutputStream();
+      int refused;
+      System.setErr(new PrintStream(refusedErr, true, StandardCharsets.UTF_8));
+      try {
+        refused = Main.run(new String[] {"sweep", "resume", running, "--warehouse", warehouse.toString(),
+            "--master", "local[1]"}, new PrintStream(refusedOut, true, StandardCharsets.UTF_8));
+      } finally {
+        System.setErr(stderr);
+      }
+      String why = refusedErr.toString(StandardCharsets.UTF_8);
+      assertThat(refused).as(why).isEqualTo(2);
+      assertThat(why).contains("sweep " + running + " is being run by another driver: ")
+          .contains("(pid " + driver.pid() + ")");
+      if (SparkSession.getActiveSession().isDefined()) {
+        SparkSession.getActiveSession().get().stop();
+      }
+      // kill -9 of the driver and the executors it launched: no shutdown hooks, no final writes
       driver.descendants().forEach(ProcessHandle::destroyForcibly);
       driver.destroyForcibly();
       driver.waitFor(30, TimeUnit.SECONDS);
@@ -121,7 +141,7 @@ class SweepFaultsIT {
     assertThat(complete.select("trial_id").distinct().count()).as("no trial completed twice").isEqualTo(CRASH_BUDGET);
     assertThat(trials.selectExpr("max(trial_id)").head().getInt(0)).as("trial numbers 0..budget-1, none repeated or skipped").isEqualTo(CRASH_BUDGET - 1);
     assertThat(trials.filter("state = 'RUNNING'").count()).as("no orphan left RUNNING").isZero();
-    Dataset<Row> orphans = trials.filter("state = 'FAILED' AND error LIKE 'the driver stopped while this attempt ran%'");
+    Dataset<Row> orphans = trials.filter("state = 'LOST' AND error LIKE 'the driver stopped while this attempt ran (driver %'");
     assertThat(orphans.count()).as("attempts running at the crash were closed with the reason").isPositive();
     for (Row orphan : orphans.select("trial_id", "attempt").collectAsList()) {
       assertThat(complete.filter("trial_id = " + orphan.getInt(0) + " AND attempt = " + (orphan.getInt(1) + 1)).count())

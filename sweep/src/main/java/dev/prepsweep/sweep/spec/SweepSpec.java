@@ -33,6 +33,10 @@ import java.util.OptionalLong;
  *   budget: {trials: 8, wall_time: 30m, failures: 3, target: 0.99}
  *   parallelism: 2
  *   max_retries: 1
+ *   retry_seed: same          # or new: a retry trains with a seed derived from the trial's and the attempt
+ *   trial_timeout: 20m        # an attempt running longer is cancelled (TIMED_OUT) and retried
+ *   missed_heartbeats: 30     # an attempt reporting no progress for this many executor heartbeats is LOST
+ *   driver_lease: 60s         # one driver per sweep: a driver silent this long loses the sweep to 'sweep resume'
  *   seed: 7
  * }</pre>
  *
@@ -46,6 +50,7 @@ import java.util.OptionalLong;
  * @param seed the sweep's seed; empty means the job's top-level seed ({@link #seedOr})
  * @param warmStart ids of earlier sweeps on the same space whose finished trials the sampler learns
  *     from before proposing (they neither count against the budget nor take trial numbers)
+ * @param guards what ends hung attempts and keeps a second driver off the sweep
  *
  * <p>Driver-side configuration: it is not serializable; send executors the {@code TrialSpec}s
  * built from it instead.
@@ -59,7 +64,8 @@ public record SweepSpec(
     int parallelism,
     int maxRetries,
     OptionalLong seed,
-    List<String> warmStart) {
+    List<String> warmStart,
+    Guards guards) {
 
   public static final int DEFAULT_PARALLELISM = 1;
   public static final int DEFAULT_MAX_RETRIES = 0;
@@ -70,7 +76,14 @@ public record SweepSpec(
     this(method, metrics, space, earlyTerminate, budget, parallelism, maxRetries, seed, List.of());
   }
 
+  /** A spec with the default {@link Guards}. */
+  public SweepSpec(String method, List<Metric> metrics, SearchSpace space, EarlyTerminateSpec earlyTerminate,
+      Budget budget, int parallelism, int maxRetries, OptionalLong seed, List<String> warmStart) {
+    this(method, metrics, space, earlyTerminate, budget, parallelism, maxRetries, seed, warmStart, Guards.DEFAULT);
+  }
+
   public SweepSpec {
+    guards = guards == null ? Guards.DEFAULT : guards;
     warmStart = warmStart == null ? List.of() : List.copyOf(warmStart);
     Objects.requireNonNull(method, "method");
     Objects.requireNonNull(space, "space");
@@ -128,6 +141,42 @@ public record SweepSpec(
     /** Whether {@code value} of a COMPLETE trial reaches the target (false when there is none). */
     public boolean reachesTarget(double value, Direction goal) {
       return target.isPresent() && !goal.isBetter(target.getAsDouble(), value);
+    }
+  }
+
+  /** Whether a retry trains with the trial's seed again or a new one. */
+  public enum RetrySeed {
+    /** The same seed: a retry repeats the attempt exactly (right for failures of the machine, not of the trial). */
+    SAME,
+    /** A seed derived from the trial's seed and the attempt number, so a deterministic failure is not replayed. */
+    NEW
+  }
+
+  /**
+   * What ends hung attempts and keeps a second driver off a sweep.
+   *
+   * @param trialTimeout the longest an attempt may run before it is cancelled as TIMED_OUT (empty: no limit)
+   * @param missedHeartbeats how many executor heartbeats ({@code spark.executor.heartbeatInterval}) an
+   *     attempt may go without reporting training progress before it is cancelled as LOST
+   * @param retrySeed the seed of a retried attempt
+   * @param driverLease how long a driver's lease on the sweep lasts without renewal (it renews every third of it)
+   */
+  public record Guards(Optional<Duration> trialTimeout, int missedHeartbeats, RetrySeed retrySeed, Duration driverLease) {
+    public static final int DEFAULT_MISSED_HEARTBEATS = 30;
+    public static final Duration DEFAULT_DRIVER_LEASE = Duration.ofSeconds(60);
+    public static final Guards DEFAULT =
+        new Guards(Optional.empty(), DEFAULT_MISSED_HEARTBEATS, RetrySeed.SAME, DEFAULT_DRIVER_LEASE);
+
+    public Guards {
+      Objects.requireNonNull(trialTimeout, "trialTimeout");
+      Objects.requireNonNull(retrySeed, "retrySeed");
+      Objects.requireNonNull(driverLease, "driverLease");
+      if (missedHeartbeats < 1) {
+        throw new IllegalArgumentException("missed_heartbeats must be >= 1, got " + missedHeartbeats);
+      }
+      if (driverLease.compareTo(Duration.ofSeconds(3)) < 0) {
+        throw new IllegalArgumentException("driver_lease must be at least 3s, got " + driverLease);
+      }
     }
   }
 

@@ -27,7 +27,7 @@ final class SweepSpecParser {
 
   private static final List<String> SWEEP_KEYS = List.of(
       "method", "metric", "metrics", "parameters", "early_terminate", "budget", "parallelism", "max_retries", "seed",
-      "warm_start");
+      "warm_start", "retry_seed", "trial_timeout", "missed_heartbeats", "driver_lease");
   private static final List<String> METRIC_KEYS = List.of("name", "goal");
   private static final List<String> GOALS = List.of("minimize", "maximize");
   private static final List<String> BUDGET_KEYS = List.of("trials", "wall_time", "failures", "target");
@@ -71,7 +71,25 @@ final class SweepSpecParser {
     int maxRetries = atLeast(sweep, "max_retries", SweepSpec.DEFAULT_MAX_RETRIES, 0);
     OptionalLong seed = sweep.get("seed").map(n -> OptionalLong.of(n.asLong())).orElse(OptionalLong.empty());
     List<String> warmStart = sweep.get("warm_start").map(SweepSpecParser::sweepIds).orElse(List.of());
-    return new SweepSpec(method, metrics, space, earlyTerminate, budget, parallelism, maxRetries, seed, warmStart);
+    return new SweepSpec(method, metrics, space, earlyTerminate, budget, parallelism, maxRetries, seed, warmStart,
+        guards(sweep));
+  }
+
+  private static SweepSpec.Guards guards(ConfigNode sweep) {
+    Optional<Duration> timeout = sweep.get("trial_timeout").map(SweepSpecParser::duration);
+    int missed = atLeast(sweep, "missed_heartbeats", SweepSpec.Guards.DEFAULT_MISSED_HEARTBEATS, 1);
+    SweepSpec.RetrySeed retrySeed = sweep.get("retry_seed")
+        .map(n -> SweepSpec.RetrySeed.valueOf(n.asEnum(List.of("same", "new")).toUpperCase(java.util.Locale.ROOT)))
+        .orElse(SweepSpec.RetrySeed.SAME);
+    Duration lease = SweepSpec.Guards.DEFAULT_DRIVER_LEASE;
+    Optional<ConfigNode> leaseNode = sweep.get("driver_lease");
+    if (leaseNode.isPresent()) {
+      lease = duration(leaseNode.get());
+      if (lease.toSeconds() < 3) {
+        throw leaseNode.get().invalid("must be at least 3s (the driver renews its lease every third of it)");
+      }
+    }
+    return new SweepSpec.Guards(timeout, missed, retrySeed, lease);
   }
 
   // ---------------------------------------------------------------- metrics

@@ -270,7 +270,8 @@ class TestSweepSpec {
   void unknownSweepKeysFail() {
     String yaml = FULL.replace("parallelism: 2", "paralelism: 2");
     assertFails(yaml, where(yaml, "budget", "paralelism") + ": unknown key 'sweep.paralelism'; allowed here: [budget,"
-        + " early_terminate, max_retries, method, metric, metrics, parallelism, parameters, seed, warm_start]");
+        + " driver_lease, early_terminate, max_retries, method, metric, metrics, missed_heartbeats, parallelism,"
+        + " parameters, retry_seed, seed, trial_timeout, warm_start]");
   }
 
   @Test
@@ -387,6 +388,34 @@ class TestSweepSpec {
     String yaml = FULL.replace("failures: 3", "failures: 0");
     assertFails(yaml, where(yaml, "failures", "0") + ": key 'sweep.budget.failures' = 0: must be >= 1 (the sweep"
         + " stops after this many failed trials)");
+  }
+
+  @Test
+  void guardsDefaultAndParse() {
+    assertThat(parse(FULL).guards()).isEqualTo(SweepSpec.Guards.DEFAULT);
+    assertThat(SweepSpec.Guards.DEFAULT.trialTimeout()).isEmpty();
+    assertThat(SweepSpec.Guards.DEFAULT.missedHeartbeats()).isEqualTo(30);
+    assertThat(SweepSpec.Guards.DEFAULT.retrySeed()).isEqualTo(SweepSpec.RetrySeed.SAME);
+    assertThat(SweepSpec.Guards.DEFAULT.driverLease()).isEqualTo(java.time.Duration.ofSeconds(60));
+    SweepSpec spec = parse(FULL.replace("max_retries: 1", """
+        max_retries: 1
+          retry_seed: new
+          trial_timeout: 1h30m
+          missed_heartbeats: 6
+          driver_lease: 20s"""));
+    assertThat(spec.guards()).isEqualTo(new SweepSpec.Guards(java.util.Optional.of(java.time.Duration.ofMinutes(90)), 6,
+        SweepSpec.RetrySeed.NEW, java.time.Duration.ofSeconds(20)));
+  }
+
+  @Test
+  void guardsAreValidated() {
+    String seed = FULL.replace("max_retries: 1", "retry_seed: other");
+    assertFails(seed, where(seed, "retry_seed", "other") + ": key 'sweep.retry_seed' = 'other' must be one of [same, new]");
+    String lease = FULL.replace("max_retries: 1", "driver_lease: 2s");
+    assertFails(lease, where(lease, "driver_lease", "2s") + ": key 'sweep.driver_lease' = 2s: must be at least 3s"
+        + " (the driver renews its lease every third of it)");
+    String missed = FULL.replace("max_retries: 1", "missed_heartbeats: 0");
+    assertFails(missed, where(missed, "missed_heartbeats", "0") + ": key 'sweep.missed_heartbeats' = 0: must be >= 1");
   }
 
   @Test
