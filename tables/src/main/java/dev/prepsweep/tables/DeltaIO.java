@@ -67,14 +67,26 @@ public final class DeltaIO {
   }
 
   /**
-   * Overwrites the table at {@code warehouse/name} with the Parquet files under {@code from}, which
-   * hold exactly {@code schema}'s columns: they are moved into the table and committed as they are
-   * ({@link AdoptedFiles}), not read and written again. {@code userMetadata} as in
-   * {@link #overwrite(Dataset, String, String, Map)}.
+   * Overwrites (a new version) the table at {@code warehouse/name} with the rows of the Parquet files
+   * under {@code from} (missing: no rows), which hold exactly {@code schema}'s columns.
+   * {@code userMetadata} as in {@link #overwrite(Dataset, String, String, Map)}.
+   *
+   * <p>The rows are read and written again by Delta's public writer: neither Delta's public API nor
+   * Delta Kernel 4.0's can commit files that already exist in place of a table's earlier files (Kernel
+   * only appends; its replace and remove actions are internal), and Delta's transaction classes that
+   * could are internal. docs/prep-benchmark.md gives the measured cost.
    */
   public static Written overwriteWithFiles(SparkSession spark, Path from, StructType schema, String warehouse,
       String name, Map<String, ?> userMetadata) {
-    return AdoptedFiles.overwrite(spark, from, schema, warehouse + "/" + name, name, userMetadataJson(userMetadata));
+    Dataset<Row> rows;
+    try {
+      rows = from.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(from)
+          ? spark.read().schema(schema).parquet(from.toString())
+          : spark.createDataFrame(List.of(), schema);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + from + ": " + e.getMessage(), e);
+    }
+    return overwrite(rows, warehouse, name, userMetadata);
   }
 
   /** {@code userMetadata} as the JSON a commit records; empty for null. */
@@ -222,23 +234,17 @@ public final class DeltaIO {
 
   /**
    * Makes {@code warehouse/name} the {@code source} version's rows plus {@code added} (rows with the
-   * source's schema) without copying the source's data files: the table references them, as a Delta
-   * shallow clone does. One commit ({@link ReferencingCommit}) when the source's checksum lists plain
-   * files, else Delta's shallow clone and then an append. The returned rows are the added ones. The
-   * table needs the source's files: a {@code VACUUM} of the source that removes them breaks this
-   * version (not the source).
+   * source's schema) without copying the source's data files: Delta's public shallow clone of the
+   * version references them, and an append adds the new rows. Delta clones only into an empty table,
+   * so a table that exists is first emptied (a delete of every row, which removes every file and
+   * keeps them for time travel): two commits for a new table, three for a rerun. The returned rows
+   * are the added ones. The table needs the source's files: a
+   * {@code VACUUM} of the source that removes them breaks this version (not the source).
    */
   public static Written sourceRowsPlus(TableVersion source, Dataset<Row> added, String warehouse, String name) {
     String path = warehouse + "/" + name;
     SparkSession spark = added.sparkSession();
-    Optional<JsonNode> crc = checksum(spark, source).filter(DeltaIO::plainColumns);
-    Optional<List<ChecksumFile>> files = crc.flatMap(c -> checksumEntries(spark, source, c));
-    if (files.isPresent()) {
-      return ReferencingCommit.commit(spark, crc.get().path("metadata"), files.get(), added, path, name);
-    }
     if (latestVersionIfAny(spark, path).isPresent()) {
-      // Delta clones only into an empty table: the earlier rows are removed first (a commit that
-      // drops every file; the files stay for time travel)
       DeltaTable.forPath(spark, path).delete();
     }
     DeltaTable.forPath(spark, source.path()).cloneAtVersion(source.version(), path, true, true);
