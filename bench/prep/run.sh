@@ -17,12 +17,21 @@ HEAP=${BENCH_HEAP:-2g}
 RUNS=${BENCH_RUNS:-1}
 mkdir -p "$OUT/classes" "$OUT/lib"
 
-# 1. build the etl module and pin a copy of its jar and classpath for this run
-mvn -B -q -f "$ROOT/pom.xml" -pl etl -am install -DskipTests  # not offline: a fresh repository lacks the install plugin's dependencies
-mvn -B -o -q -f "$ROOT/pom.xml" -pl etl dependency:build-classpath \
-  -Dmdep.includeScope=compile -Dmdep.outputFile="$OUT/cp.txt"
+# 1. build the etl module and the modules it needs in this checkout (no install: the local Maven
+# repository is shared, and a fresh clone must bench its own code), and pin a copy of their jars and
+# of etl's classpath for this run. In one reactor, build-classpath names the sibling modules' jars
+# under their target/; each module writes the list in turn and etl, built last, writes it last.
+mvn -B -q -f "$ROOT/pom.xml" -pl etl -am package -DskipTests dependency:build-classpath \
+  -Dmdep.includeScope=compile -Dmdep.outputFile="$OUT/cp-reactor.txt"
+CP_DEPS=""
+for jar in $(tr ':' ' ' < "$OUT/cp-reactor.txt"); do
+  case "$jar" in
+    "$ROOT"/*) cp "$jar" "$OUT/lib/"; CP_DEPS="$CP_DEPS:$OUT/lib/$(basename "$jar")" ;;
+    *) CP_DEPS="$CP_DEPS:$jar" ;;
+  esac
+done
 cp "$ROOT"/etl/target/prepsweep-etl-*.jar "$OUT/lib/prepsweep-etl.jar"
-CP="$OUT/classes:$OUT/lib/prepsweep-etl.jar:$(cat "$OUT/cp.txt")"
+CP="$OUT/classes:$OUT/lib/prepsweep-etl.jar$CP_DEPS"
 javac -q -d "$OUT/classes" -cp "$CP" "$ROOT"/bench/prep/src/dev/prepsweep/bench/*.java 2>/dev/null \
   || javac -d "$OUT/classes" -cp "$CP" "$ROOT"/bench/prep/src/dev/prepsweep/bench/*.java
 

@@ -4,13 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.prepsweep.common.TableVersion;
 import io.delta.tables.DeltaTable;
-import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -62,14 +57,26 @@ public final class DeltaIO {
   }
 
   /**
-   * Overwrites the table at {@code warehouse/name} with the Parquet files under {@code from}, which
-   * hold exactly {@code schema}'s columns: they are moved into the table and committed as they are
-   * ({@link AdoptedFiles}), not read and written again. {@code userMetadata} as in
-   * {@link #overwrite(Dataset, String, String, Map)}.
+   * Overwrites (a new version) the table at {@code warehouse/name} with the rows of the Parquet files
+   * under {@code from} (missing: no rows), which hold exactly {@code schema}'s columns.
+   * {@code userMetadata} as in {@link #overwrite(Dataset, String, String, Map)}.
+   *
+   * <p>The rows are read and written again by Delta's public writer: neither Delta's public API nor
+   * Delta Kernel 4.0's can commit files that already exist in place of a table's earlier files (Kernel
+   * only appends; its replace and remove actions are internal), and Delta's transaction classes that
+   * could are internal. docs/prep-benchmark.md gives the measured cost.
    */
   public static Written overwriteWithFiles(SparkSession spark, Path from, StructType schema, String warehouse,
       String name, Map<String, ?> userMetadata) {
-    return AdoptedFiles.overwrite(spark, from, schema, warehouse + "/" + name, name, userMetadataJson(userMetadata));
+    Dataset<Row> rows;
+    try {
+      rows = from.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(from)
+          ? spark.read().schema(schema).parquet(from.toString())
+          : spark.createDataFrame(List.of(), schema);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + from + ": " + e.getMessage(), e);
+    }
+    return overwrite(rows, warehouse, name, userMetadata);
   }
 
   /** {@code userMetadata} as the JSON a commit records; empty for null. */
@@ -111,10 +118,6 @@ public final class DeltaIO {
     return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
   }
 
-  private static Path logFile(String path, long version, String extension) {
-    return new Path(new Path(path, "_delta_log"), String.format("%020d.%s", version, extension));
-  }
-
   /**
    * The absolute paths of the data files of {@code table}'s version, from Delta Kernel's log replay
    * (no Spark job), sorted. Empty when a file has a deletion vector (its rows are not all live, so
@@ -127,64 +130,6 @@ public final class DeltaIO {
       return Optional.empty();
     }
     return Optional.of(scan.files().stream().map(KernelTables.ScanFile::dataFile).toList());
-  }
-
-  /**
-   * Whether the checksum's table metadata has a schema, no partition columns (their values are in the
-   * paths, not the files) and no column mapping (the files' column names are not the table's): then
-   * the version's Parquet files read by column name give its rows.
-   */
-  private static boolean plainColumns(JsonNode crc) {
-    JsonNode metadata = crc.path("metadata");
-    return metadata.path("schemaString").isTextual() && metadata.path("partitionColumns").isEmpty()
-        && metadata.path("configuration").path("delta.columnMapping.mode").asText("none").equals("none");
-  }
-
-  private static Optional<JsonNode> checksum(SparkSession spark, TableVersion table) {
-    Path crc = logFile(table.path(), table.version(), "crc");
-    try (InputStream in = crc.getFileSystem(spark.sparkContext().hadoopConfiguration()).open(crc)) {
-      return Optional.of(JSON.readTree(in));
-    } catch (FileNotFoundException e) {
-      return Optional.empty();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the checksum file " + crc + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static Optional<List<String>> filesOf(SparkSession spark, TableVersion table, JsonNode crc) {
-    return checksumEntries(spark, table, crc).map(files -> files.stream().map(f -> f.path().toString()).toList());
-  }
-
-  /** A data file a version's checksum lists: its {@code add} entry there and its absolute path. */
-  record ChecksumFile(JsonNode add, Path path) {}
-
-  /**
-   * The data files {@code crc} (the checksum of {@code table}'s version) lists, resolved against the
-   * table; empty when it lists none or a file has a deletion vector (its rows are not all live).
-   */
-  private static Optional<List<ChecksumFile>> checksumEntries(SparkSession spark, TableVersion table, JsonNode crc) {
-    JsonNode files = crc.path("allFiles");
-    if (!files.isArray() || files.isEmpty()) {
-      return Optional.empty();
-    }
-    try {
-      Path root = new Path(table.path());
-      root = root.getFileSystem(spark.sparkContext().hadoopConfiguration()).makeQualified(root);
-      List<ChecksumFile> out = new ArrayList<>();
-      for (JsonNode add : files) {
-        if (!add.path("deletionVector").isMissingNode() && !add.path("deletionVector").isNull()) {
-          return Optional.empty();
-        }
-        // Log paths are URI-encoded and relative to the table unless absolute (as Delta resolves them).
-        Path file = new Path(new URI(add.path("path").asText()));
-        out.add(new ChecksumFile(add, file.isAbsolute() ? file : new Path(root, file)));
-      }
-      return Optional.of(out);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot resolve the files of " + table + ": " + e.getMessage(), e);
-    } catch (URISyntaxException e) {
-      throw new IllegalStateException("the checksum of " + table + " names a file that is not a URI: " + e.getMessage(), e);
-    }
   }
 
   /**
@@ -233,23 +178,17 @@ public final class DeltaIO {
 
   /**
    * Makes {@code warehouse/name} the {@code source} version's rows plus {@code added} (rows with the
-   * source's schema) without copying the source's data files: the table references them, as a Delta
-   * shallow clone does. One commit ({@link ReferencingCommit}) when the source's checksum lists plain
-   * files, else Delta's shallow clone and then an append. The returned rows are the added ones. The
-   * table needs the source's files: a {@code VACUUM} of the source that removes them breaks this
-   * version (not the source).
+   * source's schema) without copying the source's data files: Delta's public shallow clone of the
+   * version references them, and an append adds the new rows. Delta clones only into an empty table,
+   * so a table that exists is first emptied (a delete of every row, which removes every file and
+   * keeps them for time travel): two commits for a new table, three for a rerun. The returned rows
+   * are the added ones. The table needs the source's files: a
+   * {@code VACUUM} of the source that removes them breaks this version (not the source).
    */
   public static Written sourceRowsPlus(TableVersion source, Dataset<Row> added, String warehouse, String name) {
     String path = warehouse + "/" + name;
     SparkSession spark = added.sparkSession();
-    Optional<JsonNode> crc = checksum(spark, source).filter(DeltaIO::plainColumns);
-    Optional<List<ChecksumFile>> files = crc.flatMap(c -> checksumEntries(spark, source, c));
-    if (files.isPresent()) {
-      return ReferencingCommit.commit(spark, crc.get().path("metadata"), files.get(), added, path, name);
-    }
     if (latestVersionIfAny(spark, path).isPresent()) {
-      // Delta clones only into an empty table: the earlier rows are removed first (a commit that
-      // drops every file; the files stay for time travel)
       DeltaTable.forPath(spark, path).delete();
     }
     DeltaTable.forPath(spark, source.path()).cloneAtVersion(source.version(), path, true, true);

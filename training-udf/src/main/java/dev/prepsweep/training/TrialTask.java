@@ -61,7 +61,7 @@ public final class TrialTask {
     SparkEnv env = SparkEnv.get();
     if (env != null) {
       executorId = env.executorId();
-      host = env.blockManager().blockManagerId().host();
+      host = executorHost();
     }
     String gpuAddress = assignedGpu();
     List<EpochMetrics> epochs = new ArrayList<>();
@@ -229,5 +229,25 @@ public final class TrialTask {
     }
     String outer = e.getClass().getSimpleName() + ": " + e.getMessage();
     return root == e ? outer : outer + " (cause: " + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
+  }
+
+  /**
+   * The host this executor advertises, as Spark chooses it (its block manager's host, which is not
+   * public API): {@code SPARK_LOCAL_HOSTNAME}, else {@code SPARK_LOCAL_IP}, else the local address.
+   */
+  private static String executorHost() {
+    String named = System.getenv("SPARK_LOCAL_HOSTNAME");
+    if (named != null && !named.isBlank()) {
+      return named;
+    }
+    String ip = System.getenv("SPARK_LOCAL_IP");
+    if (ip != null && !ip.isBlank()) {
+      return ip;
+    }
+    try {
+      return java.net.InetAddress.getLocalHost().getHostAddress();
+    } catch (java.net.UnknownHostException e) {
+      return "localhost";
+    }
   }
 }

@@ -9,7 +9,7 @@ import java.util.Set;
 /** Parsed command line: a verb, {@code --name value} options and positional arguments. */
 record CliArgs(String verb, Map<String, String> options, List<String> positional) {
 
-  private static final Set<String> FLAGS = Set.of("verbose", "help");
+  private static final Set<String> FLAGS = Set.of("verbose", "help", "dry-run");
 
   static CliArgs parse(String[] args, Set<String> knownOptions) {
     if (args.length == 0) {

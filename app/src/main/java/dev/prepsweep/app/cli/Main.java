@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The prepsweep command line: {@code prep}, {@code sweep}, {@code run} (prep then sweep),
- * {@code query} and {@code optimize}. Results go to stdout, logs to stderr; the exit code is an
+ * {@code query}, {@code report}, {@code vacuum} and {@code optimize}. Results go to stdout, logs to stderr; the exit code is an
  * {@link ExitCode}.
  */
 public final class Main {
@@ -33,7 +33,7 @@ public final class Main {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
   static final String DEFAULT_CONFIG = "conf/prepsweep.yaml";
   private static final Set<String> OPTIONS = Set.of("config", "master", "warehouse", "seed", "max-rows", "sampler",
-      "sweep", "prep-run", "out", "max-width", "format", "train", "test", "text", "id");
+      "sweep", "prep-run", "out", "max-width", "format", "train", "test", "text", "id", "retain");
 
   static final String USAGE = """
       usage: prepsweep <command> [options]
@@ -44,6 +44,11 @@ public final class Main {
         sweep    run a hyperparameter sweep on the current train/val tables
         sweep list | status ID | best ID | cancel ID | resume ID
                  look at sweeps, stop a running one, or continue one whose driver died
+        sweep keep ID | release ID
+                 keep (or stop keeping) the table versions a finished sweep pinned through vacuums
+        vacuum   delete table files no version needs any more (Delta's VACUUM), keeping every file
+                 of a version pinned by a running, resumable or kept sweep; --retain HOURS (default
+                 168), --dry-run lists what would go and what is kept and why
         query    run SQL over the warehouse tables: prepsweep query "SELECT * FROM trials"
         report   a self-contained HTML report of a sweep (--sweep ID, default the latest) or of
                  a prep run (--prep-run ID); --out DIR (default <warehouse>/_reports)
@@ -63,6 +68,8 @@ public final class Main {
         --format F         'query' output: table (default), csv or json (one object a line);
                            maps, arrays and structs print as JSON in every format
         --sampler NAME     sampler for 'optimize' (random, grid, sobol, tpe, gp, ...)
+        --retain HOURS     'vacuum': keep files unneeded for less than this long (default 168)
+        --dry-run          'vacuum': list only, delete nothing
         --verbose          progress and Spark warnings (default: progress only)
 
       exit codes: 0 ok, 1 internal error, 2 bad command line or config, 3 input data rejected (or leakage found),
@@ -99,6 +106,7 @@ public final class Main {
         case "query" -> query(cli, out);
         case "report" -> report(cli, out);
         case "audit" -> AuditCommand.run(cli, out);
+        case "vacuum" -> VacuumCommand.run(cli, out);
         default -> {
           System.err.println("prepsweep: unknown command '" + cli.verb() + "'\n\n" + USAGE);
           yield ExitCode.USAGE.code;

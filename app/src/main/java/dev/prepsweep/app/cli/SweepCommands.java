@@ -3,11 +3,12 @@ package dev.prepsweep.app.cli;
 import dev.prepsweep.app.driver.SweepDriver;
 import dev.prepsweep.app.results.ResultTables;
 import dev.prepsweep.app.spark.SparkSessions;
+import dev.prepsweep.app.warehouse.SweepPins;
 import dev.prepsweep.app.warehouse.Warehouse;
 import java.io.PrintStream;
 import org.apache.spark.sql.SparkSession;
 
-/** {@code prepsweep sweep list | status ID | best ID | cancel ID | resume ID}. */
+/** {@code prepsweep sweep list | status ID | best ID | cancel ID | resume ID | keep ID | release ID}. */
 final class SweepCommands {
 
   private SweepCommands() {}
@@ -18,8 +19,9 @@ final class SweepCommands {
     if (!action.equals("list") && id == null) {
       throw new CliArgs.UsageException("sweep " + action + " needs a sweep id (see: prepsweep sweep list)");
     }
-    if (!action.matches("list|status|best|cancel|resume")) {
-      throw new CliArgs.UsageException("unknown sweep action '" + action + "'; use list, status, best, cancel or resume");
+    if (!action.matches("list|status|best|cancel|resume|keep|release")) {
+      throw new CliArgs.UsageException(
+          "unknown sweep action '" + action + "'; use list, status, best, cancel, resume, keep or release");
     }
     if (id != null && !id.matches("[A-Za-z0-9._-]+")) {
       throw new CliArgs.UsageException("'" + id + "' is not a sweep id");
@@ -69,6 +71,12 @@ final class SweepCommands {
         case "cancel" -> {
           warehouse.requestCancel(id);
           out.println("cancel requested for " + id + "; its driver stops within a few seconds");
+        }
+        case "keep", "release" -> {
+          SweepPins.mark(spark, warehouse, id, action.equals("keep"));
+          out.println(action.equals("keep")
+              ? "sweep " + id + " kept: 'prepsweep vacuum' keeps the table versions it pinned until 'prepsweep sweep release " + id + "'"
+              : "sweep " + id + " released: 'prepsweep vacuum' may remove the table versions only it pinned");
         }
         case "resume" -> {
           return Main.afterSweep(spark, warehouse, new SweepDriver(spark, warehouse).resume(id), out);

@@ -26,6 +26,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.api.java.UDF2;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
@@ -235,7 +236,7 @@ public final class Balancer {
     // synthetic rows carry no text or image (SMOTE interpolates features only): do not shuffle them
     Dataset<Row> celled = projected.withColumn("_cell", cellOf.apply(col("label"), col("_proj")))
         .drop("_proj", "text", "image");
-    int partitions = Math.max(1, Math.min(cells, rows.sparkSession().sessionState().conf().numShufflePartitions() * 4));
+    int partitions = Math.max(1, Math.min(cells, shufflePartitions(rows.sparkSession()) * 4));
     LOG.info("SMOTE: {} cells over {} partitions, cuts per label {}", cells, partitions, cutsByLabel);
     Dataset<Row> sorted = celled.repartition(partitions, col("label"), col("_cell"))
         .sortWithinPartitions("label", "_cell", Cols.KEY, "id");
@@ -370,5 +371,10 @@ public final class Balancer {
       });
       return out;
     }
+  }
+
+  /** {@code spark.sql.shuffle.partitions} through the public runtime configuration. */
+  private static int shufflePartitions(SparkSession spark) {
+    return Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions"));
   }
 }

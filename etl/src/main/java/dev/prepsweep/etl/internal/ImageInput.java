@@ -34,7 +34,6 @@ import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.util.SerializableConfiguration;
 
 /**
  * Image folders through Spark's binaryFile source (label = parent folder), and IDX files (MNIST,
@@ -105,7 +104,7 @@ final class ImageInput {
         .add(Cols.SRC, DataTypes.StringType).add(Cols.RULE, DataTypes.StringType).add(Cols.REASON, DataTypes.StringType)
         .add(Cols.R_ID, DataTypes.StringType).add(Cols.R_LABEL, DataTypes.StringType)
         .add(Cols.R_IMAGE, DataTypes.BinaryType).add(PIXELS, DataTypes.createArrayType(DataTypes.DoubleType));
-    IdxRange fn = new IdxRange(new SerializableConfiguration(hadoop), location, labels, n, rows, cols, partitions,
+    IdxRange fn = new IdxRange(new HadoopConf(hadoop), location, labels, n, rows, cols, partitions,
         config.input().labelNames());
     Dataset<Row> df = spark.range(0, partitions, 1, partitions).toDF("p")
         .mapPartitions(fn, Encoders.row(schema));
@@ -136,7 +135,7 @@ final class ImageInput {
 
   /** Reads records [p n / P, (p + 1) n / P) of the IDX pair for partition p. */
   static final class IdxRange implements MapPartitionsFunction<Row, Row> {
-    private final SerializableConfiguration conf;
+    private final HadoopConf conf;
     private final String images;
     private final String labels;
     private final int n;
@@ -145,7 +144,7 @@ final class ImageInput {
     private final int partitions;
     private final List<String> names;
 
-    IdxRange(SerializableConfiguration conf, String images, String labels, int n, int rows, int cols, int partitions,
+    IdxRange(HadoopConf conf, String images, String labels, int n, int rows, int cols, int partitions,
         List<String> names) {
       this.conf = conf;
       this.images = images;
@@ -181,8 +180,8 @@ final class ImageInput {
               int p = parts.get(part);
               next = (long) n * p / partitions;
               to = (long) n * (p + 1) / partitions;
-              img = new DataInputStream(open(conf.value(), images));
-              lab = new DataInputStream(open(conf.value(), labels));
+              img = new DataInputStream(open(conf.get(), images));
+              lab = new DataInputStream(open(conf.get(), labels));
               img.skipNBytes(16 + next * size);
               lab.skipNBytes(8 + next);
             }

@@ -110,7 +110,7 @@ public final class Splitter {
     assigned = assigned.withColumn("split", splitName)
         .withColumn("fold", col(CODE).mod(lit(1024)).minus(1).cast("int"));
     // One pass assigns every row and writes it, partitioned by split, as scratch Parquet with the
-    // split tables' columns; each partition's files then become its table's version as they are.
+    // split tables' columns; each partition's rows then overwrite its table (Delta's public writer).
     Dataset<Row> tableRows = withOriginLineage(assigned.select(splitColumns(config, s.folds() > 1)));
     StructType tableSchema = tableRows.schema();
     Dataset<Row> done = scratch.materialize(tableRows.withColumn(PART, col("split")), "split", PART);
