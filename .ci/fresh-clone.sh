@@ -43,6 +43,7 @@ DJL_CACHE_DIR="$WORK/djl-offline" step no_network bench/sweep/run.sh 4
 DJL_CACHE_DIR="$WORK/djl-offline" step no_network bench/sweep/asha-vs-random.sh 3
 
 step bench/prep/run.sh 2000
+BENCH_RUNS=1 BENCH_HEAP=1g step bench/prep/near.sh 300
 BENCH_SAMPLES=2000 BENCH_OUT="$WORK/training-bench" step bench/training/run.sh 1
 step bench/optimizer/run.sh --functions branin --budgets 10 --seeds 1 --timing tpe:20,optuna-tpe:20
 step bench/optimizer/run.sh --in-process 'tpe;random' 10 2 branin

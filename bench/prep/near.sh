@@ -9,7 +9,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 OUT=${BENCH_OUT:-$ROOT/bench/prep/target/near}
 mkdir -p "$OUT/classes"
-mvn -B -o -q -f "$ROOT/pom.xml" -pl etl -am package dependency:build-classpath -DskipTests \
+mvn -B -q -f "$ROOT/pom.xml" -pl etl -am package dependency:build-classpath -DskipTests \
   -Dmdep.includeScope=compile -Dmdep.outputFile="$OUT/cp.txt"
 CP="$OUT/classes:$ROOT/etl/target/classes:$(cat "$OUT/cp.txt")"
 javac -d "$OUT/classes" -cp "$CP" "$ROOT"/bench/prep/src/dev/prepsweep/bench/*.java
