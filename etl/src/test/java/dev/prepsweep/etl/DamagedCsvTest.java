@@ -43,8 +43,12 @@ class DamagedCsvTest {
   static void rec(String destination, String id, byte[] bytes, String lineEnd) {
     out.writeBytes(bytes);
     out.writeBytes(lineEnd.getBytes(StandardCharsets.UTF_8));
+    String[] fields = new String(bytes, StandardCharsets.UTF_8).split(",", 3);
     String key = destination.equals(CLEAN) || destination.equals(DUP) ? id
         : destination.equals("input.invalid_utf8") ? Base64.getEncoder().encodeToString(bytes)
+        // rules after the read stage keep the parsed record, as JSON of its columns
+        : destination.equals("id.duplicate")
+            ? "{\"id\":\"" + fields[0] + "\",\"label\":\"" + fields[2] + "\",\"text\":\"" + fields[1] + "\"}"
         : new String(bytes, StandardCharsets.UTF_8);
     expected.add(new String[] {destination, key});
   }
