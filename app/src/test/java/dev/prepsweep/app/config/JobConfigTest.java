@@ -144,10 +144,28 @@ class JobConfigTest {
           input: {format: csv, path: '%s'}
           columns: {id: id, label: label, text: text}
         """.formatted(dir.resolve("missing.csv")));
-    int code = dev.prepsweep.app.cli.Main.run(new String[] {"prep", "--config", job.toString(),
-        "--warehouse", dir.resolve("wh").toString()}, System.out);
+    // Other tests of this JVM may have a session: set it aside, so a session Main would create shows
+    var active = org.apache.spark.sql.SparkSession.getActiveSession();
+    var defaultSession = org.apache.spark.sql.SparkSession.getDefaultSession();
+    org.apache.spark.sql.SparkSession.clearActiveSession();
+    org.apache.spark.sql.SparkSession.clearDefaultSession();
+    int code;
+    boolean sparkStarted;
+    try {
+      code = dev.prepsweep.app.cli.Main.run(new String[] {"prep", "--config", job.toString(),
+          "--warehouse", dir.resolve("wh").toString()}, System.out);
+      sparkStarted = org.apache.spark.sql.SparkSession.getActiveSession().isDefined()
+          || org.apache.spark.sql.SparkSession.getDefaultSession().isDefined();
+    } finally {
+      if (active.isDefined()) {
+        org.apache.spark.sql.SparkSession.setActiveSession(active.get());
+      }
+      if (defaultSession.isDefined()) {
+        org.apache.spark.sql.SparkSession.setDefaultSession(defaultSession.get());
+      }
+    }
     assertThat(code).isEqualTo(2);
-    assertThat(org.apache.spark.sql.SparkSession.getActiveSession().isDefined()).isFalse();
+    assertThat(sparkStarted).as("no Spark session was created").isFalse();
     assertThat(java.nio.file.Files.exists(dir.resolve("wh"))).isFalse();
   }
 }
