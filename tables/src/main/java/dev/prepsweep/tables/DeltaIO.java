@@ -195,9 +195,14 @@ public final class DeltaIO {
     return append(added, warehouse, name);
   }
 
+  /**
+   * The commit a write just made and the rows it wrote, from one read of the newest entry of Delta's
+   * public commit history (its version and operation metrics together; no second log replay).
+   */
   private static Written committed(SparkSession spark, String name, String path) {
-    long v = latestVersion(spark, path);
-    return new Written(new TableVersion(name, path, v), outputRows(spark, path, v));
+    Row newest = DeltaTable.forPath(spark, path).history(1).select("version", "operationMetrics").head();
+    long v = newest.getLong(0);
+    return new Written(new TableVersion(name, path, v), outputRows(newest, path, v));
   }
 
   /** The newest commit version (Delta Kernel's latest snapshot). */
@@ -226,10 +231,9 @@ public final class DeltaIO {
     }
   }
 
-  /** {@code numOutputRows} of the commit's operation metrics (Delta's public commit history). */
-  static long outputRows(SparkSession spark, String path, long version) {
-    Optional<Row> info = commitInfo(spark, path, version);
-    Map<String, String> metrics = info.isEmpty() || info.get().isNullAt(1) ? Map.of() : info.get().getJavaMap(1);
+  /** {@code numOutputRows} of a history row whose column 1 is the commit's operation metrics. */
+  private static long outputRows(Row info, String path, long version) {
+    Map<String, String> metrics = info.isNullAt(1) ? Map.of() : info.getJavaMap(1);
     String rows = metrics.get("numOutputRows");
     if (rows == null) {
       throw new IllegalStateException("commit " + version + " of " + path + " has no numOutputRows metric");
