@@ -280,6 +280,12 @@ public final class SweepDriver {
             }
             attempts.put(trial.number(), 1);
             epochsByTrial.put(trial.number(), new TreeMap<>());
+          } else if (segmented && runningGroups.isEmpty() && (promote = study.finishing()).isPresent()) {
+            // the budget is spent with every trial paused: finish the deepest, best one so the sweep has a result
+            trial = study.resumePaused(promote.get().number());
+            progress.pruned--;
+            LOG.info("trial {} continues from epoch {} to the end: the budget is spent and no trial completed",
+                trial.number(), promote.get().lastStep());
           } else {
             break;
           }

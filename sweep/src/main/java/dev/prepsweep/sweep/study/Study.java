@@ -180,6 +180,14 @@ public final class Study {
   }
 
   /**
+   * The paused trial to train to the end once the budget is spent, nothing runs and no trial
+   * completed ({@link PromotingPruner#finishing}); empty for other pruners.
+   */
+  public Optional<Trial> finishing() {
+    return pruner instanceof PromotingPruner p ? p.finishing(List.copyOf(trials), directions.get(0)) : Optional.empty();
+  }
+
+  /**
    * Sets a PRUNED (paused) trial RUNNING again, keeping its number, parameters and intermediate
    * values, so it can continue from its checkpoint.
    *

@@ -114,4 +114,23 @@ class SuccessiveHalvingPrunerTest {
         .hasMessage("successive halving needs 1 <= min_resource < max_resource and eta >= 2,"
             + " got min_resource=3, max_resource=3, eta=3");
   }
+
+  @Test
+  void whenNoTrialCompletedTheDeepestBestPausedTrialIsFinished() {
+    // trial 2 paused at step 3 beats the ones paused at step 1, even with a worse value
+    List<Trial> paused = List.of(paused(0, 0.1), paused(1, 0.2), paused(2, 0.5, 0.4, 0.6), paused(3, 0.5, 0.4, 0.3));
+    assertThat(asha.finishing(paused, Direction.MINIMIZE)).map(Trial::number).contains(3);
+    assertThat(asha.finishing(paused, Direction.MAXIMIZE)).map(Trial::number).contains(2);
+    // at one step, the best value wins, then the lower number
+    assertThat(asha.finishing(List.of(paused(4, 0.3), paused(5, 0.2)), Direction.MINIMIZE)).map(Trial::number).contains(5);
+    assertThat(asha.finishing(List.of(paused(7, 0.2), paused(6, 0.2)), Direction.MINIMIZE)).map(Trial::number).contains(6);
+    // NaN values are never finished
+    assertThat(asha.finishing(List.of(paused(8, Double.NaN)), Direction.MINIMIZE)).isEmpty();
+  }
+
+  @Test
+  void aCompletedTrialMeansNothingIsFinishedEarly() {
+    List<Trial> trials = List.of(paused(0, 0.1), complete(1, 0.5, 0.5, 0.5, 0.5));
+    assertThat(asha.finishing(trials, Direction.MINIMIZE)).isEmpty();
+  }
 }
