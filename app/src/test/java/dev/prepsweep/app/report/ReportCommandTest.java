@@ -7,7 +7,7 @@ import dev.prepsweep.app.report.SweepData.Epoch;
 import dev.prepsweep.app.report.SweepData.Trial;
 import dev.prepsweep.app.results.ResultTables;
 import dev.prepsweep.app.warehouse.Warehouse;
-import dev.prepsweep.etl.internal.Lineage;
+import dev.prepsweep.etl.PrepRunsTable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Timestamp;
@@ -109,7 +109,7 @@ class ReportCommandTest {
     run.put("class_counts", CollectionConverters.asScala(Map.of("train", scala(Map.of("ham", 2L, "spam", 1L)),
         "val", scala(Map.of("ham", 1L)), "train_balanced", scala(Map.of("ham", 2L, "spam", 2L)))));
     run.put("output_versions", scala(Map.of("clean", 0L, "train", 0L, "val", 0L)));
-    write("prep_runs", List.of(row(Lineage.SCHEMA, run)), Lineage.SCHEMA);
+    write(PrepRunsTable.NAME, List.of(row(PrepRunsTable.SCHEMA, run)), PrepRunsTable.SCHEMA);
   }
 
   private static <K, V> scala.collection.Map<K, V> scala(Map<K, V> m) {
