@@ -8,6 +8,7 @@ import dev.prepsweep.app.report.SweepData.Trial;
 import dev.prepsweep.app.results.ResultTables;
 import dev.prepsweep.app.warehouse.Warehouse;
 import dev.prepsweep.etl.PrepRunsTable;
+import dev.prepsweep.testkit.SharedSpark;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Timestamp;
@@ -15,7 +16,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import dev.prepsweep.app.TestSpark;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -41,7 +41,7 @@ class ReportCommandTest {
 
   @BeforeAll
   static void warehouse() {
-    spark = TestSpark.session();
+    spark = SharedSpark.session();
     warehouse = new Warehouse(spark, dir.resolve("warehouse").toString());
     SweepData one = ReportFixtures.singleObjective();
     SweepData two = ReportFixtures.twoObjectives();
