@@ -7,7 +7,7 @@ Run it through bench/optimizer/run.sh, which builds the sweep module, installs D
     bench/optimizer/run.sh --seeds 10 --budgets 50,100 --samplers tpe,gp,random,sobol,optuna-tpe
 
 Every prepsweep sampler runs in one server process
-(`java -cp ... dev.prepsweep.sweep.protocol.AskTellProtocol --sampler NAME`) that is fed one run
+(`java -cp ... bench/optimizer/ProtocolServer.java --sampler NAME`) that is fed one run
 after another. Regret is best value found minus the known optimum; the table shows medians over
 seeds. Time per trial is measured in this driver around each ask and tell (function evaluation
 excluded), so it includes the pipe round trip for the Java samplers.
@@ -20,6 +20,8 @@ import statistics
 import subprocess
 import sys
 import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
 
 # ---------------------------------------------------------------- test functions (minimise)
 
@@ -89,7 +91,7 @@ class JavaServer:
 
     def __init__(self, sampler, classpath):
         self.proc = subprocess.Popen(
-            ["java", "-XX:+UseSerialGC", "-cp", classpath, "dev.prepsweep.sweep.protocol.AskTellProtocol",
+            ["java", "-XX:+UseSerialGC", "-cp", classpath, os.path.join(HERE, "ProtocolServer.java"),
              "--sampler", sampler],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
 

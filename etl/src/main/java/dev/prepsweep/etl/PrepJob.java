@@ -101,7 +101,7 @@ public final class PrepJob {
         lineage.warn(truncated + " texts reached clean.max_text_chars (" + maxChars + ") and were cut there");
       }
       long valid = byRule.getOrDefault("ok", 0L);
-      lineage.stage("clean", read, valid, nanos(t0));
+      lineage.stage("clean", read, valid, millisSince(t0));
       lineage.rules(byRule);
       LOG.info("prep {}: read {} records, {} valid, rejects by rule {}", runId, read, valid, byRule);
       dev.prepsweep.etl.internal.InputGuard.check(config, read, byRule, validLabels.size()).ifPresent(e -> {
@@ -136,7 +136,7 @@ public final class PrepJob {
       long conflicts = byAction.getOrDefault(Deduper.QUARANTINE, 0L);
       long idDuplicates = byAction.getOrDefault(Deduper.ID_DUPLICATE, 0L);
       long kept = valid - dups - conflicts - idDuplicates;
-      lineage.stage("dedupe", valid, kept, nanos(t0));
+      lineage.stage("dedupe", valid, kept, millisSince(t0));
       LOG.info("prep {}: dedupe kept {}, removed {} duplicates, quarantined {} label conflicts and {} rows of repeated ids",
           runId, kept, dups, conflicts, idDuplicates);
       Map<String, Long> dedupeRules = new TreeMap<>();
@@ -168,7 +168,7 @@ public final class PrepJob {
       Map<String, TableVersion> tables = new LinkedHashMap<>();
       DeltaIO.Written quarantineWrite = DeltaIO.overwrite(quarantine, wh, "quarantine");
       tables.put("quarantine", quarantineWrite.table());
-      lineage.stage("quarantine", read - valid + conflicts + idDuplicates, read - valid + conflicts + idDuplicates, nanos(t0));
+      lineage.stage("quarantine", read - valid + conflicts + idDuplicates, read - valid + conflicts + idDuplicates, millisSince(t0));
 
       // 4. labels, value fixes (impute, clip), clean table
       stage = "clean_table";
@@ -184,7 +184,7 @@ public final class PrepJob {
       tables.put("clean", cleanWrite.table());
       Dataset<Row> cleanTable = DeltaIO.read(spark, tables.get("clean"));
       long rowsClean = cleanWrite.rows();
-      lineage.stage("clean_table", kept, rowsClean, nanos(t0));
+      lineage.stage("clean_table", kept, rowsClean, millisSince(t0));
 
       // conservation: every record read is clean, quarantined, or a removed duplicate copy
       long quarantined = quarantineWrite.rows();
@@ -196,7 +196,7 @@ public final class PrepJob {
       stage = "split";
       t0 = System.nanoTime();
       Splitter.Result split = Splitter.apply(spark, cleanTable, config, labels, seed, wh, tables, scratch);
-      lineage.stage("split", rowsClean, rowsClean, nanos(t0));
+      lineage.stage("split", rowsClean, rowsClean, millisSince(t0));
       lineage.splitCounts(split.classCounts());
       SplitWarnings.of(split.classCounts(), new double[] {config.split().train(), config.split().val(),
           config.split().test()}).forEach(lineage::warn);
@@ -255,7 +255,8 @@ public final class PrepJob {
         .otherwise(lit("dedupe.label_conflict"));
   }
 
-  private static long nanos(long t0) {
+  /** Milliseconds since {@code t0}, a {@link System#nanoTime} reading (the stage durations of prep_runs.duration_ms). */
+  private static long millisSince(long t0) {
     return (System.nanoTime() - t0) / 1_000_000;
   }
 }

@@ -3,6 +3,7 @@ package dev.prepsweep.etl;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.prepsweep.common.config.ConfigNode;
+import dev.prepsweep.testkit.SharedSpark;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,8 +32,8 @@ class CsvStagesTest {
 
   @BeforeAll
   static void run() throws IOException {
-    spark = TestSpark.get();
-    Path dir = TestSpark.tempDir("csv");
+    spark = SharedSpark.session();
+    Path dir = SharedSpark.tempDir("csv");
     SplittableRandom rnd = new SplittableRandom(4);
     List<String> lines = new ArrayList<>(List.of("id,user,text,label"));
     List<String[]> base = new ArrayList<>();

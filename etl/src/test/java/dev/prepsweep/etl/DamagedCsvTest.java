@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.prepsweep.common.config.ConfigNode;
+import dev.prepsweep.testkit.SharedSpark;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -67,8 +68,8 @@ class DamagedCsvTest {
 
   @BeforeAll
   static void run() throws IOException {
-    spark = TestSpark.get();
-    Path dir = TestSpark.tempDir("damaged");
+    spark = SharedSpark.session();
+    Path dir = SharedSpark.tempDir("damaged");
     out.writeBytes(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF}); // UTF-8 BOM before the header
     out.writeBytes("id,text,label\r\n".getBytes(StandardCharsets.UTF_8));
     String crlf = "\r\n";
@@ -173,7 +174,7 @@ class DamagedCsvTest {
 
   @Test
   void theGuardStopsAMisreadInputBeforeAnyTableIsWritten() throws IOException {
-    Path dir = TestSpark.tempDir("guard");
+    Path dir = SharedSpark.tempDir("guard");
     Path file = dir.resolve("backslashes.csv");
     // a writer that escapes quotes with a backslash, read as RFC 4180: the quote after it is stray
     StringBuilder b = new StringBuilder("id,text,label\n");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.prepsweep.common.config.ConfigNode;
 import dev.prepsweep.etl.plan.SplitPlanner;
+import dev.prepsweep.testkit.SharedSpark;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +36,7 @@ class DuplicateIdsTest {
 
   @BeforeAll
   static void write() throws IOException {
-    spark = TestSpark.get();
+    spark = SharedSpark.session();
     SplittableRandom rnd = new SplittableRandom(19);
     List<String[]> rows = new ArrayList<>(); // id, label, text
     for (int i = 0; i < 300; i++) {
@@ -66,7 +67,7 @@ class DuplicateIdsTest {
       byId.computeIfAbsent(r[0], k -> new ArrayList<>()).add(r[2]);
     }
     records = lines.size();
-    input = TestSpark.tempDir("dupids").resolve("in.jsonl");
+    input = SharedSpark.tempDir("dupids").resolve("in.jsonl");
     Files.write(input, lines);
   }
 
@@ -78,7 +79,7 @@ class DuplicateIdsTest {
           split: {train: 0.6, val: 0.2, test: 0.2, min_per_split: %d}
         %s""".formatted(input, ids.equals("keep_first") ? 1 : 0, ids.isEmpty() ? "" : "  ids: {duplicates: " + ids + "}\n");
     return PrepJob.run(spark, PrepConfig.parse(ConfigNode.parse(yaml, "ids.yaml").required("prep")),
-        TestSpark.tempDir("dupids-wh").toString(), 5L);
+        SharedSpark.tempDir("dupids-wh").toString(), 5L);
   }
 
   static Dataset<Row> table(PrepResult r, String name) {

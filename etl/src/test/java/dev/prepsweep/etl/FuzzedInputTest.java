@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.prepsweep.common.config.ConfigNode;
 import dev.prepsweep.etl.plan.SplitPlanner;
+import dev.prepsweep.testkit.SharedSpark;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -40,8 +41,8 @@ class FuzzedInputTest {
 
   @BeforeAll
   static void run() throws IOException {
-    spark = TestSpark.get();
-    Path dir = TestSpark.tempDir("fuzz");
+    spark = SharedSpark.session();
+    Path dir = SharedSpark.tempDir("fuzz");
     Path file = dir.resolve("fuzz.jsonl");
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     SplittableRandom rnd = new SplittableRandom(20261126L);

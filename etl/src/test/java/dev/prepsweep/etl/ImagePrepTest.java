@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.prepsweep.common.config.ConfigNode;
 import dev.prepsweep.etl.augment.Images;
+import dev.prepsweep.testkit.SharedSpark;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -28,8 +29,8 @@ class ImagePrepTest {
 
   @BeforeAll
   static void setUp() {
-    spark = TestSpark.get();
-    dir = TestSpark.tempDir("img");
+    spark = SharedSpark.session();
+    dir = SharedSpark.tempDir("img");
   }
 
   static byte[] image(SplittableRandom rnd, int w, int h, int cls) {

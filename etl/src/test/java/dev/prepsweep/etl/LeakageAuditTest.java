@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.prepsweep.etl.internal.NearDeduper;
 import dev.prepsweep.etl.plan.MinHashBands;
+import dev.prepsweep.testkit.SharedSpark;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,8 +37,8 @@ class LeakageAuditTest {
 
   @Test
   void findsEveryKindOfLeakWithTheBruteForceCounts() {
-    SparkSession spark = TestSpark.get();
-    Path wh = TestSpark.tempDir("audit");
+    SparkSession spark = SharedSpark.session();
+    Path wh = SharedSpark.tempDir("audit");
     SplittableRandom rnd = new SplittableRandom(9);
     List<String[]> train = new ArrayList<>();
     for (int i = 0; i < 40; i++) {

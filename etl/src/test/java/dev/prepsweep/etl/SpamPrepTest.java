@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.prepsweep.common.config.ConfigNode;
 import dev.prepsweep.tables.DeltaIO;
 import dev.prepsweep.etl.plan.SplitPlanner;
+import dev.prepsweep.testkit.SharedSpark;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
@@ -35,10 +36,10 @@ class SpamPrepTest {
 
   @BeforeAll
   static void runOnce() {
-    spark = TestSpark.get();
-    Path data = TestSpark.repoRoot().resolve("data/spamassassin/messages.jsonl");
+    spark = SharedSpark.session();
+    Path data = SharedSpark.repoRoot().resolve("data/spamassassin/messages.jsonl");
     config = PrepConfig.parse(ConfigNode.parse(YAML.formatted(data), "spam.yaml").required("prep"));
-    warehouse = TestSpark.tempDir("spam");
+    warehouse = SharedSpark.tempDir("spam");
     first = PrepJob.run(spark, config, warehouse.toString(), 7L);
   }
 
@@ -99,7 +100,7 @@ class SpamPrepTest {
    */
   @Test
   void rerunReplacesSplitTablesWithTheirOwnFilesAndKeepsHistory() throws Exception {
-    Path wh = TestSpark.tempDir("spam-rerun");
+    Path wh = SharedSpark.tempDir("spam-rerun");
     PrepResult a = PrepJob.run(spark, config, wh.toString(), 7L);
     Map<String, List<Row>> before = new java.util.HashMap<>();
     for (String s : SplitPlanner.SPLITS) {
@@ -163,7 +164,7 @@ class SpamPrepTest {
 
   @Test
   void sameSeedGivesIdenticalSplitsAndPrepRunsAppends() {
-    Path wh2 = TestSpark.tempDir("spam2");
+    Path wh2 = SharedSpark.tempDir("spam2");
     PrepResult second = PrepJob.run(spark, config, wh2.toString(), 7L);
     for (String s : SplitPlanner.SPLITS) {
       Dataset<Row> a = spark.read().format("delta").load(first.tables().get(s).path());
@@ -188,7 +189,7 @@ class SpamPrepTest {
           split: {train: 0.5, val: 0.5, test: 0}
         """.formatted(first.tables().get("clean").path());
     PrepConfig c = PrepConfig.parse(ConfigNode.parse(yaml, "delta.yaml").required("prep"));
-    Path wh = TestSpark.tempDir("delta-in");
+    Path wh = SharedSpark.tempDir("delta-in");
     PrepResult r = PrepJob.run(spark, c, wh.toString(), 1L);
     assertThat(r.rowsRead()).isEqualTo(first.rowsClean());
     assertThat(r.duplicatesRemoved()).isZero();

@@ -3,6 +3,7 @@ package dev.prepsweep.etl;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.prepsweep.common.config.ConfigNode;
+import dev.prepsweep.testkit.SharedSpark;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class TextFilesTest {
   @Test
   void oneRecordPerFileLabelledByFolder() throws IOException {
-    Path dir = TestSpark.tempDir("text");
+    Path dir = SharedSpark.tempDir("text");
     Path root = dir.resolve("docs");
     for (String label : new String[] {"pos", "neg"}) {
       Files.createDirectories(root.resolve(label));
@@ -31,16 +32,16 @@ class TextFilesTest {
           clean: {strip_html: true, lowercase: true}
           split: {train: 0.5, val: 0.25, test: 0.25}
         """.formatted(root);
-    PrepResult r = PrepJob.run(TestSpark.get(), PrepConfig.parse(ConfigNode.parse(yaml, "text.yaml").required("prep")),
+    PrepResult r = PrepJob.run(SharedSpark.session(), PrepConfig.parse(ConfigNode.parse(yaml, "text.yaml").required("prep")),
         dir.resolve("wh").toString(), 2L);
     assertThat(r.rowsRead()).isEqualTo(26);
     assertThat(r.rowsClean()).isEqualTo(24);
     assertThat(r.labels()).containsExactly("neg", "pos");
     Map<String, String> rules = new HashMap<>();
-    TestSpark.get().read().format("delta").load(r.tables().get("quarantine").path()).collectAsList()
+    SharedSpark.session().read().format("delta").load(r.tables().get("quarantine").path()).collectAsList()
         .forEach(q -> rules.put(q.<String>getAs("id").replaceAll(".*/", ""), q.getAs("rule")));
     assertThat(rules).isEqualTo(Map.of("bad.txt", "input.invalid_utf8", "empty.txt", "text.empty"));
-    String text = TestSpark.get().read().format("delta").load(r.tables().get("clean").path())
+    String text = SharedSpark.session().read().format("delta").load(r.tables().get("clean").path())
         .where("id like '%pos/3.txt'").first().getAs("text");
     assertThat(text).isEqualTo("pos document number 3 second line bold");
   }

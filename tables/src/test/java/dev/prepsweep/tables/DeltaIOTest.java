@@ -3,6 +3,7 @@ package dev.prepsweep.tables;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.prepsweep.common.TableVersion;
+import dev.prepsweep.testkit.SharedSpark;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -10,11 +11,11 @@ import org.junit.jupiter.api.Test;
 
 /** Pinned reads give exactly the rows and schema Delta gives for that version. */
 class DeltaIOTest {
-  private final SparkSession spark = TestSpark.get();
+  private final SparkSession spark = SharedSpark.session();
 
   @Test
   void pinnedReadOfEachVersionMatchesDeltasOwnRead() {
-    String warehouse = TestSpark.tempDir("deltaio").toString();
+    String warehouse = SharedSpark.tempDir("deltaio").toString();
     TableVersion first = DeltaIO.overwrite(rows(0, 300), warehouse, "t").table();
     TableVersion second = DeltaIO.overwrite(rows(1000, 50).withColumn("extra", org.apache.spark.sql.functions.lit(1)),
         warehouse, "t").table();
@@ -31,7 +32,7 @@ class DeltaIOTest {
 
   @Test
   void partitionedTablesAreReadThroughDelta() {
-    String path = TestSpark.tempDir("deltaio-part").resolve("p").toString();
+    String path = SharedSpark.tempDir("deltaio-part").resolve("p").toString();
     rows(0, 120).withColumn("part", org.apache.spark.sql.functions.col("n").mod(3))
         .write().format("delta").partitionBy("part").save(path);
     Dataset<Row> pinned = DeltaIO.read(spark, new TableVersion("p", path, 0));

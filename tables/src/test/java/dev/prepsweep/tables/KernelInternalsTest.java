@@ -3,6 +3,7 @@ package dev.prepsweep.tables;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.prepsweep.common.TableVersion;
+import dev.prepsweep.testkit.SharedSpark;
 import io.delta.kernel.engine.Engine;
 import io.delta.kernel.types.StructType;
 import org.apache.spark.sql.SparkSession;
@@ -13,11 +14,11 @@ import org.junit.jupiter.api.Test;
  * fails here (at compile time or in these assertions), in one place.
  */
 class KernelInternalsTest {
-  private final SparkSession spark = TestSpark.get();
+  private final SparkSession spark = SharedSpark.session();
 
   @Test
   void scanFileRowsGiveTheirDataFileDeletionVectorAndPhysicalSchema() {
-    String path = TestSpark.tempDir("internals").resolve("t").toString();
+    String path = SharedSpark.tempDir("internals").resolve("t").toString();
     spark.sql("CREATE TABLE delta.`" + path + "` (id BIGINT, label_index INT) USING delta TBLPROPERTIES"
         + " ('delta.enableDeletionVectors' = 'true', 'delta.columnMapping.mode' = 'name')");
     spark.sql("INSERT INTO delta.`" + path + "` SELECT id, CAST(id % 2 AS INT) FROM range(0, 10)");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.prepsweep.common.TableVersion;
+import dev.prepsweep.testkit.SharedSpark;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,11 +24,11 @@ import org.junit.jupiter.api.Test;
  * and feature.
  */
 class PinnedReadFeatureMatrixTest {
-  private final SparkSession spark = TestSpark.get();
+  private final SparkSession spark = SharedSpark.session();
 
   /** A table at {@code warehouse/name} made by SQL: {@code id, label_index, text} (+ {@code columns}), 40 rows. */
   private String table(String name, String columns, String partitionedBy, String properties) {
-    String path = TestSpark.tempDir("matrix-" + name).resolve(name).toString();
+    String path = SharedSpark.tempDir("matrix-" + name).resolve(name).toString();
     spark.sql("CREATE TABLE delta.`" + path + "` (id BIGINT, label_index INT, text STRING" + columns + ") USING delta"
         + (partitionedBy.isEmpty() ? "" : " PARTITIONED BY (" + partitionedBy + ")")
         + (properties.isEmpty() ? "" : " TBLPROPERTIES (" + properties + ")"));
@@ -94,7 +95,7 @@ class PinnedReadFeatureMatrixTest {
   void columnMappingByNameAndIdWithRenamedAndDroppedColumns() {
     for (String mode : List.of("name", "id")) {
       // the label column is renamed to label_index after data was written: its files keep the old physical name
-      String path = TestSpark.tempDir("matrix-cm-" + mode).resolve("cm").toString();
+      String path = SharedSpark.tempDir("matrix-cm-" + mode).resolve("cm").toString();
       spark.sql("CREATE TABLE delta.`" + path + "` (id BIGINT, lbl INT, body STRING, extra STRING) USING delta"
           + " TBLPROPERTIES ('delta.columnMapping.mode' = '" + mode + "', 'delta.minReaderVersion' = '2',"
           + " 'delta.minWriterVersion' = '5')");
@@ -147,7 +148,7 @@ class PinnedReadFeatureMatrixTest {
 
   @Test
   void typeWidenedLabelsReadAsTheirNewType() {
-    String path = TestSpark.tempDir("matrix-tw").resolve("tw").toString();
+    String path = SharedSpark.tempDir("matrix-tw").resolve("tw").toString();
     spark.sql("CREATE TABLE delta.`" + path + "` (id BIGINT, label_index SMALLINT, text STRING) USING delta"
         + " TBLPROPERTIES ('delta.enableTypeWidening' = 'true')");
     spark.sql("INSERT INTO delta.`" + path + "` SELECT id, CAST(id % 3 AS SMALLINT), concat('t', id) FROM range(0, 20)");
@@ -159,7 +160,7 @@ class PinnedReadFeatureMatrixTest {
   @Test
   void filesReferencedByAbsolutePathInAShallowClone() {
     String source = table("src", "", "", "");
-    String clone = TestSpark.tempDir("matrix-clone").resolve("clone").toString();
+    String clone = SharedSpark.tempDir("matrix-clone").resolve("clone").toString();
     spark.sql("CREATE TABLE delta.`" + clone + "` SHALLOW CLONE delta.`" + source + "`");
     insert(clone, 40, 45, "");
     insert(source, 100, 200, ""); // the source moves on; the clone keeps the version it cloned

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.prepsweep.common.TableVersion;
 import dev.prepsweep.tables.PinnedReader;
+import dev.prepsweep.testkit.SharedSpark;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -24,7 +25,7 @@ class PinnedSnapshotReaderTest {
 
   @Test
   void readsLabelsTextAndFeaturesOfTablesWithLineageColumns() {
-    SparkSession spark = SparkTestSession.get();
+    SparkSession spark = SharedSpark.session();
     StructType schema = new StructType().add("id", DataTypes.StringType).add("label", DataTypes.StringType)
         .add("label_index", DataTypes.IntegerType).add("text", DataTypes.StringType)
         .add("features", DataTypes.createArrayType(DataTypes.DoubleType))
@@ -45,7 +46,7 @@ class PinnedSnapshotReaderTest {
 
   @Test
   void tablesWithoutTextReadAsEmptyTexts() {
-    SparkSession spark = SparkTestSession.get();
+    SparkSession spark = SharedSpark.session();
     StructType schema = new StructType().add("id", DataTypes.StringType).add("label_index", DataTypes.IntegerType)
         .add("features", DataTypes.createArrayType(DataTypes.DoubleType));
     SplitRows read = write(spark, spark.createDataFrame(List.of(RowFactory.create("x", 2, Arrays.asList(0.5))), schema),

@@ -1,28 +1,19 @@
 package dev.prepsweep.training;
 
+import dev.prepsweep.testkit.SharedSpark;
 import org.apache.spark.sql.SparkSession;
 
-/** The one local[2] SparkSession of this test JVM (UI off, loopback, Delta), started on first use. */
+/**
+ * The old name of the test kit's {@link SharedSpark} in this module, kept for one merge so tests
+ * written against it still compile.
+ *
+ * @deprecated use {@link SharedSpark}; remove after the issue 18 merge
+ */
+@Deprecated
 final class SparkTestSession {
   private SparkTestSession() {}
 
-  private static SparkSession spark;
-
-  static synchronized SparkSession get() {
-    if (spark == null) {
-      spark = SparkSession.builder()
-          .master("local[2]")
-          .appName("prepsweep-training-udf-tests")
-          .config("spark.ui.enabled", "false")
-          .config("spark.driver.host", "127.0.0.1")
-          .config("spark.driver.bindAddress", "127.0.0.1")
-          .config("spark.sql.shuffle.partitions", "2")
-          .config("spark.default.parallelism", "2")
-          .config("spark.databricks.delta.snapshotPartitions", "1")
-          .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
-          .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
-          .getOrCreate();
-    }
-    return spark;
+  static SparkSession get() {
+    return SharedSpark.session();
   }
 }

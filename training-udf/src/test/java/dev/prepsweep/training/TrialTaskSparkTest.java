@@ -3,6 +3,7 @@ package dev.prepsweep.training;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.prepsweep.common.TableVersion;
+import dev.prepsweep.testkit.SharedSpark;
 import dev.prepsweep.training.score.ModelScorer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,7 +46,7 @@ class TrialTaskSparkTest {
 
   @BeforeAll
   void tables() {
-    spark = SparkTestSession.get();
+    spark = SharedSpark.session();
     SplitRows trainRows = TestData.spamAssassin(4, 0, false);
     SplitRows heldOut = TestData.spamAssassin(4, 0, true);
     // the sample is ordered by group (easy ham, hard ham, spam): val and test take alternate held-out rows

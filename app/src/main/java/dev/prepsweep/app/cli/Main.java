@@ -100,7 +100,7 @@ public final class Main {
     }
     try {
       return switch (cli.verb()) {
-        case "optimize" -> AskTellProtocol.run(System.in, out, cli.option("sampler", "tpe"));
+        case "optimize" -> optimize(cli, out);
         case "sweep" -> cli.positional().isEmpty() ? runJob(cli, out) : SweepCommands.run(cli, out);
         case "prep", "run" -> runJob(cli, out);
         case "query" -> query(cli, out);
@@ -128,6 +128,20 @@ public final class Main {
       LOG.error("prepsweep {} failed", cli.verb(), e);
       System.err.println("prepsweep: " + cli.verb() + " failed: " + e.getMessage());
       return ExitCode.INTERNAL.code;
+    }
+  }
+
+  /**
+   * The ask/tell protocol on stdin and {@code out}. Meanwhile anything else printing to
+   * {@code System.out} (a console logger) goes to stderr, so it cannot corrupt the protocol stream.
+   */
+  private static int optimize(CliArgs cli, PrintStream out) {
+    PrintStream console = System.out;
+    System.setOut(System.err);
+    try {
+      return AskTellProtocol.run(System.in, out, cli.option("sampler", "tpe"));
+    } finally {
+      System.setOut(console);
     }
   }
 

@@ -60,7 +60,8 @@ public record JobConfig(
     try {
       text = Files.readString(file, StandardCharsets.UTF_8);
     } catch (java.io.IOException e) {
-      throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
+      throw new ConfigException("cannot read config file " + file + ": " + e.getMessage()
+          + "; check the path given with --config (default conf/prepsweep.yaml, relative to the working directory)", e);
     }
     return parse(text, file.toString());
   }

@@ -1,5 +1,6 @@
 package dev.prepsweep.app.spark;
 
+import dev.prepsweep.common.spark.LocalSparkHome;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

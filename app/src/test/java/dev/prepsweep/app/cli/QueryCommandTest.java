@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.prepsweep.app.TestSpark;
 import dev.prepsweep.app.warehouse.Warehouse;
+import dev.prepsweep.testkit.SharedSpark;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +22,7 @@ class QueryCommandTest {
 
   @BeforeAll
   static void table() throws Exception {
-    spark = TestSpark.session();
+    spark = SharedSpark.session();
     Path root = Files.createTempDirectory("query-cmd");
     warehouse = new Warehouse(spark, root.toString());
     spark.sql("SELECT 1 AS trial_id, map('train', 3L, 'val', 1L) AS data_versions, array(0.5D, 0.25D) AS curve, "

@@ -2,9 +2,9 @@ package dev.prepsweep.app.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.prepsweep.app.TestSpark;
 import dev.prepsweep.app.results.ResultTables;
 import dev.prepsweep.app.warehouse.Warehouse;
+import dev.prepsweep.testkit.SharedSpark;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +17,7 @@ class SweepCommandsTest {
 
   @Test
   void unknownSweepIdExitsTwoSayingSo() throws Exception {
-    SparkSession spark = TestSpark.session();
+    SparkSession spark = SharedSpark.session();
     Warehouse warehouse = new Warehouse(spark, Files.createTempDirectory("sweep-cmd").toString());
     spark.sql("SELECT 'sw-known' AS sweep_id, 'COMPLETE' AS status").write().format("delta")
         .save(warehouse.path(ResultTables.SWEEPS));

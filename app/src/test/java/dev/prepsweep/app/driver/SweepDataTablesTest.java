@@ -3,11 +3,11 @@ package dev.prepsweep.app.driver;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.prepsweep.app.TestSpark;
 import dev.prepsweep.app.config.JobConfig;
 import dev.prepsweep.app.config.TestJobs;
 import dev.prepsweep.app.warehouse.Warehouse;
 import dev.prepsweep.common.config.ConfigException;
+import dev.prepsweep.testkit.SharedSpark;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,7 +22,7 @@ class SweepDataTablesTest {
 
   @Test
   void aMissingTrainingTableFailsBeforeAnyTrial() {
-    SparkSession spark = TestSpark.session();
+    SparkSession spark = SharedSpark.session();
     Warehouse warehouse = new Warehouse(spark, dir.resolve("wh").toString());
     // train and val exist; train_balanced does not
     for (String table : new String[] {"train", "val"}) {

@@ -1,26 +1,28 @@
 package dev.prepsweep.app.it;
 
-import dev.prepsweep.app.spark.LocalSparkHome;
 import dev.prepsweep.app.spark.SparkSessions;
+import dev.prepsweep.common.spark.LocalSparkHome;
+import dev.prepsweep.testkit.LocalProcesses;
+import dev.prepsweep.testkit.TestSparkHome;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A Spark standalone cluster on loopback made of separate JVMs started from this test's classpath:
- * one Master and N Workers, each Worker offering "trainer" slots (one training task per executor)
- * and optionally fake GPUs from {@code conf/gpu-discovery.sh}. Closing it stops every process by PID.
+ * The test kit's {@link dev.prepsweep.testkit.StandaloneCluster} as the application runs on it: each
+ * Worker offers "trainer" slots (one training task per executor) and optionally fake GPUs from
+ * {@code conf/gpu-discovery.sh}; {@link #submit} runs the thin app jar through spark-submit.
  */
 final class StandaloneCluster implements AutoCloseable {
 
   final LocalProcesses procs;
   final String masterUrl;
   final Map<String, String> env;
-  private final List<Process> workers = new ArrayList<>();
+  private final dev.prepsweep.testkit.StandaloneCluster cluster;
 
   /**
    * @param trainerSlots trainer slots per worker (= executors per worker that may train at once)
@@ -28,37 +30,25 @@ final class StandaloneCluster implements AutoCloseable {
    */
   StandaloneCluster(Path work, int workers, int coresPerWorker, String memoryPerWorker, int trainerSlots, int fakeGpus)
       throws IOException, InterruptedException {
-    Path sparkHome = work.resolve("spark-home");
-    LocalSparkHome.fromThisJvm(sparkHome);
-    Path slotScript = sparkHome.resolve("bin/trainer-slots.sh");
+    LocalSparkHome sparkHome = TestSparkHome.prepare(work.resolve("spark-home"));
+    Path slotScript = sparkHome.home().resolve("bin/trainer-slots.sh");
     Files.createDirectories(slotScript.getParent());
     Files.writeString(slotScript, SparkSessions.trainerSlotScript(trainerSlots));
     slotScript.toFile().setExecutable(true);
-    this.env = Map.of("SPARK_HOME", sparkHome.toString(), "SPARK_SCALA_VERSION", "2.13", "SPARK_LOCAL_IP", "127.0.0.1",
-        "PREPSWEEP_FAKE_GPUS", String.valueOf(fakeGpus));
-    this.procs = new LocalProcesses(work.resolve("logs"));
-    int port = LocalProcesses.freePort();
-    this.masterUrl = "spark://127.0.0.1:" + port;
-    procs.java("master", env, List.of(), "org.apache.spark.deploy.master.Master",
-        "--host", "127.0.0.1", "--port", String.valueOf(port), "--webui-port", String.valueOf(LocalProcesses.freePort()));
-    procs.awaitLog("master", "I have been elected leader", Duration.ofSeconds(90));
-    for (int w = 1; w <= workers; w++) {
-      Path workDir = work.resolve("worker-" + w);
-      Files.createDirectories(workDir);
-      List<String> jvm = new ArrayList<>(List.of(
-          "-Dspark.worker.resource.trainer.amount=" + trainerSlots,
-          "-Dspark.worker.resource.trainer.discoveryScript=" + slotScript));
-      if (fakeGpus > 0) {
-        jvm.add("-Dspark.worker.resource.gpu.amount=" + fakeGpus);
-        jvm.add("-Dspark.worker.resource.gpu.discoveryScript=" + TestData.REPO.resolve("conf/gpu-discovery.sh"));
-      }
-      this.workers.add(procs.java("worker-" + w, env, jvm, "org.apache.spark.deploy.worker.Worker", masterUrl,
-          "--host", "127.0.0.1", "--cores", String.valueOf(coresPerWorker), "--memory", memoryPerWorker,
-          "--work-dir", workDir.toString(), "--webui-port", String.valueOf(LocalProcesses.freePort())));
+    Map<String, String> env = new HashMap<>(TestSparkHome.env(sparkHome));
+    env.put("PREPSWEEP_FAKE_GPUS", String.valueOf(fakeGpus));
+    this.env = Map.copyOf(env);
+    List<String> jvm = new ArrayList<>(List.of(
+        "-Dspark.worker.resource.trainer.amount=" + trainerSlots,
+        "-Dspark.worker.resource.trainer.discoveryScript=" + slotScript));
+    if (fakeGpus > 0) {
+      jvm.add("-Dspark.worker.resource.gpu.amount=" + fakeGpus);
+      jvm.add("-Dspark.worker.resource.gpu.discoveryScript=" + TestData.REPO.resolve("conf/gpu-discovery.sh"));
     }
-    for (int w = 1; w <= workers; w++) {
-      procs.awaitLog("worker-" + w, "Successfully registered with master", Duration.ofSeconds(90));
-    }
+    this.procs = new LocalProcesses(work.resolve("logs"), Path.of("src/test/resources/it-cluster-log4j2.properties"));
+    this.cluster = new dev.prepsweep.testkit.StandaloneCluster(work, procs, this.env, workers, coresPerWorker,
+        memoryPerWorker, jvm);
+    this.masterUrl = cluster.masterUrl();
   }
 
   /** Submits the thin app jar in client mode with one trainer slot per executor. */
@@ -78,13 +68,11 @@ final class StandaloneCluster implements AutoCloseable {
 
   /** Kills worker {@code n} (1-based) and the executors it launched, as a lost machine would vanish. */
   void killWorker(int n) {
-    Process worker = workers.get(n - 1);
-    worker.descendants().forEach(ProcessHandle::destroyForcibly);
-    worker.destroyForcibly();
+    cluster.killWorker(n);
   }
 
   @Override
   public void close() {
-    procs.close();
+    cluster.close();
   }
 }

@@ -7,7 +7,8 @@ import dev.prepsweep.app.report.SweepData.Epoch;
 import dev.prepsweep.app.report.SweepData.Trial;
 import dev.prepsweep.app.results.ResultTables;
 import dev.prepsweep.app.warehouse.Warehouse;
-import dev.prepsweep.etl.internal.Lineage;
+import dev.prepsweep.etl.PrepRunsTable;
+import dev.prepsweep.testkit.SharedSpark;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Timestamp;
@@ -15,7 +16,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import dev.prepsweep.app.TestSpark;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -41,7 +41,7 @@ class ReportCommandTest {
 
   @BeforeAll
   static void warehouse() {
-    spark = TestSpark.session();
+    spark = SharedSpark.session();
     warehouse = new Warehouse(spark, dir.resolve("warehouse").toString());
     SweepData one = ReportFixtures.singleObjective();
     SweepData two = ReportFixtures.twoObjectives();
@@ -109,7 +109,7 @@ class ReportCommandTest {
     run.put("class_counts", CollectionConverters.asScala(Map.of("train", scala(Map.of("ham", 2L, "spam", 1L)),
         "val", scala(Map.of("ham", 1L)), "train_balanced", scala(Map.of("ham", 2L, "spam", 2L)))));
     run.put("output_versions", scala(Map.of("clean", 0L, "train", 0L, "val", 0L)));
-    write("prep_runs", List.of(row(Lineage.SCHEMA, run)), Lineage.SCHEMA);
+    write(PrepRunsTable.NAME, List.of(row(PrepRunsTable.SCHEMA, run)), PrepRunsTable.SCHEMA);
   }
 
   private static <K, V> scala.collection.Map<K, V> scala(Map<K, V> m) {

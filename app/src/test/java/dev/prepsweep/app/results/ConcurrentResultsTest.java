@@ -2,9 +2,9 @@ package dev.prepsweep.app.results;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.prepsweep.app.TestSpark;
 import dev.prepsweep.app.warehouse.Warehouse;
 import dev.prepsweep.common.TableVersion;
+import dev.prepsweep.testkit.SharedSpark;
 import dev.prepsweep.training.EpochMetrics;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,7 +40,7 @@ class ConcurrentResultsTest {
 
   @Test
   void sweepsWritingAFreshWarehouseAtOnceLoseAndDoubleNoRow() throws Exception {
-    SparkSession spark = TestSpark.session();
+    SparkSession spark = SharedSpark.session();
     Warehouse warehouse = new Warehouse(spark, dir.resolve("wh").toString());
     runConcurrently(spark, warehouse);
     assertEveryRowOnce(spark, warehouse);
@@ -51,7 +51,7 @@ class ConcurrentResultsTest {
 
   @Test
   void sweepsWritingTablesCreatedUnpartitionedRetryTheirConflicts() throws Exception {
-    SparkSession spark = TestSpark.session();
+    SparkSession spark = SharedSpark.session();
     Warehouse warehouse = new Warehouse(spark, dir.resolve("legacy").toString());
     // Tables as earlier versions created them (one unpartitioned folder), holding another sweep's rows:
     // every MERGE reads the whole table, so any concurrent commit conflicts with it.

@@ -2,8 +2,8 @@ package dev.prepsweep.app.warehouse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.prepsweep.app.TestSpark;
 import dev.prepsweep.common.TableVersion;
+import dev.prepsweep.testkit.SharedSpark;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.hadoop.fs.Path;
@@ -19,7 +19,7 @@ class WarehouseTest {
 
   @Test
   void pinnedFilesAreThoseDeltaScansAtThatVersion() throws Exception {
-    SparkSession spark = TestSpark.session();
+    SparkSession spark = SharedSpark.session();
     Warehouse warehouse = new Warehouse(spark, dir.resolve("wh").toString());
     String path = warehouse.path("train");
     spark.range(0, 100).repartition(3).write().format("delta").save(path);
@@ -35,7 +35,7 @@ class WarehouseTest {
 
   @Test
   void pinnedFilesOfPartitionsWithEncodedNamesAreThoseDeltaScans() throws Exception {
-    SparkSession spark = TestSpark.session();
+    SparkSession spark = SharedSpark.session();
     Warehouse warehouse = new Warehouse(spark, dir.resolve("wh3").toString());
     String path = warehouse.path("train");
     spark.range(0, 20).selectExpr("id", "IF(id % 2 = 0, 'a b', 'c%d') AS part").write().format("delta")
@@ -71,7 +71,7 @@ class WarehouseTest {
 
   @Test
   void aTableWhoseFirstCommitNeverLandedIsNotATable() throws Exception {
-    SparkSession spark = TestSpark.session();
+    SparkSession spark = SharedSpark.session();
     Warehouse warehouse = new Warehouse(spark, dir.resolve("wh2").toString());
     spark.range(0, 10).write().format("delta").save(warehouse.path("sweeps"));
     // what a driver killed while creating its trials table leaves behind

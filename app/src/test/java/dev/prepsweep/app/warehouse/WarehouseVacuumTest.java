@@ -3,8 +3,8 @@ package dev.prepsweep.app.warehouse;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.prepsweep.app.TestSpark;
 import dev.prepsweep.tables.TableCleanup;
+import dev.prepsweep.testkit.SharedSpark;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
@@ -31,7 +31,7 @@ class WarehouseVacuumTest {
 
   @Test
   void deltasVacuumRemovesTheFilesOfAPinnedVersion() {
-    SparkSession spark = TestSpark.session();
+    SparkSession spark = SharedSpark.session();
     Warehouse warehouse = new Warehouse(spark, dir.resolve("plain").toString());
     twoVersions(spark, warehouse, "train");
     List<String> pinned = dev.prepsweep.tables.PinnedFiles.needed(new dev.prepsweep.common.TableVersion("train", warehouse.path("train"), 0), spark.sparkContext().hadoopConfiguration());
@@ -42,7 +42,7 @@ class WarehouseVacuumTest {
 
   @Test
   void pinnedVersionsSurviveUntilReleased() {
-    SparkSession spark = TestSpark.session();
+    SparkSession spark = SharedSpark.session();
     Warehouse warehouse = new Warehouse(spark, dir.resolve("wh").toString());
     twoVersions(spark, warehouse, "train");
     twoVersions(spark, warehouse, "other");

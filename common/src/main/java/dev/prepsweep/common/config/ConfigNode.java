@@ -65,7 +65,8 @@ public final class ConfigNode {
     try {
       root = new Yaml(new SafeConstructor(new LoaderOptions())).compose(reader);
     } catch (MarkedYAMLException e) {
-      throw new ConfigException(sourceName + position(e.getProblemMark()) + ": not valid YAML: " + e.getProblem());
+      throw new ConfigException(sourceName + position(e.getProblemMark()) + ": not valid YAML: " + e.getProblem()
+          + "; fix the syntax at that line and column (indentation, a missing ':' or an unclosed quote or bracket)", e);
     }
     if (root == null) {
       root = new MappingNode(Tag.MAP, List.of(), org.yaml.snakeyaml.DumperOptions.FlowStyle.BLOCK);

@@ -37,6 +37,15 @@ class ConfigNodeTest {
   }
 
   @Test
+  void invalidYamlNamesItsPositionSaysWhatToFixAndKeepsTheParsersError() {
+    assertThatThrownBy(() -> ConfigNode.parse("seed: 1\nsplit: {train: 0.8\n", "job.yaml"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("job.yaml:3:1: not valid YAML: ")
+        .hasMessageContaining("fix the syntax at that line and column")
+        .hasCauseInstanceOf(org.yaml.snakeyaml.error.MarkedYAMLException.class);
+  }
+
+  @Test
   void badValuesNameKeyValueAndRule() {
     ConfigNode root = ConfigNode.parse("seed: forty\nrate: [1]\n", "job.yaml");
     assertThatThrownBy(() -> root.getLong("seed", 0)).hasMessage("job.yaml:1:7: key 'seed' = 'forty' must be an integer");

@@ -29,7 +29,7 @@ import org.apache.spark.sql.types.StructType;
  * {@code id = <id>#aug<c>}, {@code source_id} and {@code op} ({@code eda:<operation>} or
  * {@code image:<operation>}).
  */
-public final class Augmenter {
+final class Augmenter {
   private Augmenter() {}
 
   public static Dataset<Row> apply(Dataset<Row> train, PrepConfig config, Map<String, Long> trainCounts, long seed) {

@@ -26,7 +26,7 @@ import org.apache.spark.sql.types.DataTypes;
  * over (stratum, bucket) whose partitions are a bucket each (1/2^bits of a stratum), so no stratum
  * funnels through a single task.
  */
-public final class RankRunner {
+final class RankRunner {
   public static final int DEFAULT_BITS = 10;
   private static final String BUCKET = "_bucket";
   private static final String DIRECT = "_direct";

@@ -41,7 +41,7 @@ import java.util.NoSuchElementException;
  * that follow it, and a quote left open at the end of the file quarantines only its own line. A
  * quote left open on the last line of the file (no line end inside it) is unterminated too.
  */
-public final class RecordScanner implements Iterator<RecordScanner.Record>, Closeable {
+final class RecordScanner implements Iterator<RecordScanner.Record>, Closeable {
   /** Bytes of a too-large record kept as its source. */
   public static final int TOO_LARGE_KEEP = 4096;
 

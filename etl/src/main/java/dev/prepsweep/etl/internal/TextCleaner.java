@@ -18,7 +18,7 @@ import org.jsoup.parser.Parser;
  * normalisation, control-character removal, case folding and whitespace collapsing, in that order.
  * Stateless apart from its settings; safe to share between threads.
  */
-public final class TextCleaner implements Serializable {
+final class TextCleaner implements Serializable {
   private static final long serialVersionUID = 1L;
 
   private static final Pattern BLOCKS = Pattern.compile(

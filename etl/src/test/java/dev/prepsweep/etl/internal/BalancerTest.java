@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.prepsweep.common.TableVersion;
 import dev.prepsweep.etl.PrepConfig;
-import dev.prepsweep.etl.TestSpark;
+import dev.prepsweep.testkit.SharedSpark;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -34,8 +34,8 @@ class BalancerTest {
 
   @BeforeAll
   static void writeTrain() {
-    spark = TestSpark.get();
-    warehouse = TestSpark.tempDir("balancer").toString();
+    spark = SharedSpark.session();
+    warehouse = SharedSpark.tempDir("balancer").toString();
     StructType schema = new StructType().add("id", DataTypes.StringType).add("label", DataTypes.StringType)
         .add("label_index", DataTypes.IntegerType).add("text", DataTypes.StringType)
         .add("features", DataTypes.createArrayType(DataTypes.DoubleType));
@@ -96,7 +96,7 @@ class BalancerTest {
   @Test
   void withoutTheSourcesChecksumTheTableIsAShallowCloneAndAnAppend() throws java.io.IOException {
     // a copy of train without checksum files: its file list is only in the log
-    java.nio.file.Path copy = TestSpark.tempDir("balancer-nocrc").resolve("train");
+    java.nio.file.Path copy = SharedSpark.tempDir("balancer-nocrc").resolve("train");
     java.nio.file.Path from = java.nio.file.Path.of(java.net.URI.create(
         new org.apache.hadoop.fs.Path(train.path()).getFileSystem(spark.sparkContext().hadoopConfiguration())
             .makeQualified(new org.apache.hadoop.fs.Path(train.path())).toUri().toString()));

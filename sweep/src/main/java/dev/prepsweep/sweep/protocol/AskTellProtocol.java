@@ -67,37 +67,13 @@ public final class AskTellProtocol {
   private AskTellProtocol() {}
 
   /**
-   * The logger, created on first use: after {@link #main} has pointed {@code System.out} at stderr,
-   * so a console appender bound to "stdout" cannot write into the protocol stream.
+   * The logger, created on first use: after a command line ({@code prepsweep optimize}, the
+   * benchmark's {@code ProtocolServer}) has pointed {@code System.out} at stderr, so a console
+   * appender bound to "stdout" cannot write into the protocol stream. The pure core holds no
+   * {@code main}: a command line owns the process's exit code.
    */
   private static final class Log {
     static final Logger LOG = LoggerFactory.getLogger(AskTellProtocol.class);
-  }
-
-  /**
-   * Usage: {@code AskTellProtocol --sampler NAME} (a {@link SamplerFactory} method). Exits with
-   * {@link #run}'s code, or 2 on bad arguments. Anything else printing to {@code System.out} is sent
-   * to stderr so it cannot corrupt the protocol stream.
-   */
-  public static void main(String[] args) {
-    PrintStream protocolOut = System.out;
-    System.setOut(System.err);
-    String sampler = null;
-    for (int i = 0; i < args.length; i++) {
-      if (args[i].equals("--sampler") && i + 1 < args.length) {
-        sampler = args[++i];
-      } else if (args[i].startsWith("--sampler=")) {
-        sampler = args[i].substring("--sampler=".length());
-      } else {
-        sampler = null;
-        break;
-      }
-    }
-    if (sampler == null) {
-      System.err.println("usage: AskTellProtocol --sampler NAME   (NAME one of " + SamplerFactory.METHODS + ")");
-      System.exit(2);
-    }
-    System.exit(run(System.in, protocolOut, sampler));
   }
 
   /**
