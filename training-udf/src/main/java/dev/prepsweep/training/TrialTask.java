@@ -76,6 +76,7 @@ public final class TrialTask {
       checkLabels(trainRows.labels(), classes, "train");
       checkLabels(valRows.labels(), classes, "val");
       Featurizer featurizer = Featurizer.fit(params, trainRows);
+      checkMemory(params, featurizer, trainRows.size(), valRows.size(), classes);
       Featurizer.Encoded train = encoded(spec.train(), params, featurizer, trainRows);
       Featurizer.Encoded val = encoded(spec.val(), params, featurizer, valRows);
       float[] weights = params.classWeights() ? classWeights(spec.classWeights(), trainRows.labels(), classes) : null;
@@ -191,6 +192,33 @@ public final class TrialTask {
               + " add the CUDA natives (build profile 'cuda') or drop require_gpu");
     }
     return Device.cpu();
+  }
+
+  /**
+   * Fails the attempt with its reason (a FAILED outcome, the executor lives on) when its encoded data
+   * would not fit this executor's heap. Other trials' cached encodings are dropped first when keeping
+   * them would be what makes it not fit: they can be encoded again, an executor killed by an
+   * {@link OutOfMemoryError} cannot be saved.
+   */
+  private static void checkMemory(TrainingParams params, Featurizer featurizer, int trainRows, int valRows,
+      int classes) {
+    TrainerMemory need = TrainerMemory.of(params, trainRows, valRows, featurizer.rowSize(), featurizer.tokenIds(), classes);
+    long maxHeap = Runtime.getRuntime().maxMemory();
+    if (!need.fits(maxHeap)) {
+      throw new TrainerMemoryException(need.tooLarge(params, maxHeap));
+    }
+    synchronized (FEATURES) {
+      long cached = FEATURES.values().stream().mapToLong(TrialTask::bytes).sum();
+      if (cached + need.totalBytes() > TrainerMemory.budget(maxHeap)) {
+        LOG.info("dropping {} cached encodings ({} MiB) to make room for about {} MiB", FEATURES.size(),
+            cached >> 20, need.totalBytes() >> 20);
+        FEATURES.clear();
+      }
+    }
+  }
+
+  private static long bytes(Featurizer.Encoded e) {
+    return e.floats() != null ? 4L * e.floats().length : e.ids() != null ? 8L * e.ids().length : 0;
   }
 
   /** Encoded rows of a pinned table, cached per executor by table, version and featurizer settings. */

@@ -203,10 +203,15 @@ class TrialTaskSparkTest {
     TrialOutcome noFeatures = runInTask(spec(5, Map.of("model", "mlp")));
     TrialSpec gpu = new TrialSpec("sw-test", 6, 1, Map.of(), 1, "val_accuracy", true, train, val, LABELS, true);
     TrialOutcome noGpu = runInTask(gpu);
+    // about 1,350 rows x hash_dim 2^20 x 4 B: over 5 GiB, far beyond the test JVM's heap
+    TrialOutcome tooLarge = runInTask(spec(7, Map.of("hash_dim", 1048576L, "epochs", 1L)));
     assertThat(badParam.complete()).isFalse();
     assertThat(badParam.error()).contains("training parameter 'model' = mlp_txt must be one of");
     assertThat(noFeatures.error()).contains("model 'mlp' trains on the numeric 'features' column");
     assertThat(noGpu.error()).contains("the sweep requires a GPU but Spark assigned none to this task");
+    assertThat(tooLarge.complete()).isFalse();
+    assertThat(tooLarge.error()).contains("TrainerMemoryException: the trial needs about")
+        .contains("x hash_dim 1048576 x 4 B").contains("raise spark.executor.memory");
     // a huge SGD step on unnormalised data may or may not overflow; if it does, the reason is given
     if (!diverged.complete()) {
       assertThat(diverged.error()).contains("training loss became");

@@ -1,14 +1,20 @@
 package dev.prepsweep.app.driver;
 
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.spark.ExecutorLostFailure;
 import org.apache.spark.SparkContext;
 import org.apache.spark.scheduler.AccumulableInfo;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerExecutorMetricsUpdate;
+import org.apache.spark.scheduler.SparkListenerExecutorRemoved;
 import org.apache.spark.scheduler.SparkListenerJobStart;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.scheduler.SparkListenerTaskStart;
 import org.apache.spark.util.LongAccumulator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import scala.Tuple4;
 import scala.jdk.javaapi.CollectionConverters;
 
@@ -19,11 +25,20 @@ import scala.jdk.javaapi.CollectionConverters;
  * running tasks' accumulator values with every executor heartbeat
  * ({@code spark.executor.heartbeatInterval}), so the heartbeat costs an add per epoch on the executor
  * and one listener event per executor heartbeat on the driver: no extra RPC, no files.
+ *
+ * <p>It also sees executors die under attempts: Spark would rerun such a task silently (issue #17: an
+ * executor killed by OutOfMemoryError three times, nothing on record). On the task's
+ * {@code ExecutorLostFailure} the attempt's job group is cancelled at once, before the rerun gets far,
+ * and the driver ends the attempt as LOST with the {@link ExecutorLoss} and runs the trial again as
+ * its next attempt.
  */
 final class AttemptWatch extends SparkListener {
 
   /** The job property {@code setJobGroup} sets (Spark's constant for it is not public API). */
   private static final String JOB_GROUP_PROPERTY = "spark.jobGroup.id";
+  private static final Logger LOG = LoggerFactory.getLogger(AttemptWatch.class);
+  /** Executors removed during the sweep and Spark's reason, to complete a loss's description. */
+  private final Map<String, String> removedExecutors = new ConcurrentHashMap<>();
 
   private final SparkContext sc;
   private final Map<String, Watched> byGroup = new ConcurrentHashMap<>();
@@ -36,6 +51,8 @@ final class AttemptWatch extends SparkListener {
     volatile long launchedAt;
     volatile long lastProgressAt;
     volatile long lastValue;
+    /** The first executor loss under this attempt, if any. */
+    volatile ExecutorLoss lost;
 
     Watched(String group, long accumulatorId) {
       this.group = group;
@@ -55,6 +72,21 @@ final class AttemptWatch extends SparkListener {
     byGroup.put(group, w);
     byAccumulator.put(beat.id(), w);
     return beat;
+  }
+
+  /**
+   * The executor loss that ended the attempt of {@code group}, if one did; asked before
+   * {@link #forget}. The executor-removed reason is filled in when Spark has reported it by now.
+   */
+  Optional<ExecutorLoss> lost(String group) {
+    Watched w = byGroup.get(group);
+    ExecutorLoss loss = w == null ? null : w.lost;
+    if (loss == null) {
+      return Optional.empty();
+    }
+    String removed = removedExecutors.get(loss.executorId());
+    return Optional.of(removed == null || loss.removedReason() != null ? loss
+        : new ExecutorLoss(loss.executorId(), loss.host(), loss.causedByApp(), loss.taskReason(), removed));
   }
 
   void forget(String group) {
@@ -91,7 +123,27 @@ final class AttemptWatch extends SparkListener {
       // a rerun (lost executor) starts the clocks again
       w.launchedAt = task.taskInfo().launchTime();
       w.lastProgressAt = w.launchedAt;
+      LOG.info("{}: task started on executor {} ({})", w.group, task.taskInfo().executorId(), task.taskInfo().host());
     }
+  }
+
+  @Override
+  public void onTaskEnd(SparkListenerTaskEnd end) {
+    Watched w = byStage.get(end.stageId());
+    if (w == null || w.lost != null || !(end.reason() instanceof ExecutorLostFailure failure)) {
+      return;
+    }
+    String executor = failure.execId();
+    w.lost = new ExecutorLoss(executor, end.taskInfo().host(), failure.exitCausedByApp(),
+        failure.reason().isDefined() ? failure.reason().get() : null, removedExecutors.get(executor));
+    LOG.warn("{}: {}; cancelling Spark's silent rerun so that the loss is recorded", w.group, w.lost.reason());
+    // from the listener thread, so the rerun Spark already queued is stopped before it trains far
+    sc.cancelJobGroup(w.group);
+  }
+
+  @Override
+  public void onExecutorRemoved(SparkListenerExecutorRemoved removed) {
+    removedExecutors.put(removed.executorId(), removed.reason());
   }
 
   @Override

@@ -255,6 +255,9 @@ public final class SweepDriver {
       }
       // attempts ended by the driver (timed out, no heartbeat): why, until their job reports back cancelled
       Map<Integer, HangRule.Verdict> hung = new HashMap<>();
+      // reruns after executor losses that were not the trial's fault, per trial; bounded like Spark's own task reruns
+      Map<Integer, Integer> lostReruns = new HashMap<>();
+      int maxLostReruns = spark.sparkContext().getConf().getInt("spark.task.maxFailures", 4);
       List<Integer> queued = new ArrayList<>(relaunch.keySet());
       boolean stop = false;
       boolean cancelled = false;
@@ -267,7 +270,7 @@ public final class SweepDriver {
             trial = study.trial(queued.remove(0));
           } else if (segmented && (promote = study.promotable()).isPresent()) {
             trial = study.resumePaused(promote.get().number());
-            progress.pruned--;
+            progress.promoted(trial.number());
             LOG.info("trial {} promoted from epoch {}", trial.number(), promote.get().lastStep());
           } else if (study.trials().size() < spec.budget().trials()) {
             try {
@@ -334,7 +337,9 @@ public final class SweepDriver {
         TrialSpec ts = done.spec();
         TrialOutcome outcome = done.outcome();
         int number = ts.trialId();
-        watch.forget(runningGroups.remove(number));
+        String group = runningGroups.remove(number);
+        Optional<ExecutorLoss> lost = watch.lost(group);
+        watch.forget(group);
         HangRule.Verdict verdict = hung.remove(number);
         Map<Integer, EpochMetrics> epochs = epochsByTrial.get(number);
         int doneBefore = epochs.size();
@@ -380,11 +385,23 @@ public final class SweepDriver {
             queued.add(0, number);
           }
         } else {
-          TrialOutcome ended = verdict == null ? outcome : withError(outcome, verdict.reason());
-          writer.write(record(ts, verdict == null ? "FAILED" : verdict.state(), List.of(), ended, history));
-          if (ts.attempt() <= spec.maxRetries() && !stop) {
-            LOG.warn("trial {} attempt {} {} ({}); retrying", number, ts.attempt(),
-                verdict == null ? "failed" : verdict.state(), ended.error());
+          // An executor lost under the attempt is not the trial's fault unless it ran out of memory:
+          // such a rerun uses none of max_retries, up to spark.task.maxFailures of them per trial.
+          boolean executorLost = verdict == null && lost.isPresent();
+          boolean notItsFault = executorLost && !lost.get().outOfMemory()
+              && lostReruns.getOrDefault(number, 0) < maxLostReruns;
+          if (notItsFault) {
+            lostReruns.merge(number, 1, Integer::sum);
+          }
+          boolean retry = !stop && (notItsFault || ts.attempt() - lostReruns.getOrDefault(number, 0) <= spec.maxRetries());
+          String why = verdict != null ? verdict.reason()
+              : executorLost ? lost.get().reason() + (retry ? "; the trial runs again as attempt " + (ts.attempt() + 1) : "")
+              : null;
+          TrialOutcome ended = why == null ? outcome : executorLost ? lostOn(outcome, why, lost.get()) : withError(outcome, why);
+          String state = verdict != null ? verdict.state() : executorLost ? LOST : "FAILED";
+          writer.write(record(ts, state, List.of(), ended, history));
+          if (retry) {
+            LOG.warn("trial {} attempt {} {} ({}); retrying", number, ts.attempt(), state, ended.error());
             attempts.put(number, ts.attempt() + 1);
             queued.add(0, number);
             continue;
@@ -545,6 +562,12 @@ public final class SweepDriver {
         o.host(), o.gpuAddress(), o.device(), o.startedAtMillis(), o.endedAtMillis(), o.modelUri(), o.resumedFromEpoch());
   }
 
+  /** The outcome of an attempt whose executor died: the task could not say where it ran, the loss does. */
+  private static TrialOutcome lostOn(TrialOutcome o, String error, ExecutorLoss loss) {
+    return new TrialOutcome(o.sweepId(), o.trialId(), o.attempt(), false, error, o.epochs(), null, loss.executorId(),
+        loss.host(), o.gpuAddress(), o.device(), o.startedAtMillis(), o.endedAtMillis(), o.modelUri(), o.resumedFromEpoch());
+  }
+
   /** An attempt with no task outcome to report: RUNNING when submitted, or lost with a driver that died. */
   private static TrialRecord withoutOutcome(TrialSpec spec, String state, List<EpochMetrics> history, long startedAt,
       Long endedAt, String error) {
@@ -590,16 +613,13 @@ public final class SweepDriver {
   }
 
   /** Counts, best so far and a time-left estimate, logged as one readable progress line. */
-  static final class Progress {
+  static final class Progress extends ProgressCount {
     private final SweepRun run;
     private final boolean maximize;
     private final int parallelism;
     private final long startedNanos = System.nanoTime();
     private double trialSecondsSum;
     private int timed;
-    int complete;
-    int failed;
-    int pruned;
     Integer bestTrial;
     Double bestValue;
 
@@ -618,18 +638,18 @@ public final class SweepDriver {
     void seed(List<Trial> trials) {
       for (Trial t : trials) {
         if (t.state() == TrialState.COMPLETE) {
-          complete++;
+          complete(t.number());
           better(t.number(), t.values().get(0));
         } else if (t.state() == TrialState.FAILED) {
-          failed++;
+          failed(t.number());
         } else if (t.state() == TrialState.PRUNED) {
-          pruned++;
+          pruned(t.number());
         }
       }
     }
 
     void complete(int trial, double value, TrialOutcome o) {
-      complete++;
+      complete(trial);
       better(trial, value);
       double seconds = (o.endedAtMillis() - o.startedAtMillis()) / 1000.0;
       trialSecondsSum += seconds;
@@ -646,21 +666,21 @@ public final class SweepDriver {
     }
 
     void pruned(int trial, int epoch) {
-      pruned++;
+      pruned(trial);
       LOG.info("trial {} paused/pruned at epoch {}", trial, epoch);
     }
 
     void failed(int trial, String error) {
-      failed++;
+      failed(trial);
       LOG.warn("trial {} FAILED: {}", trial, error);
     }
 
     void log(int running) {
       int budget = run.spec().budget().trials();
-      int left = Math.max(0, budget - complete - failed - pruned);
+      int left = Math.max(0, budget - done());
       String eta = timed == 0 ? "?" : String.format("%.0f s", Math.ceil((double) left / parallelism) * trialSecondsSum / timed);
       LOG.info("sweep {}: {}/{} done, {} running, {} pruned, {} failed; best {} {}; about {} left ({} s so far)",
-          run.sweepId(), complete + failed + pruned, budget, running, pruned, failed, run.metric(),
+          run.sweepId(), done(), budget, running, pruned, failed, run.metric(),
           bestValue == null ? "-" : String.format("%.4f (trial %d)", bestValue, bestTrial), eta,
           (System.nanoTime() - startedNanos) / 1_000_000_000L);
     }

@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -56,25 +58,72 @@ class SweepFaultsIT {
   }
 
   @Test
-  void lostWorkerRerunsItsTrialElsewhereAndEveryTrialIsRecordedOnce() throws Exception {
+  void lostExecutorsAreRecordedAsLostAttemptsAndEveryTrialCompletesOnce() throws Exception {
     Path dir = WORK.resolve("lost-worker");
     Path warehouse = PreparedSplits.warehouse(dir.resolve("warehouse"));
     Path config = PreparedSplits.config(dir, SWEEP);
+    String killed;
+    String driverLog;
     try (StandaloneCluster cluster = new StandaloneCluster(dir, 2, 2, "1536m", 1, 0)) {
       Process submit = cluster.submit("submit", List.of("spark.executor.cores=2", "spark.executor.memory=1g"),
           "sweep", "--config", config.toString(), "--warehouse", warehouse.toString());
-      cluster.procs.awaitLog("submit", " COMPLETE val_accuracy=", Duration.ofMinutes(5));
+      // kill -9 the executor of the first trial task to start (the driver logs each one), as it trains
+      killed = awaitNextTaskStart(cluster, 0);
+      assertThat(cluster.killExecutor(killed)).as("executor %s is alive to be killed", killed).isTrue();
+      cluster.procs.awaitLog("submit", "executor " + killed + " on ", Duration.ofMinutes(3));
+      // then a whole worker, once a trial has completed (generous waits: CI machines may be loaded)
+      cluster.procs.awaitLog("submit", " COMPLETE val_accuracy=", Duration.ofMinutes(10));
       cluster.killWorker(2);
-      assertThat(submit.waitFor(6, TimeUnit.MINUTES)).as("sweep finished after losing a worker").isTrue();
-      assertThat(submit.exitValue()).as(cluster.procs.log("submit")).isZero();
+      assertThat(submit.waitFor(10, TimeUnit.MINUTES)).as("sweep finished after losing a worker").isTrue();
+      driverLog = cluster.procs.log("submit");
+      assertThat(submit.exitValue()).as(driverLog).isZero();
     }
     SparkSession spark = checks();
     Dataset<Row> trials = spark.read().format("delta").load(warehouse + "/trials");
     assertThat(trials.filter("state = 'COMPLETE'").count()).isEqualTo(6);
-    assertThat(trials.select("trial_id").distinct().count()).isEqualTo(6);
+    assertThat(trials.filter("state = 'COMPLETE'").select("trial_id").distinct().count()).isEqualTo(6);
     assertThat(trials.groupBy("trial_id", "attempt").count().filter("count > 1").count())
         .as("no attempt recorded twice").isZero();
-    assertThat(trials.filter("state <> 'COMPLETE'").count()).as("executor loss is retried by Spark, not failed").isZero();
+    assertThat(trials.filter("state NOT IN ('COMPLETE', 'LOST')").count())
+        .as("an executor loss is not a failure of the trial").isZero();
+    // the killed executor's attempt is on record, before its rerun, with who died and why
+    List<Row> lost = trials.filter("state = 'LOST'").select("trial_id", "attempt", "error", "executor_id")
+        .collectAsList();
+    assertThat(lost).as(driverLog).anySatisfy(r -> {
+      assertThat(r.getString(3)).isEqualTo(killed);
+      assertThat(r.getString(2)).startsWith("executor " + killed + " on 127.0.0.1 was lost while running this attempt: ")
+          .contains("the trial runs again as attempt " + (r.getInt(1) + 1));
+    });
+    for (Row r : lost) {
+      assertThat(trials.filter("trial_id = " + r.getInt(0) + " AND attempt = " + (r.getInt(1) + 1)).count())
+          .as("lost attempt %d of trial %d reran as the next attempt: %s", r.getInt(1), r.getInt(0), r.getString(2))
+          .isEqualTo(1);
+    }
+    assertThat(spark.read().format("delta").load(warehouse + "/trial_metrics").groupBy("trial_id", "epoch").count()
+        .filter("count > 1").count()).as("no epoch row twice").isZero();
+    // the progress line's count never goes backwards
+    Matcher done = Pattern.compile(": (\\d+)/6 done").matcher(driverLog);
+    int last = 0;
+    while (done.find()) {
+      int now = Integer.parseInt(done.group(1));
+      assertThat(now).as("progress went from %d to %d", last, now).isGreaterThanOrEqualTo(last);
+      last = now;
+    }
+    assertThat(last).isEqualTo(6);
+  }
+
+  /** The executor id of the first trial task started after {@code from} characters of the driver's log. */
+  private static String awaitNextTaskStart(StandaloneCluster cluster, int from) throws InterruptedException {
+    Pattern started = Pattern.compile("-trial-\\d+-\\d+: task started on executor (\\S+) ");
+    long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+    while (System.nanoTime() < deadline) {
+      Matcher m = started.matcher(cluster.procs.log("submit"));
+      if (m.find(from)) {
+        return m.group(1);
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("no trial task started:\n" + cluster.procs.log("submit"));
   }
 
   @Test
