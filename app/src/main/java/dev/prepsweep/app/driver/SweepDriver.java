@@ -286,7 +286,7 @@ public final class SweepDriver {
           } else if (segmented && runningGroups.isEmpty() && (promote = study.finishing()).isPresent()) {
             // the budget is spent with every trial paused: finish the deepest, best one so the sweep has a result
             trial = study.resumePaused(promote.get().number());
-            progress.pruned--;
+            progress.promoted(trial.number());
             LOG.info("trial {} continues from epoch {} to the end: the budget is spent and no trial completed",
                 trial.number(), promote.get().lastStep());
           } else {
