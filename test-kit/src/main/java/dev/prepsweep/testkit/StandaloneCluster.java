@@ -70,6 +70,23 @@ public final class StandaloneCluster implements AutoCloseable {
     worker.destroyForcibly();
   }
 
+  /**
+   * Kills (SIGKILL) the executor JVM with Spark executor id {@code executorId}, wherever a worker
+   * launched it, as the kernel's OOM killer or an operator would; false if no such process is alive.
+   */
+  public boolean killExecutor(String executorId) {
+    for (Process worker : workers) {
+      for (ProcessHandle p : worker.descendants().toList()) {
+        List<String> args = List.of(p.info().arguments().orElse(new String[0]));
+        int at = args.indexOf("--executor-id");
+        if (at >= 0 && at + 1 < args.size() && args.get(at + 1).equals(executorId)) {
+          return p.destroyForcibly();
+        }
+      }
+    }
+    return false;
+  }
+
   @Override
   public void close() {
     procs.close();

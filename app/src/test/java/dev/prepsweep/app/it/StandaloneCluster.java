@@ -76,16 +76,7 @@ final class StandaloneCluster implements AutoCloseable {
    * launched it, as the kernel's OOM killer or an operator would; false if no such process is alive.
    */
   boolean killExecutor(String executorId) {
-    for (Process worker : workers) {
-      for (ProcessHandle p : worker.descendants().toList()) {
-        List<String> args = List.of(p.info().arguments().orElse(new String[0]));
-        int at = args.indexOf("--executor-id");
-        if (at >= 0 && at + 1 < args.size() && args.get(at + 1).equals(executorId)) {
-          return p.destroyForcibly();
-        }
-      }
-    }
-    return false;
+    return cluster.killExecutor(executorId);
   }
 
   @Override
