@@ -179,6 +179,17 @@ class PinnedReadFeatureMatrixTest {
     assertThat(assertPinnedReadsEqualDelta(path, 2)).as("before the range").isEqualTo(50);
     assertThat(PinnedFiles.needed(new TableVersion("compacted", path, 6), conf())).isNotEmpty();
     PinnedFiles.requireComplete(new TableVersion("compacted", path, 6), conf());
+    // the readers replay the compacted file, not commits 3..5: with one of its adds left out, that file's
+    // rows are gone at 5 and 6 for both, while 4 (read from its commits) keeps them
+    List<String> lines = Files.readAllLines(compacted);
+    String add = lines.stream().filter(l -> l.startsWith("{\"add\"")).findFirst().orElseThrow();
+    lines.remove(add);
+    Files.write(compacted, lines);
+    Files.delete(compacted.resolveSibling("." + compacted.getFileName() + ".crc")); // Hadoop's checksum of the old bytes
+    long hidden = spark.read().parquet(Path.of(path, add.replaceAll(".*\"path\":\"([^\"]+)\".*", "$1")).toString()).count();
+    assertThat(hidden).isPositive();
+    assertThat(assertPinnedReadsEqualDelta(path, 5)).isEqualTo(50 - deleted - hidden);
+    assertThat(assertPinnedReadsEqualDelta(path, 4)).isEqualTo(50 - deleted);
   }
 
   @Test
