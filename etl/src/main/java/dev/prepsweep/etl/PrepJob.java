@@ -26,6 +26,7 @@ import dev.prepsweep.etl.internal.Splitter;
 import dev.prepsweep.etl.internal.Validator;
 import dev.prepsweep.etl.internal.ValueFixer;
 import dev.prepsweep.etl.internal.WriteOptions;
+import dev.prepsweep.etl.plan.LabelWarnings;
 import dev.prepsweep.etl.plan.SplitWarnings;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -88,18 +89,26 @@ public final class PrepJob {
       Column atLimit = maxChars > 0 && Arrays.asList(staged.columns()).contains("text")
           ? when(col(Cols.RULE).isNull().and(length(col("text")).geq(maxChars - 1)), 1).otherwise(0) : lit(0);
       long truncated = 0;
-      for (Row r : staged.groupBy(col(Cols.RULE), when(col(Cols.RULE).isNull(), col("label")).as("label"))
+      Map<LabelWarnings.Fold, Long> folds = new TreeMap<>(
+          java.util.Comparator.comparing(LabelWarnings.Fold::raw).thenComparing(LabelWarnings.Fold::label));
+      for (Row r : staged.groupBy(col(Cols.RULE), when(col(Cols.RULE).isNull(), col("label")).as("label"), col(Cols.FOLDED))
           .agg(count(lit(1)), sum(atLimit)).collectAsList()) {
-        byRule.merge(r.isNullAt(0) ? "ok" : r.getString(0), r.getLong(2), Long::sum);
+        byRule.merge(r.isNullAt(0) ? "ok" : r.getString(0), r.getLong(3), Long::sum);
         if (r.isNullAt(0)) {
           validLabels.add(r.getString(1));
+          if (!r.isNullAt(2)) {
+            folds.merge(new LabelWarnings.Fold(r.getString(2), r.getString(1)), r.getLong(3), Long::sum);
+          }
         }
-        read += r.getLong(2);
-        truncated += r.isNullAt(3) ? 0 : r.getLong(3);
+        read += r.getLong(3);
+        truncated += r.isNullAt(4) ? 0 : r.getLong(4);
       }
+      staged = staged.drop(Cols.FOLDED);
       if (truncated > 0) {
         lineage.warn(truncated + " texts reached clean.max_text_chars (" + maxChars + ") and were cut there");
       }
+      LabelWarnings.folded(folds, config.labels().normalize()).ifPresent(lineage::warn);
+      LabelWarnings.caseApart(validLabels, config.labels().normalize()).forEach(lineage::warn);
       long valid = byRule.getOrDefault("ok", 0L);
       lineage.stage("clean", read, valid, millisSince(t0));
       lineage.rules(byRule);

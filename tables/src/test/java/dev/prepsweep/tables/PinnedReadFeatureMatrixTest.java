@@ -147,6 +147,53 @@ class PinnedReadFeatureMatrixTest {
   }
 
   @Test
+  void logCompactionFilesWrittenByKernelAreReadAsTheVersionsTheyCover() throws Exception {
+    // Delta 4.0.1 on Spark reads minor-compaction files (deltaLog.minorCompaction.useForReads, on by default)
+    // but has no setting that writes them; Delta Kernel 4.0 writes them through its public transaction API
+    // (withLogCompactionInverval, sic, and the LOG_COMPACTION post-commit hook), so a Kernel commit makes one.
+    String path = table("compacted", "", "", "'delta.enableDeletionVectors' = 'false'"); // versions 0, 1
+    insert(path, 40, 50, "");                                                    // 2
+    spark.sql("DELETE FROM delta.`" + path + "` WHERE id % 4 = 0");              // 3: removes and re-adds files
+    spark.sql("UPDATE delta.`" + path + "` SET text = 'changed' WHERE id < 10"); // 4
+    io.delta.kernel.engine.Engine engine = KernelTables.engine(conf());
+    int interval = 3; // Kernel compacts after commit v when (v + 1) % interval == 0: versions v - interval + 1..v
+    io.delta.kernel.TransactionCommitResult commit = io.delta.kernel.Table.forPath(engine, path)
+        .createTransactionBuilder(engine, "prepsweep-test", io.delta.kernel.Operation.WRITE)
+        .withLogCompactionInverval(interval).build(engine)
+        .commit(engine, io.delta.kernel.utils.CloseableIterable.emptyIterable()); // 5
+    assertThat(commit.getVersion()).isEqualTo(5);
+    for (io.delta.kernel.hook.PostCommitHook hook : commit.getPostCommitHooks()) {
+      if (hook.getType() == io.delta.kernel.hook.PostCommitHook.PostCommitHookType.LOG_COMPACTION) {
+        hook.threadSafeInvoke(engine);
+      }
+    }
+    Path compacted = Path.of(path, "_delta_log", String.format("%020d.%020d.compacted.json", 3, 5));
+    assertThat(compacted).as("the log compaction file of versions 3 to 5").exists();
+    insert(path, 50, 60, ""); // 6: a commit after the compacted range
+    // at the range's end and after it, a reader may replay the compacted file instead of 3..5; inside it
+    // (3, 4) it must not, or it would see later commits' changes
+    long deleted = java.util.stream.LongStream.range(0, 50).filter(id -> id % 4 == 0).count();
+    assertThat(assertPinnedReadsEqualDelta(path, 6)).isEqualTo(60 - deleted);
+    assertThat(assertPinnedReadsEqualDelta(path, 5)).isEqualTo(50 - deleted);
+    assertThat(assertPinnedReadsEqualDelta(path, 4)).isEqualTo(50 - deleted);
+    assertThat(assertPinnedReadsEqualDelta(path, 3)).as("inside the range: without 4's UPDATE").isEqualTo(50 - deleted);
+    assertThat(assertPinnedReadsEqualDelta(path, 2)).as("before the range").isEqualTo(50);
+    assertThat(PinnedFiles.needed(new TableVersion("compacted", path, 6), conf())).isNotEmpty();
+    PinnedFiles.requireComplete(new TableVersion("compacted", path, 6), conf());
+    // the readers replay the compacted file, not commits 3..5: with one of its adds left out, that file's
+    // rows are gone at 5 and 6 for both, while 4 (read from its commits) keeps them
+    List<String> lines = Files.readAllLines(compacted);
+    String add = lines.stream().filter(l -> l.startsWith("{\"add\"")).findFirst().orElseThrow();
+    lines.remove(add);
+    Files.write(compacted, lines);
+    Files.delete(compacted.resolveSibling("." + compacted.getFileName() + ".crc")); // Hadoop's checksum of the old bytes
+    long hidden = spark.read().parquet(Path.of(path, add.replaceAll(".*\"path\":\"([^\"]+)\".*", "$1")).toString()).count();
+    assertThat(hidden).isPositive();
+    assertThat(assertPinnedReadsEqualDelta(path, 5)).isEqualTo(50 - deleted - hidden);
+    assertThat(assertPinnedReadsEqualDelta(path, 4)).isEqualTo(50 - deleted);
+  }
+
+  @Test
   void typeWidenedLabelsReadAsTheirNewType() {
     String path = SharedSpark.tempDir("matrix-tw").resolve("tw").toString();
     spark.sql("CREATE TABLE delta.`" + path + "` (id BIGINT, label_index SMALLINT, text STRING) USING delta"

@@ -12,6 +12,8 @@ public final class Cols {
   public static final String HASH1 = "_h1";
   public static final String HASH2 = "_h2";
   public static final String ACTION = "_action";
+  /** The raw label of a valid row whose label trimming or case folding changed (else null). */
+  public static final String FOLDED = "_folded";
   /** A record's position in the input ({@link InputOrder}). */
   public static final String ORDER = "_order";
 

@@ -16,7 +16,6 @@ import static org.apache.spark.sql.functions.when;
 import dev.prepsweep.etl.PrepConfig;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.TreeSet;
 import dev.prepsweep.etl.plan.MinHashBands;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,21 +52,41 @@ public final class NearDeduper {
 
   /** The sorted, distinct hashed shingles of a text (the whole text if shorter than a shingle). */
   public static int[] shingles(String text, int size) {
-    TreeSet<Integer> set = new TreeSet<>();
     if (text.length() <= size) {
-      set.add(Math.floorMod(murmur(text), DIM));
+      return new int[] {Math.floorMod(murmur(text), DIM)};
+    }
+    int n = text.length() - size + 1;
+    int[] out = new int[n];
+    byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+    if (utf8.length == text.length()) {
+      // ASCII: a shingle's UTF-8 bytes are a slice of the text's, hashed in place (most texts; no copies)
+      for (int i = 0; i < n; i++) {
+        out[i] = Math.floorMod(org.apache.spark.unsafe.hash.Murmur3_x86_32.hashUnsafeBytes(
+            utf8, org.apache.spark.unsafe.Platform.BYTE_ARRAY_OFFSET + i, size, 42), DIM);
+      }
     } else {
-      for (int i = 0; i + size <= text.length(); i++) {
-        set.add(Math.floorMod(murmur(text.substring(i, i + size)), DIM));
+      for (int i = 0; i < n; i++) {
+        out[i] = Math.floorMod(murmur(text.substring(i, i + size)), DIM);
       }
     }
-    return set.stream().mapToInt(Integer::intValue).toArray();
+    return sortedDistinct(out);
+  }
+
+  private static int[] sortedDistinct(int[] xs) {
+    Arrays.sort(xs);
+    int w = 0;
+    for (int i = 0; i < xs.length; i++) {
+      if (w == 0 || xs[i] != xs[w - 1]) {
+        xs[w++] = xs[i];
+      }
+    }
+    return w == xs.length ? xs : Arrays.copyOf(xs, w);
   }
 
   private static int murmur(String s) {
-    return org.apache.spark.unsafe.hash.Murmur3_x86_32.hashUnsafeBytes(
-        s.getBytes(StandardCharsets.UTF_8), org.apache.spark.unsafe.Platform.BYTE_ARRAY_OFFSET,
-        s.getBytes(StandardCharsets.UTF_8).length, 42);
+    byte[] b = s.getBytes(StandardCharsets.UTF_8);
+    return org.apache.spark.unsafe.hash.Murmur3_x86_32.hashUnsafeBytes(b, org.apache.spark.unsafe.Platform.BYTE_ARRAY_OFFSET,
+        b.length, 42);
   }
 
   public static Dataset<Row> apply(Dataset<Row> deduped, PrepConfig.Dedupe config, long seed, Scratch scratch) {

@@ -31,7 +31,7 @@ import org.apache.spark.sql.types.DataTypes;
 
 /**
  * Cleans the raw role columns and marks each row with the first rule it breaks (or null). Output:
- * {@code _src, _rule, _reason, _stage, id, label, [text], [_f_i...], [group], [image], [_pixels],
+ * {@code _src, _rule, _reason, _stage, id, label, _folded, [text], [_f_i...], [group], [image], [_pixels],
  * _key, _h1, _h2}. Two narrow projections and no shuffle: the first computes every cleaned value once
  * (text UDF, casts, trims), the second the rule chain over those values; the original record is
  * rendered only for rejected rows.
@@ -159,6 +159,9 @@ public final class Validator {
     out.add(when(rule.isNotNull(), lit("read")).otherwise(lit("clean")).as(Cols.STAGE));
     out.add(col("_v_id").as("id"));
     out.add(label.as("label"));
+    // counted for the "labels case-folded" warning, then dropped: valid rows whose raw label is not
+    // the label it was folded to (surrounding whitespace, and case when labels.normalize is on)
+    out.add(when(ruleChain.isNull().and(col(Cols.R_LABEL).notEqual(col("_v_norm"))), col(Cols.R_LABEL)).as(Cols.FOLDED));
     if (hasText) {
       out.add(col("_v_text").as("text"));
     }

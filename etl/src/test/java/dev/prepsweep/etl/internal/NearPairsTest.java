@@ -77,6 +77,40 @@ class NearPairsTest {
     }
   }
 
+  /** The shingles as the job computed them before 2026-12-06: every substring's UTF-8 bytes hashed, in a TreeSet. */
+  static int[] shinglesBySubstring(String text, int size) {
+    TreeSet<Integer> set = new TreeSet<>();
+    List<String> parts = new ArrayList<>();
+    if (text.length() <= size) {
+      parts.add(text);
+    } else {
+      for (int i = 0; i + size <= text.length(); i++) {
+        parts.add(text.substring(i, i + size));
+      }
+    }
+    for (String p : parts) {
+      byte[] b = p.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      set.add(Math.floorMod(org.apache.spark.unsafe.hash.Murmur3_x86_32.hashUnsafeBytes(
+          b, org.apache.spark.unsafe.Platform.BYTE_ARRAY_OFFSET, b.length, 42), NearDeduper.DIM));
+    }
+    return set.stream().mapToInt(Integer::intValue).toArray();
+  }
+
+  @Test
+  void shinglesHashEachSubstringsBytesSortedAndDistinct() {
+    SplittableRandom rnd = new SplittableRandom(3);
+    List<String> texts = new ArrayList<>(List.of("", "abc", "abcde", "abcdef", "aaaaaaaaaa", "ab ab ab ab ab",
+        "crème brûlée à la carte", "naïve 😀 emoji text", "日本語のテキストです"));
+    for (int i = 0; i < 200; i++) {
+      texts.add(words(rnd, 1 + rnd.nextInt(30)));
+    }
+    for (String t : texts) {
+      for (int size : new int[] {1, 3, 5}) {
+        assertThat(NearDeduper.shingles(t, size)).as("'%s' size %d", t, size).isEqualTo(shinglesBySubstring(t, size));
+      }
+    }
+  }
+
   @Test
   void bandsForThresholdReachTheRecall() {
     for (double t : new double[] {0.3, 0.5, 0.7, 0.8, 0.9, 1.0}) {
