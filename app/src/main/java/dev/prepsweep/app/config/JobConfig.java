@@ -108,6 +108,8 @@ public record JobConfig(
     return new JobConfig(warehouse, seed, prep, sweep, Map.copyOf(train), data, resources, artifacts, source, text);
   }
 
+  static final List<String> REGRESSION_METRICS = List.of("val_rmse", "val_mae", "val_r2");
+
   /** Sweep parameters and metrics must be ones the trainer knows. */
   private static void checkSweepAgainstTrainer(SweepSpec spec, ConfigNode sweepNode, boolean plugin) {
     for (Parameter p : spec.space().allParameters()) {
@@ -119,6 +121,12 @@ public record JobConfig(
     for (SweepSpec.Metric m : spec.metrics()) {
       if (!EpochMetrics.METRICS.contains(m.name())) {
         throw sweepNode.invalid("metric '" + m.name() + "' is not reported by the trainer; known: " + EpochMetrics.METRICS);
+      }
+      // regression metrics have one sensible direction; optimising the wrong way is a config mistake
+      boolean maximize = m.goal() == dev.prepsweep.sweep.study.Direction.MAXIMIZE;
+      if (REGRESSION_METRICS.contains(m.name()) && maximize != EpochMetrics.larger(m.name())) {
+        throw sweepNode.invalid("metric '" + m.name() + "' is better " + (maximize ? "smaller" : "larger")
+            + "; use goal: " + (maximize ? "minimize" : "maximize"));
       }
     }
   }

@@ -52,7 +52,11 @@ class TrainerPluginIT {
           parallelism: 2
         """.formatted(CLASS));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    int code = Main.run(new String[] {"run", "--config", config.toString(), "--warehouse", warehouse.toString(),
+    // prep in one local JVM (cheaper than starting executors for it), then the sweep on the cluster
+    int code = Main.run(new String[] {"prep", "--config", config.toString(), "--warehouse", warehouse.toString(),
+        "--master", "local[2]"}, new PrintStream(out, true, StandardCharsets.UTF_8));
+    assertThat(code).as(out.toString(StandardCharsets.UTF_8)).isZero();
+    code = Main.run(new String[] {"sweep", "--config", config.toString(), "--warehouse", warehouse.toString(),
         "--master", "local-cluster[2,1,1024]", "--jars", JAR.toString()}, new PrintStream(out, true, StandardCharsets.UTF_8));
     assertThat(code).as(out.toString(StandardCharsets.UTF_8)).isZero();
 
