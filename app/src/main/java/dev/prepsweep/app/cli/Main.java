@@ -238,10 +238,20 @@ public final class Main {
   }
 
   static String leaderboardSql(SweepSummary s) {
-    return "SELECT trial_id, ROUND(val_accuracy, 4) AS val_accuracy, ROUND(val_macro_f1, 4) AS val_macro_f1, "
-        + "ROUND(val_loss, 4) AS val_loss, best_epoch, params_json, executor_id, ROUND(duration_s, 1) AS seconds "
+    return "SELECT trial_id, " + metricColumns(s.metric()) + ", best_epoch, params_json, executor_id, "
+        + "ROUND(duration_s, 1) AS seconds "
         + "FROM trials WHERE sweep_id = '" + s.sweepId() + "' AND state = 'COMPLETE' "
         + "ORDER BY value " + (s.maximize() ? "DESC" : "ASC") + ", trial_id LIMIT 10";
+  }
+
+  /**
+   * The metric columns a leaderboard shows: a regression sweep's (optimising {@code val_rmse},
+   * {@code val_mae} or {@code val_r2}) errors and R2, else a classifier's accuracy, macro-F1 and loss.
+   */
+  static String metricColumns(String metric) {
+    List<String> columns = List.of("val_rmse", "val_mae", "val_r2").contains(metric)
+        ? List.of("val_rmse", "val_mae", "val_r2") : List.of("val_accuracy", "val_macro_f1", "val_loss");
+    return String.join(", ", columns.stream().map(c -> "ROUND(" + c + ", 4) AS " + c).toList());
   }
 
   /** Scores the pinned test split with the best trial's model and prints the metrics (nothing without either). */
