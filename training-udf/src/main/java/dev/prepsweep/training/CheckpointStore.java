@@ -77,6 +77,11 @@ final class CheckpointStore {
     write(CHECKPOINT, Map.of("model.params", params, "optimizer.bin", optimizer), "state.json", state);
   }
 
+  /** A checkpoint of other files than the built-in models' (a plug-in trainer's state). */
+  void saveCheckpoint(State state, Map<String, IoWriter> files) {
+    write(CHECKPOINT, files, "state.json", state);
+  }
+
   void saveBest(Map<String, Object> meta, IoWriter params) {
     write(BEST, Map.of("model.params", params), "model.json", meta);
   }

@@ -67,6 +67,15 @@ public final class TrialTask {
     List<EpochMetrics> epochs = new ArrayList<>();
     String device = "none";
     try {
+      if (TrainerPlugins.isPlugin(spec.params())) {
+        device = pluginDevice(gpuAddress, spec.requireGpu());
+        PluginTrial.Result r = PluginTrial.run(spec, device, m -> {
+          epochs.add(m);
+          onEpoch.accept(m);
+        });
+        return outcome(spec, true, null, r.history(), executorId, host, gpuAddress, device, started, null,
+            r.resumedFromEpoch());
+      }
       TrainingParams params = TrainingParams.from(spec.params());
       Device dev = chooseDevice(gpuAddress, spec.requireGpu());
       device = dev.toString();
@@ -101,7 +110,7 @@ public final class TrialTask {
       }
       return outcome(spec, true, null, result.history(), executorId, host, gpuAddress, device, started,
           result.bestModelUri(), result.resumedFromEpoch());
-    } catch (RuntimeException | LinkageError e) {
+    } catch (Exception | LinkageError e) {
       LOG.warn("trial {} attempt {} failed on executor {}: {}", spec.trialId(), spec.attempt(), executorId, reason(e));
       return outcome(spec, false, reason(e), epochs, executorId, host, gpuAddress, device, started, null, 0);
     }
@@ -219,6 +228,18 @@ public final class TrialTask {
 
   private static long bytes(Featurizer.Encoded e) {
     return e.floats() != null ? 4L * e.floats().length : e.ids() != null ? 8L * e.ids().length : 0;
+  }
+
+  /** A plug-in trainer's device, without loading the engine a plug-in may not use: {@code gpu:N} or {@code cpu}. */
+  private static String pluginDevice(String gpuAddress, boolean requireGpu) {
+    if (gpuAddress != null) {
+      return "gpu:" + gpuAddress;
+    }
+    if (requireGpu) {
+      throw new IllegalStateException("the sweep requires a GPU but Spark assigned none to this task;"
+          + " set spark.task.resource.gpu.amount");
+    }
+    return "cpu";
   }
 
   /** Encoded rows of a pinned table, cached per executor by table, version and featurizer settings. */

@@ -1,6 +1,7 @@
 package dev.prepsweep.app.cli;
 
 import dev.prepsweep.app.config.JobConfig;
+import dev.prepsweep.app.config.TrainerCheck;
 import dev.prepsweep.app.driver.BestTrialScorer;
 import dev.prepsweep.app.report.ReportCommand;
 import dev.prepsweep.app.report.ReportException;
@@ -17,6 +18,7 @@ import dev.prepsweep.sweep.protocol.AskTellProtocol;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
 import org.apache.spark.sql.SparkSession;
@@ -33,7 +35,7 @@ public final class Main {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
   static final String DEFAULT_CONFIG = "conf/prepsweep.yaml";
   private static final Set<String> OPTIONS = Set.of("config", "master", "warehouse", "seed", "max-rows", "sampler",
-      "sweep", "prep-run", "out", "max-width", "format", "train", "test", "text", "id", "retain");
+      "sweep", "prep-run", "out", "max-width", "format", "train", "test", "text", "id", "retain", "jars");
 
   static final String USAGE = """
       usage: prepsweep <command> [options]
@@ -63,6 +65,8 @@ public final class Main {
                            local-cluster[2,2,2048] (two executor JVMs)
         --warehouse DIR    where the Delta tables live (overrides the config's 'warehouse')
         --seed N           overrides the config's 'seed'
+        --jars A.jar,...   jars shipped to the executors (spark.jars), e.g. the jar of a plug-in
+                           trainer named in the config as train: {model: {class: ...}}
         --max-rows N       rows 'query' prints (default 50)
         --max-width N      widest cell 'query' prints in a table (default 80)
         --format F         'query' output: table (default), csv or json (one object a line);
@@ -156,11 +160,14 @@ public final class Main {
       config.requirePrep();
       config.checkPrepInput();
     }
+    List<String> jars = jars(cli);
     if (sweep) {
       config.requireSweep();
+      TrainerCheck.check(config, jars);
     }
     JobConfig effective = config.withWarehouse(warehouseRoot).withSeed(seed);
-    SparkSession spark = SparkSessions.create(cli.option("master", null), "prepsweep " + cli.verb());
+    SparkSession spark = SparkSessions.create(cli.option("master", null), "prepsweep " + cli.verb(),
+        cli.option("jars", null));
     try {
       Warehouse warehouse = new Warehouse(spark, warehouseRoot);
       PrepResult prepResult = null;
@@ -245,10 +252,20 @@ public final class Main {
   }
 
   static String leaderboardSql(SweepSummary s) {
-    return "SELECT trial_id, ROUND(val_accuracy, 4) AS val_accuracy, ROUND(val_macro_f1, 4) AS val_macro_f1, "
-        + "ROUND(val_loss, 4) AS val_loss, best_epoch, params_json, executor_id, ROUND(duration_s, 1) AS seconds "
+    return "SELECT trial_id, " + metricColumns(s.metric()) + ", best_epoch, params_json, executor_id, "
+        + "ROUND(duration_s, 1) AS seconds "
         + "FROM trials WHERE sweep_id = '" + s.sweepId() + "' AND state = 'COMPLETE' "
         + "ORDER BY value " + (s.maximize() ? "DESC" : "ASC") + ", trial_id LIMIT 10";
+  }
+
+  /**
+   * The metric columns a leaderboard shows: a regression sweep's (optimising {@code val_rmse},
+   * {@code val_mae} or {@code val_r2}) errors and R2, else a classifier's accuracy, macro-F1 and loss.
+   */
+  static String metricColumns(String metric) {
+    List<String> columns = List.of("val_rmse", "val_mae", "val_r2").contains(metric)
+        ? List.of("val_rmse", "val_mae", "val_r2") : List.of("val_accuracy", "val_macro_f1", "val_loss");
+    return String.join(", ", columns.stream().map(c -> "ROUND(" + c + ", 4) AS " + c).toList());
   }
 
   /** Scores the pinned test split with the best trial's model and prints the metrics (nothing without either). */
@@ -286,6 +303,20 @@ public final class Main {
     StringBuilder tables = new StringBuilder();
     new TreeMap<>(r.tables()).forEach((k, v) -> tables.append(' ').append(v));
     out.println("  tables:" + tables);
+  }
+
+  /** The jars the job ships: {@code --jars} and what spark-submit put in {@code spark.jars}. */
+  private static List<String> jars(CliArgs cli) {
+    List<String> jars = new java.util.ArrayList<>();
+    String submitted = new org.apache.spark.SparkConf().get("spark.jars", "");
+    if (!submitted.isBlank()) {
+      jars.add(submitted);
+    }
+    String option = cli.option("jars", null);
+    if (option != null) {
+      jars.add(option);
+    }
+    return jars;
   }
 
   /** The warehouse of a command that reads tables: --warehouse, else the config's 'warehouse'. */

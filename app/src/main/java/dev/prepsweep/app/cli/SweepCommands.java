@@ -62,9 +62,10 @@ final class SweepCommands {
               + "FROM trials WHERE sweep_id = '" + id + "' GROUP BY state ORDER BY state"), 10, out);
         }
         case "best" -> {
-          boolean maximize = spark.sql("SELECT goal FROM sweeps WHERE sweep_id = '" + id + "'").head().getString(0)
-              .equals("maximize");
-          TablePrinter.print(spark.sql("SELECT trial_id, attempt, value, val_accuracy, val_macro_f1, val_loss, best_epoch, "
+          org.apache.spark.sql.Row sweep = spark.sql("SELECT goal, metric FROM sweeps WHERE sweep_id = '" + id + "'").head();
+          boolean maximize = sweep.getString(0).equals("maximize");
+          TablePrinter.print(spark.sql("SELECT trial_id, attempt, value, " + Main.metricColumns(sweep.getString(1))
+              + ", best_epoch, "
               + "params_json, train_version, val_version FROM trials WHERE sweep_id = '" + id + "' AND state = 'COMPLETE' "
               + "ORDER BY value " + (maximize ? "DESC" : "ASC") + ", trial_id"), 10, out);
         }

@@ -75,7 +75,13 @@ public record JobConfig(
     Map<String, Object> train = new LinkedHashMap<>();
     Optional<ConfigNode> trainNode = root.get("train");
     if (trainNode.isPresent()) {
+      boolean plugin = TrainerCheck.isPlugin(trainNode.get());
       for (Map.Entry<String, ConfigNode> e : trainNode.get().entries().entrySet()) {
+        if (plugin) {
+          // a plug-in's parameters are its own: TrainerCheck checks them against its class before Spark starts
+          TrainerCheck.putParam(train, e.getKey(), e.getValue());
+          continue;
+        }
         if (!TextMlpParams.NAMES.contains(e.getKey())) {
           throw new ConfigException(e.getValue().position() + ": unknown key '" + e.getValue().path()
               + "'; training parameters are " + new java.util.TreeSet<>(TextMlpParams.NAMES));
@@ -83,7 +89,9 @@ public record JobConfig(
         train.put(e.getKey(), e.getValue().asValue());
       }
       try {
-        TextMlpParams.from(train);
+        if (!plugin) {
+          TextMlpParams.from(train);
+        }
       } catch (IllegalArgumentException e) {
         throw trainNode.get().invalid(e.getMessage());
       }
@@ -96,15 +104,17 @@ public record JobConfig(
       });
     }
     TrialResources resources = root.get("resources").map(TrialResources::parse).orElse(TrialResources.DEFAULT);
-    sweep.ifPresent(spec -> checkSweepAgainstTrainer(spec, root.required("sweep")));
+    sweep.ifPresent(spec -> checkSweepAgainstTrainer(spec, root.required("sweep"), TrainerCheck.isPlugin(train)));
     String artifacts = root.getString("artifacts", null);
     return new JobConfig(warehouse, seed, prep, sweep, Map.copyOf(train), data, resources, artifacts, source, text);
   }
 
+  static final List<String> REGRESSION_METRICS = List.of("val_rmse", "val_mae", "val_r2");
+
   /** Sweep parameters and metrics must be ones the trainer knows. */
-  private static void checkSweepAgainstTrainer(SweepSpec spec, ConfigNode sweepNode) {
+  private static void checkSweepAgainstTrainer(SweepSpec spec, ConfigNode sweepNode, boolean plugin) {
     for (Parameter p : spec.space().allParameters()) {
-      if (!TextMlpParams.NAMES.contains(p.name())) {
+      if (!plugin && !TextMlpParams.NAMES.contains(p.name())) {
         throw sweepNode.required("parameters").invalid("parameter '" + p.name()
             + "' is not a training parameter; known: " + new java.util.TreeSet<>(TextMlpParams.NAMES));
       }
@@ -112,6 +122,12 @@ public record JobConfig(
     for (SweepSpec.Metric m : spec.metrics()) {
       if (!EpochMetrics.METRICS.contains(m.name())) {
         throw sweepNode.invalid("metric '" + m.name() + "' is not reported by the trainer; known: " + EpochMetrics.METRICS);
+      }
+      // regression metrics have one sensible direction; optimising the wrong way is a config mistake
+      boolean maximize = m.goal() == dev.prepsweep.sweep.study.Direction.MAXIMIZE;
+      if (REGRESSION_METRICS.contains(m.name()) && maximize != EpochMetrics.larger(m.name())) {
+        throw sweepNode.invalid("metric '" + m.name() + "' is better " + (maximize ? "smaller" : "larger")
+            + "; use goal: " + (maximize ? "minimize" : "maximize"));
       }
     }
   }

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
@@ -106,17 +107,26 @@ final class SweepHistory {
     if (!warehouse.exists(ResultTables.TRIAL_METRICS)) {
       return out;
     }
-    List<Row> rows = spark.read().format("delta").load(warehouse.path(ResultTables.TRIAL_METRICS))
+    Dataset<Row> table = spark.read().format("delta").load(warehouse.path(ResultTables.TRIAL_METRICS));
+    // tables written before regression metrics existed lack their columns
+    String regression = java.util.Arrays.asList(table.columns()).contains("val_r2") ? "val_rmse, val_mae, val_r2"
+        : "CAST(NULL AS DOUBLE) AS val_rmse, CAST(NULL AS DOUBLE) AS val_mae, CAST(NULL AS DOUBLE) AS val_r2";
+    List<Row> rows = table
         .filter(org.apache.spark.sql.functions.col("sweep_id").equalTo(sweepId))
         .selectExpr("trial_id", "attempt", "epoch", "train_loss", "val_loss", "val_accuracy", "val_macro_f1", "seconds",
-            "samples", "val_roc_auc", "lr", "max(attempt) OVER (PARTITION BY trial_id) AS last_attempt")
+            "samples", "val_roc_auc", "lr", "max(attempt) OVER (PARTITION BY trial_id) AS last_attempt",
+            regression.split(", ")[0], regression.split(", ")[1], regression.split(", ")[2])
         .filter("attempt = last_attempt").orderBy("trial_id", "epoch").collectAsList();
     for (Row r : rows) {
-      out.computeIfAbsent(r.getInt(0), k -> new ArrayList<>()).add(new EpochMetrics(r.getInt(2), r.getDouble(3),
-          r.getDouble(4), r.getDouble(5), r.getDouble(6), r.getDouble(7), r.getLong(8),
-          r.isNullAt(9) ? Double.NaN : r.getDouble(9), r.isNullAt(10) ? Double.NaN : r.getDouble(10)));
+      out.computeIfAbsent(r.getInt(0), k -> new ArrayList<>()).add(new EpochMetrics(r.getInt(2), nan(r, 3),
+          nan(r, 4), nan(r, 5), nan(r, 6), r.getDouble(7), r.getLong(8), nan(r, 9), nan(r, 10), nan(r, 12),
+          nan(r, 13), nan(r, 14)));
     }
     return out;
+  }
+
+  private static double nan(Row r, int i) {
+    return r.isNullAt(i) ? Double.NaN : r.getDouble(i);
   }
 
   /** A trial with the intermediate values of its recorded epochs (what pruners rank on). */

@@ -106,7 +106,10 @@ public final class ResultTables {
         .add("val_table", DataTypes.StringType)
         .add("val_version", DataTypes.LongType)
         .add("model_uri", DataTypes.StringType)
-        .add("resumed_from_epoch", DataTypes.IntegerType);
+        .add("resumed_from_epoch", DataTypes.IntegerType)
+        .add("val_rmse", DataTypes.DoubleType)
+        .add("val_mae", DataTypes.DoubleType)
+        .add("val_r2", DataTypes.DoubleType);
   }
 
   public static final StructType METRICS_SCHEMA = new StructType()
@@ -121,7 +124,10 @@ public final class ResultTables {
       .add("val_roc_auc", DataTypes.DoubleType)
       .add("lr", DataTypes.DoubleType)
       .add("seconds", DataTypes.DoubleType)
-      .add("samples", DataTypes.LongType);
+      .add("samples", DataTypes.LongType)
+      .add("val_rmse", DataTypes.DoubleType)
+      .add("val_mae", DataTypes.DoubleType)
+      .add("val_r2", DataTypes.DoubleType);
 
   public static final StructType SWEEPS_SCHEMA = new StructType()
       .add("sweep_id", DataTypes.StringType, false)
@@ -162,14 +168,16 @@ public final class ResultTables {
         RowFactory.create(params), Json.of(r.params()), r.seed(), r.executorId(), r.host(), r.gpu(), r.device(),
         new Timestamp(r.startedAtMillis()), ended == null ? null : new Timestamp(ended),
         ended == null ? null : (ended - r.startedAtMillis()) / 1000.0, r.error(),
-        r.train().path(), r.train().version(), r.val().path(), r.val().version(), r.modelUri(), r.resumedFromEpoch());
+        r.train().path(), r.train().version(), r.val().path(), r.val().version(), r.modelUri(), r.resumedFromEpoch(),
+        b == null ? null : b.valRmse(), b == null ? null : b.valMae(), b == null ? null : b.valR2());
   }
 
   static List<Row> metricRows(TrialRecord r) {
     List<Row> rows = new ArrayList<>();
     for (EpochMetrics m : r.epochs()) {
       rows.add(RowFactory.create(r.sweepId(), r.trialId(), r.attempt(), m.epoch(), m.trainLoss(), m.valLoss(),
-          m.valAccuracy(), m.valMacroF1(), m.valRocAuc(), m.lr(), m.seconds(), m.samples()));
+          m.valAccuracy(), m.valMacroF1(), m.valRocAuc(), m.lr(), m.seconds(), m.samples(), m.valRmse(), m.valMae(),
+          m.valR2()));
     }
     return rows;
   }

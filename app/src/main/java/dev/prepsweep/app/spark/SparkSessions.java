@@ -51,7 +51,19 @@ public final class SparkSessions {
    * null keeps it, or picks the embedded default when nothing set one.
    */
   public static SparkSession create(String master, String appName) {
+    return create(master, appName, null);
+  }
+
+  /**
+   * As {@link #create(String, String)}, shipping {@code jars} (comma-separated, the command line's
+   * {@code --jars}) to the executors in addition to any {@code spark.jars} already set.
+   */
+  public static SparkSession create(String master, String appName, String jars) {
     SparkConf conf = new SparkConf();
+    if (jars != null && !jars.isBlank()) {
+      String given = conf.get("spark.jars", "");
+      conf.set("spark.jars", given.isBlank() ? jars : given + "," + jars);
+    }
     String chosen = master != null ? master : conf.get("spark.master", EMBEDDED_MASTER);
     conf.setMaster(chosen);
     conf.setIfMissing("spark.app.name", appName);

@@ -1,0 +1,31 @@
+package dev.prepsweep.app.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.prepsweep.app.driver.SweepSummary;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** Leaderboards show the metrics of the sweep's kind: regression errors and R2, or classifier scores. */
+class LeaderboardColumnsTest {
+
+  private static SweepSummary summary(String metric, boolean maximize) {
+    return new SweepSummary("sw-1", "COMPLETE", 2, 0, 0, 1, 0.5, metric, maximize, Map.of(), Optional.empty());
+  }
+
+  @Test
+  void aRegressionSweepShowsErrorsAndR2() {
+    String sql = Main.leaderboardSql(summary("val_rmse", false));
+    assertThat(sql).contains("ROUND(val_rmse, 4) AS val_rmse, ROUND(val_mae, 4) AS val_mae, ROUND(val_r2, 4) AS val_r2")
+        .doesNotContain("val_accuracy").contains("ORDER BY value ASC");
+    assertThat(Main.metricColumns("val_r2")).contains("val_rmse");
+  }
+
+  @Test
+  void aClassifierSweepKeepsItsColumns() {
+    assertThat(Main.leaderboardSql(summary("val_accuracy", true))).contains(
+        "ROUND(val_accuracy, 4) AS val_accuracy, ROUND(val_macro_f1, 4) AS val_macro_f1, ROUND(val_loss, 4) AS val_loss")
+        .doesNotContain("val_rmse").contains("ORDER BY value DESC");
+  }
+}
