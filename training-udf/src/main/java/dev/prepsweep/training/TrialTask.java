@@ -85,7 +85,7 @@ public final class TrialTask {
       ModelTrainer.Result result;
       ONE_TRAINING_PER_JVM.acquireUninterruptibly();
       try {
-        result = new ModelTrainer(params, classes, dev).train(train, val, spec.seed(), spec.objective(),
+        result = new ModelTrainer(params, classes, dev, spec.serving()).train(train, val, spec.seed(), spec.objective(),
             spec.maximize(), weights, store, meta, m -> {
               epochs.add(m);
               onEpoch.accept(m);
@@ -99,10 +99,10 @@ public final class TrialTask {
             spec.trialId(), spec.attempt(), (result.firstBatchNanos() - startedNanos) / 1_000_000, cachedBefore ? "" : "not ");
       }
       return outcome(spec, true, null, result.history(), executorId, host, gpuAddress, device, started,
-          result.bestModelUri(), result.resumedFromEpoch());
+          result.bestModelUri(), result.resumedFromEpoch(), result.serving());
     } catch (RuntimeException | LinkageError e) {
       LOG.warn("trial {} attempt {} failed on executor {}: {}", spec.trialId(), spec.attempt(), executorId, reason(e));
-      return outcome(spec, false, reason(e), epochs, executorId, host, gpuAddress, device, started, null, 0);
+      return outcome(spec, false, reason(e), epochs, executorId, host, gpuAddress, device, started, null, 0, null);
     }
   }
 
@@ -152,7 +152,8 @@ public final class TrialTask {
   }
 
   private static TrialOutcome outcome(TrialSpec spec, boolean complete, String error, List<EpochMetrics> epochs,
-      String executorId, String host, String gpu, String device, long started, String modelUri, int resumed) {
+      String executorId, String host, String gpu, String device, long started, String modelUri, int resumed,
+      ServingCost serving) {
     EpochMetrics best = null;
     for (EpochMetrics m : epochs) {
       if (best == null || (spec.maximize() ? m.metric(spec.objective()) > best.metric(spec.objective())
@@ -161,7 +162,8 @@ public final class TrialTask {
       }
     }
     return new TrialOutcome(spec.sweepId(), spec.trialId(), spec.attempt(), complete, error, epochs,
-        complete ? best : null, executorId, host, gpu, device, started, System.currentTimeMillis(), modelUri, resumed);
+        complete ? best : null, executorId, host, gpu, device, started, System.currentTimeMillis(), modelUri, resumed,
+        complete ? serving : null);
   }
 
   /** The first GPU address Spark assigned to this task, or null outside a GPU-scheduled task. */
