@@ -5,7 +5,6 @@ import dev.prepsweep.common.config.ConfigNode;
 import dev.prepsweep.etl.PrepConfig;
 import dev.prepsweep.sweep.space.Parameter;
 import dev.prepsweep.sweep.spec.SweepSpec;
-import dev.prepsweep.training.EpochMetrics;
 import dev.prepsweep.training.TextMlpParams;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -108,9 +107,23 @@ public record JobConfig(
             + "' is not a training parameter; known: " + new java.util.TreeSet<>(TextMlpParams.NAMES));
       }
     }
+    List<String> known = dev.prepsweep.app.driver.TrialMetrics.NAMES;
     for (SweepSpec.Metric m : spec.metrics()) {
-      if (!EpochMetrics.METRICS.contains(m.name())) {
-        throw sweepNode.invalid("metric '" + m.name() + "' is not reported by the trainer; known: " + EpochMetrics.METRICS);
+      if (!known.contains(m.name())) {
+        throw sweepNode.invalid("metric '" + m.name() + "' is not reported by the trainer; known: " + known);
+      }
+    }
+    String first = spec.metrics().get(0).name();
+    if (!dev.prepsweep.training.EpochMetrics.METRICS.contains(first)) {
+      throw sweepNode.invalid("the first metric '" + first + "' must be one the trainer reports per epoch "
+          + dev.prepsweep.training.EpochMetrics.METRICS + ": it picks each trial's best epoch and feeds the pruner;"
+          + " list serving metrics such as '" + first + "' after it");
+    }
+    for (String name : spec.objectives().metricNames()) {
+      if (!known.contains(name)) {
+        String key = spec.objectives().constraints().stream().anyMatch(c -> c.metric().equals(name))
+            ? "constraints" : "select";
+        throw sweepNode.required(key).invalid("metric '" + name + "' is not reported by the trainer; known: " + known);
       }
     }
   }
