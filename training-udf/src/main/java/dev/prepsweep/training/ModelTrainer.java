@@ -41,20 +41,29 @@ final class ModelTrainer {
   private final TrainingParams params;
   private final int classes;
   private final Device device;
+  private final ServingSettings serving;
 
   ModelTrainer(TrainingParams params, int classes, Device device) {
+    this(params, classes, device, ServingSettings.DEFAULT);
+  }
+
+  /** A trainer that measures the trained model's serving cost with {@code serving} ({@link ServingProbe}). */
+  ModelTrainer(TrainingParams params, int classes, Device device, ServingSettings serving) {
     this.params = params;
     this.classes = classes;
     this.device = device;
+    this.serving = serving == null ? ServingSettings.DEFAULT : serving;
   }
 
-  /** What a run produced. */
   /**
    * What a run produced.
    *
    * @param firstBatchNanos {@link System#nanoTime()} when the first batch's update finished (0 if none ran)
+   * @param serving the trained model's serving cost, measured on this device after the last epoch (the
+   *     best epoch's model has the same architecture, so the same cost)
    */
-  record Result(List<EpochMetrics> history, int resumedFromEpoch, String bestModelUri, long firstBatchNanos) {}
+  record Result(List<EpochMetrics> history, int resumedFromEpoch, String bestModelUri, long firstBatchNanos,
+      ServingCost serving) {}
 
   /**
    * Trains (or continues from the store's checkpoint) and returns the metrics of every epoch, restored ones
@@ -214,7 +223,9 @@ final class ModelTrainer {
               params.architecture(), List.copyOf(history)), block::saveParameters, optim::save);
         }
       }
-      return new Result(history, resumed, store == null ? null : store.bestUri(), firstBatch);
+      double trainSeconds = history.stream().mapToDouble(EpochMetrics::seconds).sum();
+      ServingCost cost = new ServingProbe(serving).measure(block, ps, manager, val).withTrainSeconds(trainSeconds);
+      return new Result(history, resumed, store == null ? null : store.bestUri(), firstBatch, cost);
     }
   }
 

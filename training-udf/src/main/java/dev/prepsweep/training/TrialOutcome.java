@@ -14,6 +14,8 @@ import java.util.List;
  *     without an artifact location
  * @param resumedFromEpoch the checkpointed epoch this attempt continued from (0 = trained from scratch);
  *     {@code epochs} then starts with the restored epochs
+ * @param serving the model's serving cost measured after training ({@link ServingProbe}), or null when
+ *     training did not finish
  */
 public record TrialOutcome(
     String sweepId,
@@ -30,7 +32,8 @@ public record TrialOutcome(
     long startedAtMillis,
     long endedAtMillis,
     String modelUri,
-    int resumedFromEpoch) implements Serializable {
+    int resumedFromEpoch,
+    ServingCost serving) implements Serializable {
 
   public TrialOutcome {
     epochs = epochs == null ? List.of() : List.copyOf(epochs);
@@ -41,6 +44,14 @@ public record TrialOutcome(
       List<EpochMetrics> epochs, EpochMetrics best, String executorId, String host, String gpuAddress, String device,
       long startedAtMillis, long endedAtMillis) {
     this(sweepId, trialId, attempt, complete, error, epochs, best, executorId, host, gpuAddress, device,
-        startedAtMillis, endedAtMillis, null, 0);
+        startedAtMillis, endedAtMillis, null, 0, null);
+  }
+
+  /** An outcome without a serving cost. */
+  public TrialOutcome(String sweepId, int trialId, int attempt, boolean complete, String error,
+      List<EpochMetrics> epochs, EpochMetrics best, String executorId, String host, String gpuAddress, String device,
+      long startedAtMillis, long endedAtMillis, String modelUri, int resumedFromEpoch) {
+    this(sweepId, trialId, attempt, complete, error, epochs, best, executorId, host, gpuAddress, device,
+        startedAtMillis, endedAtMillis, modelUri, resumedFromEpoch, null);
   }
 }

@@ -22,6 +22,7 @@ import java.util.Objects;
  *     checkpoints; the trial keeps its checkpoint and best model under {@link #trialArtifactUri()}
  * @param classWeights loss weight per label index from the prep job's {@code class_weights} table, or null
  *     (with {@code class_weights: true} the executor then computes the same balanced weights from train)
+ * @param serving how the executor measures the trained model's serving cost (null: {@link ServingSettings#DEFAULT})
  */
 public record TrialSpec(
     String sweepId,
@@ -36,7 +37,8 @@ public record TrialSpec(
     List<String> labels,
     boolean requireGpu,
     String artifactUri,
-    List<Double> classWeights) implements Serializable {
+    List<Double> classWeights,
+    ServingSettings serving) implements Serializable {
 
   /** A spec with no artifact location (no checkpoints) and no class weights from the prep job. */
   public TrialSpec(String sweepId, int trialId, int attempt, Map<String, Object> params, long seed, String objective,
@@ -44,8 +46,17 @@ public record TrialSpec(
     this(sweepId, trialId, attempt, params, seed, objective, maximize, train, val, labels, requireGpu, null, null);
   }
 
+  /** A spec measuring serving cost with the default settings. */
+  public TrialSpec(String sweepId, int trialId, int attempt, Map<String, Object> params, long seed, String objective,
+      boolean maximize, TableVersion train, TableVersion val, List<String> labels, boolean requireGpu,
+      String artifactUri, List<Double> classWeights) {
+    this(sweepId, trialId, attempt, params, seed, objective, maximize, train, val, labels, requireGpu, artifactUri,
+        classWeights, null);
+  }
+
   public TrialSpec {
     Objects.requireNonNull(sweepId, "sweepId");
+    serving = serving == null ? ServingSettings.DEFAULT : serving;
     params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
     labels = List.copyOf(labels);
     if (labels.size() < 2) {
@@ -71,13 +82,19 @@ public record TrialSpec(
   /** This spec with checkpoints and the best model kept under {@code uri} (the sweep's artifact location). */
   public TrialSpec withArtifacts(String uri) {
     return new TrialSpec(sweepId, trialId, attempt, params, seed, objective, maximize, train, val, labels,
-        requireGpu, uri, classWeights);
+        requireGpu, uri, classWeights, serving);
   }
 
   /** This spec with the prep job's class weights (one per label index). */
   public TrialSpec withClassWeights(List<Double> weights) {
     return new TrialSpec(sweepId, trialId, attempt, params, seed, objective, maximize, train, val, labels,
-        requireGpu, artifactUri, weights);
+        requireGpu, artifactUri, weights, serving);
+  }
+
+  /** This spec measuring serving cost with {@code settings}. */
+  public TrialSpec withServing(ServingSettings settings) {
+    return new TrialSpec(sweepId, trialId, attempt, params, seed, objective, maximize, train, val, labels,
+        requireGpu, artifactUri, classWeights, settings);
   }
 
   /**

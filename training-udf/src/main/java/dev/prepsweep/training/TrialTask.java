@@ -74,7 +74,7 @@ public final class TrialTask {
           onEpoch.accept(m);
         });
         return outcome(spec, true, null, r.history(), executorId, host, gpuAddress, device, started, null,
-            r.resumedFromEpoch());
+            r.resumedFromEpoch(), null); // a plug-in keeps no model to measure
       }
       TrainingParams params = TrainingParams.from(spec.params());
       Device dev = chooseDevice(gpuAddress, spec.requireGpu());
@@ -95,7 +95,7 @@ public final class TrialTask {
       ModelTrainer.Result result;
       ONE_TRAINING_PER_JVM.acquireUninterruptibly();
       try {
-        result = new ModelTrainer(params, classes, dev).train(train, val, spec.seed(), spec.objective(),
+        result = new ModelTrainer(params, classes, dev, spec.serving()).train(train, val, spec.seed(), spec.objective(),
             spec.maximize(), weights, store, meta, m -> {
               epochs.add(m);
               onEpoch.accept(m);
@@ -109,10 +109,10 @@ public final class TrialTask {
             spec.trialId(), spec.attempt(), (result.firstBatchNanos() - startedNanos) / 1_000_000, cachedBefore ? "" : "not ");
       }
       return outcome(spec, true, null, result.history(), executorId, host, gpuAddress, device, started,
-          result.bestModelUri(), result.resumedFromEpoch());
+          result.bestModelUri(), result.resumedFromEpoch(), result.serving());
     } catch (Exception | LinkageError e) {
       LOG.warn("trial {} attempt {} failed on executor {}: {}", spec.trialId(), spec.attempt(), executorId, reason(e));
-      return outcome(spec, false, reason(e), epochs, executorId, host, gpuAddress, device, started, null, 0);
+      return outcome(spec, false, reason(e), epochs, executorId, host, gpuAddress, device, started, null, 0, null);
     }
   }
 
@@ -162,7 +162,8 @@ public final class TrialTask {
   }
 
   private static TrialOutcome outcome(TrialSpec spec, boolean complete, String error, List<EpochMetrics> epochs,
-      String executorId, String host, String gpu, String device, long started, String modelUri, int resumed) {
+      String executorId, String host, String gpu, String device, long started, String modelUri, int resumed,
+      ServingCost serving) {
     EpochMetrics best = null;
     for (EpochMetrics m : epochs) {
       if (best == null || (spec.maximize() ? m.metric(spec.objective()) > best.metric(spec.objective())
@@ -171,7 +172,8 @@ public final class TrialTask {
       }
     }
     return new TrialOutcome(spec.sweepId(), spec.trialId(), spec.attempt(), complete, error, epochs,
-        complete ? best : null, executorId, host, gpu, device, started, System.currentTimeMillis(), modelUri, resumed);
+        complete ? best : null, executorId, host, gpu, device, started, System.currentTimeMillis(), modelUri, resumed,
+        complete ? serving : null);
   }
 
   /** The first GPU address Spark assigned to this task, or null outside a GPU-scheduled task. */

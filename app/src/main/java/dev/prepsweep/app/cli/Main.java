@@ -252,10 +252,13 @@ public final class Main {
   }
 
   static String leaderboardSql(SweepSummary s) {
-    return "SELECT trial_id, " + metricColumns(s.metric()) + ", best_epoch, params_json, executor_id, "
+    // feasible trials first (null: the sweep has no constraints), then the Pareto front, then the first metric
+    return "SELECT trial_id, " + metricColumns(s.metric()) + ", ROUND(latency_p50_ms, 3) AS p50_ms, "
+        + "ROUND(latency_p95_ms, 3) AS p95_ms, model_bytes, feasible, pareto_rank, best_epoch, params_json, executor_id, "
         + "ROUND(duration_s, 1) AS seconds "
         + "FROM trials WHERE sweep_id = '" + s.sweepId() + "' AND state = 'COMPLETE' "
-        + "ORDER BY value " + (s.maximize() ? "DESC" : "ASC") + ", trial_id LIMIT 10";
+        + "ORDER BY coalesce(feasible, true) DESC, pareto_rank ASC NULLS LAST, value " + (s.maximize() ? "DESC" : "ASC")
+        + ", trial_id LIMIT 10";
   }
 
   /**
@@ -287,7 +290,11 @@ public final class Main {
     }
     warehouse.registerViews();
     String sql = leaderboardSql(s);
-    out.printf("best %s = %.4f (trial %d)%n%n", s.metric(), s.bestValue(), s.bestTrialId());
+    if (s.bestTrialId() == null) {
+      out.printf("no COMPLETE trial meets the constraints and the selection rule (see sweeps.selection_rule)%n%n");
+    } else {
+      out.printf("best %s = %.4f (trial %d)%n%n", s.metric(), s.bestValue(), s.bestTrialId());
+    }
     TablePrinter.print(spark.sql(sql), 10, out);
     out.printf("%nreproduce: bin/prepsweep query \"%s\"%n", sql);
   }

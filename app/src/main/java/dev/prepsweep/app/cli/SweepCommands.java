@@ -64,10 +64,14 @@ final class SweepCommands {
         case "best" -> {
           org.apache.spark.sql.Row sweep = spark.sql("SELECT goal, metric FROM sweeps WHERE sweep_id = '" + id + "'").head();
           boolean maximize = sweep.getString(0).equals("maximize");
-          TablePrinter.print(spark.sql("SELECT trial_id, attempt, value, " + Main.metricColumns(sweep.getString(1))
-              + ", best_epoch, "
-              + "params_json, train_version, val_version FROM trials WHERE sweep_id = '" + id + "' AND state = 'COMPLETE' "
-              + "ORDER BY value " + (maximize ? "DESC" : "ASC") + ", trial_id"), 10, out);
+          // the selected trial and the Pareto front first, infeasible trials last (README "Objectives")
+          TablePrinter.print(spark.sql("SELECT s.selection_rule, s.selected_trial_id, s.pareto_front, s.constraints"
+              + " FROM sweeps s WHERE sweep_id = '" + id + "'"), 1, out);
+          TablePrinter.print(spark.sql("SELECT trial_id, attempt, value, objective_values, " + Main.metricColumns(sweep.getString(1))
+              + ", latency_p50_ms, latency_p95_ms, throughput_rows_s, model_bytes, feasible, pareto_rank, "
+              + "best_epoch, params_json, train_version, val_version FROM trials WHERE sweep_id = '" + id
+              + "' AND state = 'COMPLETE' ORDER BY coalesce(feasible, true) DESC, pareto_rank ASC NULLS LAST, value "
+              + (maximize ? "DESC" : "ASC") + ", trial_id"), 10, out);
         }
         case "cancel" -> {
           warehouse.requestCancel(id);

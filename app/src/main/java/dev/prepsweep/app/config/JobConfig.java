@@ -5,7 +5,6 @@ import dev.prepsweep.common.config.ConfigNode;
 import dev.prepsweep.etl.PrepConfig;
 import dev.prepsweep.sweep.space.Parameter;
 import dev.prepsweep.sweep.spec.SweepSpec;
-import dev.prepsweep.training.EpochMetrics;
 import dev.prepsweep.training.TextMlpParams;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -119,15 +118,29 @@ public record JobConfig(
             + "' is not a training parameter; known: " + new java.util.TreeSet<>(TextMlpParams.NAMES));
       }
     }
+    List<String> known = dev.prepsweep.app.driver.TrialMetrics.NAMES;
     for (SweepSpec.Metric m : spec.metrics()) {
-      if (!EpochMetrics.METRICS.contains(m.name())) {
-        throw sweepNode.invalid("metric '" + m.name() + "' is not reported by the trainer; known: " + EpochMetrics.METRICS);
+      if (!known.contains(m.name())) {
+        throw sweepNode.invalid("metric '" + m.name() + "' is not reported by the trainer; known: " + known);
       }
       // regression metrics have one sensible direction; optimising the wrong way is a config mistake
       boolean maximize = m.goal() == dev.prepsweep.sweep.study.Direction.MAXIMIZE;
-      if (REGRESSION_METRICS.contains(m.name()) && maximize != EpochMetrics.larger(m.name())) {
+      if (REGRESSION_METRICS.contains(m.name()) && maximize != dev.prepsweep.training.EpochMetrics.larger(m.name())) {
         throw sweepNode.invalid("metric '" + m.name() + "' is better " + (maximize ? "smaller" : "larger")
             + "; use goal: " + (maximize ? "minimize" : "maximize"));
+      }
+    }
+    String first = spec.metrics().get(0).name();
+    if (!dev.prepsweep.training.EpochMetrics.METRICS.contains(first)) {
+      throw sweepNode.invalid("the first metric '" + first + "' must be one the trainer reports per epoch "
+          + dev.prepsweep.training.EpochMetrics.METRICS + ": it picks each trial's best epoch and feeds the pruner;"
+          + " list serving metrics such as '" + first + "' after it");
+    }
+    for (String name : spec.objectives().metricNames()) {
+      if (!known.contains(name)) {
+        String key = spec.objectives().constraints().stream().anyMatch(c -> c.metric().equals(name))
+            ? "constraints" : "select";
+        throw sweepNode.required(key).invalid("metric '" + name + "' is not reported by the trainer; known: " + known);
       }
     }
   }

@@ -227,6 +227,7 @@ public final class SweepDriver {
     String message = null;
     SweepRecord.Builder sweepRow = new SweepRecord.Builder(run.sweepId(), spec, run.seed(), parallelism,
         spark.sparkContext().master(), run.dataVersions(), run.dataPaths(), run.config(), run.startedAtMillis());
+    ObjectiveBook book = new ObjectiveBook(spec);
     Map<Integer, String> runningGroups = new LinkedHashMap<>();
     // Resources close in reverse order: if the loop fails, running trial jobs are cancelled before the
     // writer's last flush, whose Delta jobs would otherwise wait for cores that hung trials hold.
@@ -367,10 +368,14 @@ public final class SweepDriver {
           boolean stoppedEarly = segmented && reached < targetOf(ts);
           EpochMetrics best = best(history, run.metric(), maximize);
           if (!segmented || reached >= total || stoppedEarly) {
-            List<Double> values = spec.metrics().stream().map(m -> best.metric(m.name())).toList();
-            study.tell(number, values);
-            writer.write(record(ts, "COMPLETE", values, outcome, history));
-            progress.complete(number, values.get(0), outcome);
+            Map<String, Double> metrics = TrialMetrics.of(best, outcome.serving());
+            List<Double> values = TrialMetrics.values(metrics, spec.metrics().stream().map(SweepSpec.Metric::name).toList());
+            double violation = book.violation(metrics);
+            study.tell(number, values, violation);
+            TrialRecord completed = record(ts, "COMPLETE", values, outcome, history, violation);
+            writer.write(completed);
+            book.complete(completed, metrics);
+            progress.complete(number, values.get(0), outcome, !(violation > 0));
             if (spec.budget().reachesTarget(values.get(0), directions.get(0))) {
               LOG.info("sweep {}: trial {} reached the target {}; stopping", run.sweepId(), number,
                   spec.budget().target().getAsDouble());
@@ -425,6 +430,25 @@ public final class SweepDriver {
         progress.log(runningGroups.size());
         lastProgress = System.currentTimeMillis();
         writer.write(progress.sweepRecord(sweepRow, "RUNNING", null));
+      }
+      // Pareto ranks and the selection rule over every COMPLETE trial; the selected trial is the one scored on test
+      // (a resumed sweep's earlier trials have no metrics in this driver: it keeps the plain best of the first metric)
+      ObjectiveBook.Decision decision = book.noted().size() == progress.complete ? book.finish() : null;
+      if (decision == null) {
+        LOG.warn("sweep {}: {} of {} COMPLETE trials ran under an earlier driver; Pareto ranks and the selection rule"
+            + " are not applied, the best trial by {} is scored", run.sweepId(), progress.complete - book.noted().size(),
+            progress.complete, run.metric());
+      } else {
+        decision.ranked().forEach(writer::write);
+        sweepRow.selected(decision.rule(), decision.selected().orElse(null),
+            spec.isMultiObjective() ? decision.front() : null);
+        progress.bestTrial = decision.selected().orElse(null);
+        progress.bestValue = decision.selected().map(book::firstValue).orElse(null);
+      }
+      if (decision != null && progress.complete > 0 && decision.selected().isEmpty()) {
+        LOG.warn("sweep {}: no COMPLETE trial meets the selection rule '{}' and the constraints; nothing is scored on test",
+            run.sweepId(), decision.rule());
+        message = message != null ? message : "no trial meets the selection rule '" + decision.rule() + "'";
       }
       if (progress.complete == 0 && !cancelled) {
         status = "FAILED";
@@ -517,7 +541,14 @@ public final class SweepDriver {
     return new TrialSpec(run.sweepId(), trial.number(), attempt, params, trialSeed, run.metric(),
         run.spec().directions().get(0) == Direction.MAXIMIZE, run.train(), run.val(), run.data().labels(),
         run.config().resources().requireGpu())
-        .withArtifacts(Warehouse.qualify(run.config().artifactsOr(warehouse.root())));
+        .withArtifacts(Warehouse.qualify(run.config().artifactsOr(warehouse.root())))
+        .withServing(servingSettings(run.spec()));
+  }
+
+  /** How trials of {@code spec} measure serving cost ({@code sweep.serving}). */
+  private static dev.prepsweep.training.ServingSettings servingSettings(SweepSpec spec) {
+    var o = spec.objectives();
+    return new dev.prepsweep.training.ServingSettings(o.servingBatchSize(), o.servingCalls(), o.servingWarmupCalls());
   }
 
   /** The seed of an attempt: the trial's, or for a retry under {@code retry_seed: new} one derived from it and the attempt. */
@@ -559,7 +590,8 @@ public final class SweepDriver {
   /** The outcome with the driver's reason for ending it (the task only saw its job cancelled). */
   private static TrialOutcome withError(TrialOutcome o, String error) {
     return new TrialOutcome(o.sweepId(), o.trialId(), o.attempt(), false, error, o.epochs(), null, o.executorId(),
-        o.host(), o.gpuAddress(), o.device(), o.startedAtMillis(), o.endedAtMillis(), o.modelUri(), o.resumedFromEpoch());
+        o.host(), o.gpuAddress(), o.device(), o.startedAtMillis(), o.endedAtMillis(), o.modelUri(), o.resumedFromEpoch(),
+        o.serving());
   }
 
   /** The outcome of an attempt whose executor died: the task could not say where it ran, the loss does. */
@@ -578,9 +610,16 @@ public final class SweepDriver {
 
   private static TrialRecord record(TrialSpec spec, String state, List<Double> values, TrialOutcome o,
       List<EpochMetrics> history) {
+    return record(spec, state, values, o, history, Double.NaN);
+  }
+
+  /** A record with the attempt's serving cost and its constraint violation (NaN: the sweep has no constraints). */
+  private static TrialRecord record(TrialSpec spec, String state, List<Double> values, TrialOutcome o,
+      List<EpochMetrics> history, double violation) {
     return new TrialRecord(spec.sweepId(), spec.trialId(), spec.attempt(), state, values, spec.params(), spec.seed(),
         best(history, spec.objective(), spec.maximize()), history, o.executorId(), o.host(), o.gpuAddress(), o.device(),
-        o.startedAtMillis(), o.endedAtMillis(), o.error(), spec.train(), spec.val(), o.modelUri(), o.resumedFromEpoch());
+        o.startedAtMillis(), o.endedAtMillis(), o.error(), spec.train(), spec.val(), o.modelUri(), o.resumedFromEpoch(),
+        o.serving(), Double.isNaN(violation) ? null : violation, null);
   }
 
   /**
@@ -648,9 +687,11 @@ public final class SweepDriver {
       }
     }
 
-    void complete(int trial, double value, TrialOutcome o) {
+    void complete(int trial, double value, TrialOutcome o, boolean feasible) {
       complete(trial);
-      better(trial, value);
+      if (feasible) {
+        better(trial, value);
+      }
       double seconds = (o.endedAtMillis() - o.startedAtMillis()) / 1000.0;
       trialSecondsSum += seconds;
       timed++;

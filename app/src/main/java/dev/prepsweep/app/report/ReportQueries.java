@@ -142,6 +142,13 @@ public final class ReportQueries {
         goal = String.join(",", r.<String>getList(r.fieldIndex("goals")));
       }
     }
+    // sweeps since objectives were recorded: one 'name:goal' entry per metric, in order
+    if (fields.contains("objectives") && !r.isNullAt(r.fieldIndex("objectives"))
+        && !r.<String>getList(r.fieldIndex("objectives")).isEmpty()) {
+      List<String> entries = r.getList(r.fieldIndex("objectives"));
+      metric = String.join(",", entries.stream().map(e -> e.substring(0, e.lastIndexOf(':'))).toList());
+      goal = String.join(",", entries.stream().map(e -> e.substring(e.lastIndexOf(':') + 1)).toList());
+    }
     return new Sweep(id, r.getAs("status"), r.getAs("method"),
         objectives(metric, goal, id), r.getAs("seed"), r.getAs("budget_trials"),
         r.getAs("parallelism"), r.getAs("master"), javaMap(r.getAs("data_versions")), javaMap(r.getAs("data_paths")),
@@ -174,6 +181,11 @@ public final class ReportQueries {
           metrics.put(objectives.get(i).name(), values.get(i));
         }
       }
+    }
+    // a trial that misses the sweep's constraints is kept off the Pareto front (SweepAnalysis.paretoFront)
+    if (Arrays.asList(r.schema().fieldNames()).contains("constraint_violation")
+        && !r.isNullAt(r.fieldIndex("constraint_violation"))) {
+      metrics.put("constraint_violation", r.<Double>getAs("constraint_violation"));
     }
     return new Trial(r.getAs("trial_id"), r.getAs("attempt"), r.getAs("state"), r.getAs("value"), p, metrics,
         r.getAs("duration_s"), r.getAs("executor_id"), r.getAs("error"));

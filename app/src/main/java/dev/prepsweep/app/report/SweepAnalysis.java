@@ -182,7 +182,8 @@ public final class SweepAnalysis {
     List<Objective> objectives = data.sweep().objectives();
     List<Trial> candidates = new ArrayList<>();
     for (Trial t : data.trials()) {
-      if (t.complete() && objectives.stream().allMatch(o -> finite(objective(t, o)))) {
+      boolean feasible = !(t.metrics().getOrDefault("constraint_violation", 0.0) > 0);
+      if (t.complete() && feasible && objectives.stream().allMatch(o -> finite(objective(t, o)))) {
         candidates.add(t);
       }
     }

@@ -109,7 +109,19 @@ public final class ResultTables {
         .add("resumed_from_epoch", DataTypes.IntegerType)
         .add("val_rmse", DataTypes.DoubleType)
         .add("val_mae", DataTypes.DoubleType)
-        .add("val_r2", DataTypes.DoubleType);
+        .add("val_r2", DataTypes.DoubleType)
+        // serving cost and objectives (docs/training.md "Serving cost"): one block, at the end
+        .add("latency_p50_ms", DataTypes.DoubleType)
+        .add("latency_p95_ms", DataTypes.DoubleType)
+        .add("throughput_rows_s", DataTypes.DoubleType)
+        .add("throughput_batch", DataTypes.IntegerType)
+        .add("param_count", DataTypes.LongType)
+        .add("model_bytes", DataTypes.LongType)
+        .add("train_seconds", DataTypes.DoubleType)
+        .add("serving_load", DataTypes.DoubleType)
+        .add("constraint_violation", DataTypes.DoubleType)
+        .add("feasible", DataTypes.BooleanType)
+        .add("pareto_rank", DataTypes.IntegerType);
   }
 
   public static final StructType METRICS_SCHEMA = new StructType()
@@ -151,10 +163,17 @@ public final class ResultTables {
       .add("trials_pruned", DataTypes.IntegerType)
       .add("best_trial_id", DataTypes.IntegerType)
       .add("best_value", DataTypes.DoubleType)
-      .add("message", DataTypes.StringType);
+      .add("message", DataTypes.StringType)
+      // objectives, constraints and the model selection: one block, at the end
+      .add("objectives", DataTypes.createArrayType(DataTypes.StringType))
+      .add("constraints", DataTypes.createArrayType(DataTypes.StringType))
+      .add("selection_rule", DataTypes.StringType)
+      .add("selected_trial_id", DataTypes.IntegerType)
+      .add("pareto_front", DataTypes.createArrayType(DataTypes.IntegerType));
 
   static Row trialRow(TrialRecord r, StructType paramsType) {
     EpochMetrics b = r.best();
+    dev.prepsweep.training.ServingCost c = r.serving();
     Object[] params = new Object[paramsType.fields().length];
     for (int i = 0; i < params.length; i++) {
       StructField f = paramsType.fields()[i];
@@ -169,7 +188,11 @@ public final class ResultTables {
         new Timestamp(r.startedAtMillis()), ended == null ? null : new Timestamp(ended),
         ended == null ? null : (ended - r.startedAtMillis()) / 1000.0, r.error(),
         r.train().path(), r.train().version(), r.val().path(), r.val().version(), r.modelUri(), r.resumedFromEpoch(),
-        b == null ? null : b.valRmse(), b == null ? null : b.valMae(), b == null ? null : b.valR2());
+        b == null ? null : b.valRmse(), b == null ? null : b.valMae(), b == null ? null : b.valR2(),
+        c == null ? null : c.latencyP50Ms(), c == null ? null : c.latencyP95Ms(), c == null ? null : c.throughputRowsS(),
+        c == null ? null : c.throughputBatch(), c == null ? null : c.paramCount(), c == null ? null : c.modelBytes(),
+        c == null ? null : c.trainSeconds(), c == null || Double.isNaN(c.loadPerCore()) ? null : c.loadPerCore(),
+        r.violation(), r.violation() == null ? null : r.violation() == 0, r.paretoRank());
   }
 
   static List<Row> metricRows(TrialRecord r) {
@@ -187,7 +210,12 @@ public final class ResultTables {
         s.parallelism(), s.master(), scalaMap(s.dataVersions()), scalaMap(s.dataPaths()), s.config(), s.configHash(),
         s.codeVersion(), new Timestamp(s.startedAtMillis()),
         s.endedAtMillis() == null ? null : new Timestamp(s.endedAtMillis()), s.trialsComplete(), s.trialsFailed(),
-        s.trialsPruned(), s.bestTrialId(), s.bestValue(), s.message());
+        s.trialsPruned(), s.bestTrialId(), s.bestValue(), s.message(), seq(s.objectives()), seq(s.constraints()),
+        s.selectionRule(), s.selectedTrialId(), s.paretoFront() == null ? null : seq(s.paretoFront()));
+  }
+
+  private static <T> scala.collection.immutable.Seq<T> seq(List<T> list) {
+    return CollectionConverters.asScala(list).toSeq();
   }
 
   private static <K, V> scala.collection.Map<K, V> scalaMap(Map<K, V> map) {

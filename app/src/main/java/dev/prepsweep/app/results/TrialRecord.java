@@ -14,6 +14,11 @@ import java.util.Map;
  * @param best the metrics of the best epoch, or null
  * @param modelUri where the trial's best model is kept, or null
  * @param resumedFromEpoch the checkpointed epoch the last task continued from (0 = from scratch)
+ * @param serving the model's measured serving cost, or null
+ * @param violation how far the trial misses the sweep's constraints (0 feasible), or null without constraints
+ *     or values
+ * @param paretoRank the trial's non-dominated rank among the sweep's feasible COMPLETE trials (0 = on the
+ *     front), set when the sweep ends; null before, for single-objective sweeps and for infeasible trials
  */
 public record TrialRecord(
     String sweepId,
@@ -35,7 +40,25 @@ public record TrialRecord(
     TableVersion train,
     TableVersion val,
     String modelUri,
-    int resumedFromEpoch) {
+    int resumedFromEpoch,
+    dev.prepsweep.training.ServingCost serving,
+    Double violation,
+    Integer paretoRank) {
+
+  /** A record without serving cost, constraints or Pareto rank. */
+  public TrialRecord(String sweepId, int trialId, int attempt, String state, List<Double> values,
+      Map<String, Object> params, long seed, EpochMetrics best, List<EpochMetrics> epochs, String executorId,
+      String host, String gpu, String device, long startedAtMillis, Long endedAtMillis, String error, TableVersion train,
+      TableVersion val, String modelUri, int resumedFromEpoch) {
+    this(sweepId, trialId, attempt, state, values, params, seed, best, epochs, executorId, host, gpu, device,
+        startedAtMillis, endedAtMillis, error, train, val, modelUri, resumedFromEpoch, null, null, null);
+  }
+
+  /** This record with its Pareto rank. */
+  public TrialRecord withParetoRank(Integer rank) {
+    return new TrialRecord(sweepId, trialId, attempt, state, values, params, seed, best, epochs, executorId, host, gpu,
+        device, startedAtMillis, endedAtMillis, error, train, val, modelUri, resumedFromEpoch, serving, violation, rank);
+  }
 
   public TrialRecord {
     params = Map.copyOf(params);

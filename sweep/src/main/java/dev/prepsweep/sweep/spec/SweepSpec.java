@@ -51,6 +51,7 @@ import java.util.OptionalLong;
  * @param warmStart ids of earlier sweeps on the same space whose finished trials the sampler learns
  *     from before proposing (they neither count against the budget nor take trial numbers)
  * @param guards what ends hung attempts and keeps a second driver off the sweep
+ * @param objectives constraints, the test-model selection rule and the serving measurement ({@link ObjectiveSpec})
  *
  * <p>Driver-side configuration: it is not serializable; send executors the {@code TrialSpec}s
  * built from it instead.
@@ -65,7 +66,8 @@ public record SweepSpec(
     int maxRetries,
     OptionalLong seed,
     List<String> warmStart,
-    Guards guards) {
+    Guards guards,
+    ObjectiveSpec objectives) {
 
   public static final int DEFAULT_PARALLELISM = 1;
   public static final int DEFAULT_MAX_RETRIES = 0;
@@ -82,8 +84,16 @@ public record SweepSpec(
     this(method, metrics, space, earlyTerminate, budget, parallelism, maxRetries, seed, warmStart, Guards.DEFAULT);
   }
 
+  /** A spec with no constraints, the default selection and serving measurement. */
+  public SweepSpec(String method, List<Metric> metrics, SearchSpace space, EarlyTerminateSpec earlyTerminate,
+      Budget budget, int parallelism, int maxRetries, OptionalLong seed, List<String> warmStart, Guards guards) {
+    this(method, metrics, space, earlyTerminate, budget, parallelism, maxRetries, seed, warmStart, guards,
+        ObjectiveSpec.DEFAULT);
+  }
+
   public SweepSpec {
     guards = guards == null ? Guards.DEFAULT : guards;
+    objectives = objectives == null ? ObjectiveSpec.DEFAULT : objectives;
     warmStart = warmStart == null ? List.of() : List.copyOf(warmStart);
     Objects.requireNonNull(method, "method");
     Objects.requireNonNull(space, "space");

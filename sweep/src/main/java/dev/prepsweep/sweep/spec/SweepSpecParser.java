@@ -27,7 +27,10 @@ final class SweepSpecParser {
 
   private static final List<String> SWEEP_KEYS = List.of(
       "method", "metric", "metrics", "parameters", "early_terminate", "budget", "parallelism", "max_retries", "seed",
-      "warm_start", "retry_seed", "trial_timeout", "missed_heartbeats", "driver_lease");
+      "warm_start", "retry_seed", "trial_timeout", "missed_heartbeats", "driver_lease",
+      "constraints", "select", "serving");
+  private static final List<String> SELECT_KEYS = List.of("maximize", "minimize", "where");
+  private static final List<String> SERVING_KEYS = List.of("batch_size", "calls", "warmup_calls");
   private static final List<String> METRIC_KEYS = List.of("name", "goal");
   private static final List<String> GOALS = List.of("minimize", "maximize");
   private static final List<String> BUDGET_KEYS = List.of("trials", "wall_time", "failures", "target");
@@ -72,7 +75,54 @@ final class SweepSpecParser {
     OptionalLong seed = sweep.get("seed").map(n -> OptionalLong.of(n.asLong())).orElse(OptionalLong.empty());
     List<String> warmStart = sweep.get("warm_start").map(SweepSpecParser::sweepIds).orElse(List.of());
     return new SweepSpec(method, metrics, space, earlyTerminate, budget, parallelism, maxRetries, seed, warmStart,
-        guards(sweep));
+        guards(sweep), objectives(sweep));
+  }
+
+  // ---------------------------------------------------------------- constraints, selection, serving
+
+  private static ObjectiveSpec objectives(ConfigNode sweep) {
+    List<Constraint> constraints = sweep.get("constraints").map(SweepSpecParser::constraints).orElse(List.of());
+    Optional<Selection> select = sweep.get("select").map(SweepSpecParser::selection);
+    int batch = ObjectiveSpec.DEFAULT_SERVING_BATCH_SIZE;
+    int calls = ObjectiveSpec.DEFAULT_SERVING_CALLS;
+    int warmup = ObjectiveSpec.DEFAULT_SERVING_WARMUP_CALLS;
+    Optional<ConfigNode> serving = sweep.get("serving");
+    if (serving.isPresent()) {
+      serving.get().allowOnly(SERVING_KEYS);
+      batch = atLeast(serving.get(), "batch_size", batch, 1);
+      calls = atLeast(serving.get(), "calls", calls, ObjectiveSpec.DEFAULT_SERVING_CALLS);
+      warmup = atLeast(serving.get(), "warmup_calls", warmup, 1);
+    }
+    return new ObjectiveSpec(constraints, select, batch, calls, warmup);
+  }
+
+  /** A list of {@code "<metric> <= <number>"} strings (or one such string). */
+  private static List<Constraint> constraints(ConfigNode node) {
+    List<ConfigNode> items = node.isList() ? node.asList() : List.of(node);
+    List<Constraint> out = new ArrayList<>();
+    for (ConfigNode item : items) {
+      try {
+        out.add(Constraint.parse(item.asString()));
+      } catch (IllegalArgumentException e) {
+        throw item.invalid(e.getMessage());
+      }
+    }
+    return out;
+  }
+
+  private static Selection selection(ConfigNode node) {
+    node.allowOnly(SELECT_KEYS);
+    Optional<ConfigNode> max = node.get("maximize");
+    Optional<ConfigNode> min = node.get("minimize");
+    if (max.isPresent() == min.isPresent()) {
+      throw node.invalid("needs exactly one of 'maximize: <metric>' or 'minimize: <metric>'");
+    }
+    ConfigNode metric = max.orElseGet(min::get);
+    if (metric.asString().isBlank()) {
+      throw metric.invalid("a metric name must not be blank");
+    }
+    List<Constraint> where = node.get("where").map(SweepSpecParser::constraints).orElse(List.of());
+    return new Selection(metric.asString(), max.isPresent() ? Direction.MAXIMIZE : Direction.MINIMIZE, where);
   }
 
   private static SweepSpec.Guards guards(ConfigNode sweep) {

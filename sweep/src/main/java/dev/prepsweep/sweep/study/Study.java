@@ -142,6 +142,14 @@ public final class Study {
 
   /** Records a COMPLETE result with one value per direction. */
   public Trial tell(int number, List<Double> values) {
+    return tell(number, values, Double.NaN);
+  }
+
+  /**
+   * Records a COMPLETE result with one value per direction and how far it misses the sweep's
+   * constraints ({@code violation}: 0 feasible, above 0 infeasible, NaN no constraints).
+   */
+  public Trial tell(int number, List<Double> values, double violation) {
     if (values.size() != directions.size()) {
       throw new IllegalArgumentException("trial " + number + ": expected " + directions.size()
           + " objective values, got " + values.size());
@@ -152,7 +160,7 @@ public final class Study {
             + " is not finite; tell it as FAILED with the reason instead");
       }
     }
-    return replace(running(number).complete(values));
+    return replace(running(number).complete(values, violation));
   }
 
   /** Ends a trial as PRUNED or FAILED. */
@@ -218,11 +226,11 @@ public final class Study {
     return directions;
   }
 
-  /** The best COMPLETE trial of a single-objective study. */
+  /** The best feasible COMPLETE trial of a single-objective study. */
   public Optional<Trial> best() {
     Direction d = directions.get(0);
     return trials.stream()
-        .filter(t -> t.state() == TrialState.COMPLETE)
+        .filter(t -> t.state() == TrialState.COMPLETE && !t.infeasible())
         .reduce((a, b) -> d.isBetter(b.value(), a.value()) ? b : a);
   }
 

@@ -270,8 +270,8 @@ class TestSweepSpec {
   void unknownSweepKeysFail() {
     String yaml = FULL.replace("parallelism: 2", "paralelism: 2");
     assertFails(yaml, where(yaml, "budget", "paralelism") + ": unknown key 'sweep.paralelism'; allowed here: [budget,"
-        + " driver_lease, early_terminate, max_retries, method, metric, metrics, missed_heartbeats, parallelism,"
-        + " parameters, retry_seed, seed, trial_timeout, warm_start]");
+        + " constraints, driver_lease, early_terminate, max_retries, method, metric, metrics, missed_heartbeats,"
+        + " parallelism, parameters, retry_seed, seed, select, serving, trial_timeout, warm_start]");
   }
 
   @Test

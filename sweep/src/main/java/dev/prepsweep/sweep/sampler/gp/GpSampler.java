@@ -26,7 +26,9 @@ import org.hipparchus.special.Erf;
  * expected improvement over random candidates, perturbations of the best trials and BOBYQA
  * refinement of the most promising ones. Running trials (and earlier proposals of the same
  * {@link #suggest} call) enter the posterior as the worst observed loss (constant liar).
- * PRUNED trials count as the worst observed loss; FAILED trials are ignored.
+ * PRUNED trials count as the worst observed loss; FAILED trials are ignored. COMPLETE trials that
+ * miss the sweep's constraints count as worse than every feasible trial: the worst feasible loss plus
+ * the feasible losses' range times (1 + violation), so the GP learns to avoid them.
  */
 public final class GpSampler implements Sampler {
 
@@ -118,12 +120,18 @@ public final class GpSampler implements Sampler {
     finished = 0;
     double worst = Double.NEGATIVE_INFINITY;
     List<double[]> pruned = new ArrayList<>();
+    List<Trial> infeasible = new ArrayList<>();
+    double best = Double.POSITIVE_INFINITY;
     for (Trial t : completed) {
-      if (t.state() == TrialState.COMPLETE) {
+      if (t.state() == TrialState.COMPLETE && t.infeasible()) {
+        infeasible.add(t);
+        finished++;
+      } else if (t.state() == TrialState.COMPLETE) {
         double loss = direction.toLoss(t.value());
         observedX.add(encode(t.params()));
         observedLoss.add(loss);
         worst = Math.max(worst, loss);
+        best = Math.min(best, loss);
         finished++;
       } else if (t.state() == TrialState.PRUNED) {
         pruned.add(encode(t.params()));
@@ -135,6 +143,13 @@ public final class GpSampler implements Sampler {
         observedX.add(p);
         observedLoss.add(worst);
       }
+    }
+    // infeasible below every feasible loss; without feasible trials their violation is the loss
+    double floor = observedLoss.isEmpty() ? 0 : worst;
+    double range = observedLoss.isEmpty() ? 1 : worst > best ? worst - best : Math.max(Math.abs(worst), 1);
+    for (Trial t : infeasible) {
+      observedX.add(encode(t.params()));
+      observedLoss.add(floor + range * (1 + Math.min(t.violation(), 1e6)));
     }
     if (options.constantLiar()) {
       for (Trial t : active) {

@@ -31,7 +31,9 @@ import java.util.SplittableRandom;
  * ({@code 1 / #parameters} when not set), adds a Gaussian step of a tenth of the range to a
  * numeric value or redraws a categorical. Conditional children follow the chosen parent value;
  * parameters neither parent has are drawn uniformly.
- * PRUNED, FAILED and running trials are not parents.
+ * PRUNED, FAILED and running trials are not parents. Constraints (Deb's constrained domination, as
+ * Optuna's NSGA-II): a COMPLETE trial missing the sweep's constraints ranks after every feasible one,
+ * infeasible ones by their violation; they become parents only when feasible ones do not fill the population.
  */
 public final class Nsga2Sampler implements Sampler {
 
@@ -127,7 +129,9 @@ public final class Nsga2Sampler implements Sampler {
 
   private List<Parent> selectParents(int generation) {
     int limit = generation * options.populationSize();
-    List<Trial> pool = complete.stream().filter(t -> t.number() < limit).toList();
+    List<Trial> infeasible = complete.stream().filter(t -> t.number() < limit && t.infeasible())
+        .sorted(Comparator.comparingDouble(Trial::violation).thenComparingInt(Trial::number)).toList();
+    List<Trial> pool = complete.stream().filter(t -> t.number() < limit && !t.infeasible()).toList();
     double[][] losses = ParetoFront.losses(pool, directions);
     int[] rank = ParetoFront.ranks(losses);
     int maxRank = 0;
@@ -154,6 +158,10 @@ public final class Nsga2Sampler implements Sampler {
           parents.add(p);
         }
       }
+    }
+    // infeasible trials fill what is left, each its own rank behind the feasible ones: smaller violation wins
+    for (int i = 0; i < infeasible.size() && parents.size() < options.populationSize(); i++) {
+      parents.add(new Parent(infeasible.get(i), maxRank + 1 + i, 0));
     }
     return parents;
   }

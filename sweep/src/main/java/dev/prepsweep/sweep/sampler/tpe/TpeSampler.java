@@ -35,6 +35,10 @@ import java.util.SplittableRandom;
  * has its own estimator. Until {@link Options#nStartupTrials()} trials have finished (COMPLETE or
  * PRUNED) proposals are uniform random draws, seeded per proposal index.
  *
+ * <p>Constraints (Optuna's constrained TPE): a COMPLETE trial that misses the sweep's constraints
+ * ({@link Trial#infeasible()}) ranks after every feasible and every PRUNED trial, infeasible ones by
+ * their violation (smaller first), so l(x) learns from feasible trials first.
+ *
  * <p>With several directions this is MOTPE (Ozaki et al. 2020): COMPLETE trials are ranked by
  * non-dominated sorting and, within a rank, by crowding distance (larger first) instead of
  * Optuna's hypervolume-contribution subset selection; the good group is weighted uniformly.
@@ -193,9 +197,14 @@ public final class TpeSampler implements Sampler {
    * One observation: internal values (NaN where inactive), trial number and rank keys. Classes:
    * 0 COMPLETE (key1 the loss; with several objectives key1 the non-dominated rank, key2 minus the
    * crowding distance), 1 PRUNED with intermediate values (key1 minus the last step, key2 its loss),
-   * 2 PRUNED without, 3 running (constant liar).
+   * 2 PRUNED without, 3 COMPLETE but infeasible (key1 the violation), 4 running (constant liar).
    */
   private record Obs(int number, double[] x, int rankClass, double key1, double key2) {}
+
+  /** The rank class of COMPLETE trials that miss a constraint, after PRUNED ones. */
+  private static final int INFEASIBLE_CLASS = 3;
+  /** The rank class of running trials (constant liar) and pending proposals: last. */
+  private static final int RUNNING_CLASS = 4;
 
   /** Best first: class, the class's two keys, trial number (written out: it runs n log n times per ask). */
   private static final Comparator<Obs> RANK = (a, b) -> {
@@ -223,7 +232,10 @@ public final class TpeSampler implements Sampler {
       if (directions.size() > 1) {
         break;
       }
-      if (t.state() == TrialState.COMPLETE) {
+      if (t.state() == TrialState.COMPLETE && t.infeasible()) {
+        obs.add(new Obs(t.number(), internal(t), INFEASIBLE_CLASS, t.violation(), 0));
+        finished++;
+      } else if (t.state() == TrialState.COMPLETE) {
         obs.add(new Obs(t.number(), internal(t), 0, direction.toLoss(t.value()), 0));
         finished++;
       } else if (t.state() == TrialState.PRUNED) {
@@ -239,7 +251,7 @@ public final class TpeSampler implements Sampler {
     int finishedObs = obs.size();
     if (options.constantLiar()) {
       for (Trial t : active) {
-        obs.add(new Obs(t.number(), internal(t), 3, 0, 0));
+        obs.add(new Obs(t.number(), internal(t), RUNNING_CLASS, 0, 0));
       }
     }
     observations = obs;
@@ -264,7 +276,8 @@ public final class TpeSampler implements Sampler {
    */
   private int multiObjective(List<Trial> completed, List<Obs> obs) {
     List<Trial> complete = completed.stream()
-        .filter(t -> t.state() == TrialState.COMPLETE && t.values().size() == directions.size()).toList();
+        .filter(t -> t.state() == TrialState.COMPLETE && t.values().size() == directions.size() && !t.infeasible())
+        .toList();
     double[][] losses = ParetoFront.losses(complete, directions);
     int[] rank = ParetoFront.ranks(losses);
     double[] crowding = new double[complete.size()];
@@ -291,6 +304,9 @@ public final class TpeSampler implements Sampler {
     for (Trial t : completed) {
       if (t.state() == TrialState.PRUNED) {
         obs.add(new Obs(t.number(), internal(t), 2, 0, 0));
+        finished++;
+      } else if (t.state() == TrialState.COMPLETE && t.infeasible()) {
+        obs.add(new Obs(t.number(), internal(t), INFEASIBLE_CLASS, t.violation(), 0));
         finished++;
       }
     }
@@ -398,7 +414,7 @@ public final class TpeSampler implements Sampler {
     for (Obs o : ranked) {
       if (!Double.isNaN(o.x()[cols[0]])) {
         rows.add(o);
-        if (o.rankClass() < 3) {
+        if (o.rankClass() < RUNNING_CLASS) {
           finishedRows++;
         }
       }
@@ -406,7 +422,7 @@ public final class TpeSampler implements Sampler {
     int extra = 0;
     for (double[] p : pending) {
       if (!Double.isNaN(p[cols[0]])) {
-        rows.add(new Obs(Integer.MAX_VALUE - pending.size() + extra, p, 3, 0, 0));
+        rows.add(new Obs(Integer.MAX_VALUE - pending.size() + extra, p, RUNNING_CLASS, 0, 0));
         extra++;
       }
     }

@@ -22,6 +22,12 @@ import org.junit.jupiter.api.Test;
 
 class GpSamplerTest extends SamplerContractTest {
 
+  @Override
+  protected boolean handlesConstraints() {
+    return true;
+  }
+
+
   /**
    * The contract does not depend on how hard the GP works, so its runs use a cheaper fit and
    * acquisition (the mixed space has 9 parameters); the behaviour tests below use the defaults.

@@ -19,6 +19,12 @@ import org.junit.jupiter.api.Test;
 class Nsga2SamplerTest extends SamplerContractTest {
 
   @Override
+  protected boolean handlesConstraints() {
+    return true;
+  }
+
+
+  @Override
   protected Sampler newSampler(SearchSpace space, List<Direction> directions, long seed) {
     return new Nsga2Sampler(space, directions, seed);
   }

@@ -21,6 +21,12 @@ import org.junit.jupiter.api.Test;
 class MotpeSamplerTest extends SamplerContractTest {
 
   @Override
+  protected boolean handlesConstraints() {
+    return true;
+  }
+
+
+  @Override
   protected Sampler newSampler(SearchSpace space, List<Direction> directions, long seed) {
     return new TpeSampler(space, directions, seed);
   }
