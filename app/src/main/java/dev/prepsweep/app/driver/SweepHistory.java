@@ -106,7 +106,7 @@ final class SweepHistory {
     if (!warehouse.exists(ResultTables.TRIAL_METRICS)) {
       return out;
     }
-    List<Row> rows = spark.read().format("delta").load(warehouse.path(ResultTables.TRIAL_METRICS))
+    List<Row> rows = ResultTables.trialEpochs(spark.read().format("delta").load(warehouse.path(ResultTables.TRIAL_METRICS)))
         .filter(org.apache.spark.sql.functions.col("sweep_id").equalTo(sweepId))
         .selectExpr("trial_id", "attempt", "epoch", "train_loss", "val_loss", "val_accuracy", "val_macro_f1", "seconds",
             "samples", "val_roc_auc", "lr", "max(attempt) OVER (PARTITION BY trial_id) AS last_attempt")

@@ -106,7 +106,12 @@ public final class ResultTables {
         .add("val_table", DataTypes.StringType)
         .add("val_version", DataTypes.LongType)
         .add("model_uri", DataTypes.StringType)
-        .add("resumed_from_epoch", DataTypes.IntegerType);
+        .add("resumed_from_epoch", DataTypes.IntegerType)
+        .add("class_weights", DataTypes.StringType)
+        .add("class_weights_version", DataTypes.LongType)
+        .add("cv_folds", DataTypes.IntegerType)
+        .add("value_std", DataTypes.DoubleType)
+        .add("fold_values", DataTypes.createArrayType(DataTypes.DoubleType));
   }
 
   public static final StructType METRICS_SCHEMA = new StructType()
@@ -121,7 +126,12 @@ public final class ResultTables {
       .add("val_roc_auc", DataTypes.DoubleType)
       .add("lr", DataTypes.DoubleType)
       .add("seconds", DataTypes.DoubleType)
-      .add("samples", DataTypes.LongType);
+      .add("samples", DataTypes.LongType)
+      // null: the trial's epoch (the fold average under cross-validation); 0..k-1: that fold's epoch
+      .add("fold", DataTypes.IntegerType);
+
+  /** The metric rows' key: trial, attempt, epoch and fold ({@code <=>}: null, the trial's own row, matches null). */
+  static final String METRIC_FOLD_KEY = METRIC_KEY + " AND t.fold <=> s.fold";
 
   public static final StructType SWEEPS_SCHEMA = new StructType()
       .add("sweep_id", DataTypes.StringType, false)
@@ -162,16 +172,36 @@ public final class ResultTables {
         RowFactory.create(params), Json.of(r.params()), r.seed(), r.executorId(), r.host(), r.gpu(), r.device(),
         new Timestamp(r.startedAtMillis()), ended == null ? null : new Timestamp(ended),
         ended == null ? null : (ended - r.startedAtMillis()) / 1000.0, r.error(),
-        r.train().path(), r.train().version(), r.val().path(), r.val().version(), r.modelUri(), r.resumedFromEpoch());
+        r.train().path(), r.train().version(), r.val().path(), r.val().version(), r.modelUri(), r.resumedFromEpoch(),
+        r.classWeights(), r.classWeightsVersion(), r.cvFolds(), r.valueStd(),
+        r.foldValues().isEmpty() ? null : CollectionConverters.asScala(r.foldValues()).toSeq());
   }
 
   static List<Row> metricRows(TrialRecord r) {
     List<Row> rows = new ArrayList<>();
     for (EpochMetrics m : r.epochs()) {
-      rows.add(RowFactory.create(r.sweepId(), r.trialId(), r.attempt(), m.epoch(), m.trainLoss(), m.valLoss(),
-          m.valAccuracy(), m.valMacroF1(), m.valRocAuc(), m.lr(), m.seconds(), m.samples()));
+      rows.add(metricRow(r, m, null));
+    }
+    for (int f = 0; f < r.foldEpochs().size(); f++) {
+      for (EpochMetrics m : r.foldEpochs().get(f)) {
+        rows.add(metricRow(r, m, f));
+      }
     }
     return rows;
+  }
+
+  /**
+   * The trials' own epoch rows of {@code trial_metrics} (under cross-validation the fold averages), without
+   * the per-fold rows; a table written before folds existed has only those.
+   */
+  public static org.apache.spark.sql.Dataset<Row> trialEpochs(org.apache.spark.sql.Dataset<Row> trialMetrics) {
+    return java.util.Arrays.asList(trialMetrics.columns()).contains("fold")
+        ? trialMetrics.where(org.apache.spark.sql.functions.col("fold").isNull()) : trialMetrics;
+  }
+
+  private static Row metricRow(TrialRecord r, EpochMetrics m, Integer fold) {
+    return RowFactory.create(r.sweepId(), r.trialId(), r.attempt(), m.epoch(), m.trainLoss(), m.valLoss(),
+        m.valAccuracy(), m.valMacroF1(), m.valRocAuc(), m.lr(), m.seconds(), m.samples(), fold);
   }
 
   static Row sweepRow(SweepRecord s) {

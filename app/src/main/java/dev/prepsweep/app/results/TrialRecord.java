@@ -14,6 +14,14 @@ import java.util.Map;
  * @param best the metrics of the best epoch, or null
  * @param modelUri where the trial's best model is kept, or null
  * @param resumedFromEpoch the checkpointed epoch the last task continued from (0 = from scratch)
+ * @param classWeights the trial's loss weighting: {@code none}, {@code balanced} (recomputed from train) or
+ *     {@code table} (the prep job's {@code class_weights})
+ * @param classWeightsVersion the pinned {@code class_weights} version used with {@code table}, else null
+ * @param cvFolds the number of cross-validation folds, or null without cross-validation; then {@code values} and
+ *     {@code epochs} are fold averages
+ * @param foldValues each fold's objective at the best (fold-averaged) epoch, in fold order; empty without
+ * @param valueStd the population standard deviation of {@code foldValues}, or null
+ * @param foldEpochs each fold's epochs, in fold order (rows of {@code trial_metrics} with their {@code fold}); empty without
  */
 public record TrialRecord(
     String sweepId,
@@ -35,12 +43,20 @@ public record TrialRecord(
     TableVersion train,
     TableVersion val,
     String modelUri,
-    int resumedFromEpoch) {
+    int resumedFromEpoch,
+    String classWeights,
+    Long classWeightsVersion,
+    Integer cvFolds,
+    List<Double> foldValues,
+    Double valueStd,
+    List<List<EpochMetrics>> foldEpochs) {
 
   public TrialRecord {
     params = Map.copyOf(params);
     values = values == null ? List.of() : List.copyOf(values);
     epochs = epochs == null ? List.of() : List.copyOf(epochs);
+    foldValues = foldValues == null ? List.of() : List.copyOf(foldValues);
+    foldEpochs = foldEpochs == null ? List.of() : foldEpochs.stream().map(List::copyOf).toList();
   }
 
   /** The first objective's value, or null. */
