@@ -78,8 +78,8 @@ public final class PinnedReader {
   }
 
   /**
-   * {@code label_index}, {@code text} and, when the table has them, {@code features} and {@code image}
-   * of {@code table} at its version (and {@code id} as text when {@code withIds}), uncached.
+   * {@code label_index}, {@code text} and, when the table has them, {@code features}, {@code image} and
+   * {@code fold} of {@code table} at its version (and {@code id} as text when {@code withIds}), uncached.
    *
    * @throws PinnedDataException when Kernel cannot read the version (unsupported feature, log gone)
    * @throws IllegalStateException when the table has no {@code label_index}, a row has none, or a file cannot be read
@@ -93,15 +93,16 @@ public final class PinnedReader {
           + "); train on a prepsweep split table");
     }
     List<StructField> wanted = new ArrayList<>();
-    for (String name : withIds ? List.of("id", "label_index", "text", "features", "image")
-        : List.of("label_index", "text", "features", "image")) {
+    for (String name : withIds ? List.of("id", "label_index", "text", "features", "image", "fold")
+        : List.of("label_index", "text", "features", "image", "fold")) {
       if (schema.indexOf(name) >= 0) {
         wanted.add(schema.get(name));
       }
     }
     KernelTables.PinnedScan scan = KernelTables.scan(engine, snapshot, new StructType(wanted), table);
     StructType physical = KernelInternals.physicalReadSchema(engine, scan.state());
-    Columns out = new Columns(withIds, schema.indexOf("features") >= 0, schema.indexOf("image") >= 0);
+    Columns out = new Columns(withIds, schema.indexOf("features") >= 0, schema.indexOf("image") >= 0,
+        schema.indexOf("fold") >= 0);
     for (KernelTables.ScanFile file : scan.files()) {
       try (CloseableIterator<ColumnarBatch> physicalData = engine.getParquetHandler().readParquetFiles(
               single(KernelInternals.dataFile(file.row())), physical, Optional.empty());
@@ -151,11 +152,13 @@ public final class PinnedReader {
     private final List<String> texts = new ArrayList<>();
     private final List<double[]> features;
     private final List<byte[]> images;
+    private final List<Integer> folds;
 
-    Columns(boolean withIds, boolean hasFeatures, boolean hasImages) {
+    Columns(boolean withIds, boolean hasFeatures, boolean hasImages, boolean hasFolds) {
       ids = withIds ? new ArrayList<>() : null;
       features = hasFeatures ? new ArrayList<>() : null;
       images = hasImages ? new ArrayList<>() : null;
+      folds = hasFolds ? new ArrayList<>() : null;
     }
 
     void add(FilteredColumnarBatch filtered, TableVersion table, String file) {
@@ -167,6 +170,7 @@ public final class PinnedReader {
       ColumnVector id = ids == null ? null : column(batch, "id");
       ColumnVector feature = features == null ? null : column(batch, "features");
       ColumnVector image = images == null ? null : column(batch, "image");
+      ColumnVector fold = folds == null ? null : column(batch, "fold");
       for (int r = 0; r < batch.getSize(); r++) {
         // a row is live when the selection vector (deletion vectors) keeps it
         if (selection != null && (selection.isNullAt(r) || !selection.getBoolean(r))) {
@@ -186,6 +190,9 @@ public final class PinnedReader {
         if (images != null) {
           images.add(image.isNullAt(r) ? new byte[0] : image.getBinary(r));
         }
+        if (folds != null) {
+          folds.add(fold.isNullAt(r) ? -1 : (int) integral(fold, r));
+        }
       }
     }
 
@@ -193,7 +200,8 @@ public final class PinnedReader {
       return new PinnedRows(ids == null ? null : ids.toArray(String[]::new),
           labels.stream().mapToInt(Integer::intValue).toArray(), texts.toArray(String[]::new),
           features == null ? null : features.toArray(double[][]::new),
-          images == null ? null : images.toArray(byte[][]::new));
+          images == null ? null : images.toArray(byte[][]::new),
+          folds == null ? null : folds.stream().mapToInt(Integer::intValue).toArray());
     }
 
     private static ColumnVector column(ColumnarBatch batch, String name) {

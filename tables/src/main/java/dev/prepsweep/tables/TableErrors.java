@@ -36,4 +36,10 @@ final class TableErrors {
     return new IllegalStateException("cannot read table '" + t.name() + "' at " + t.path() + " version " + t.version()
         + ": " + cause.getMessage(), cause);
   }
+
+  static PinnedDataException badClassWeights(TableVersion t, String problem) {
+    return new PinnedDataException("table '" + t.name() + "' at " + t.path() + " version " + t.version()
+        + " does not give the sweep's class weights: " + problem + ". Trials with class_weights: table need one weight"
+        + " per label, written by the prep run that wrote the pinned split (prep.balance.class_weights: true)");
+  }
 }

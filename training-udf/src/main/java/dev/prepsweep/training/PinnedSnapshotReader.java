@@ -27,6 +27,55 @@ public final class PinnedSnapshotReader {
     return new SplitRows(rows.texts(), rows.labels(), rows.features(), rows.images());
   }
 
+  /**
+   * The train rows of a cross-validation fold: {@code table}'s rows whose {@code fold} is not {@code fold}
+   * (to train on) and those whose {@code fold} is (to validate on), in table order.
+   *
+   * @throws IllegalStateException when the table has no {@code fold} column or a row's fold is outside [0, folds)
+   */
+  public static SplitRows[] foldRows(TableVersion table, int fold, int folds) {
+    PinnedRows rows = PinnedReader.cached(table);
+    int[] f = rows.folds();
+    if (f == null) {
+      throw new IllegalStateException("table " + table + " has no fold column; cross-validation needs the prep job's"
+          + " folds (prep.split.folds: " + folds + ")");
+    }
+    boolean[] held = new boolean[f.length];
+    int heldOut = 0;
+    for (int i = 0; i < f.length; i++) {
+      if (f[i] < 0 || f[i] >= folds) {
+        throw new IllegalStateException("table " + table + " has a row with fold " + f[i] + ", outside [0, " + folds
+            + "): cv.folds must match the prep job's prep.split.folds, and every row needs a fold");
+      }
+      held[i] = f[i] == fold;
+      heldOut += held[i] ? 1 : 0;
+    }
+    return new SplitRows[] {subset(rows, held, false, f.length - heldOut), subset(rows, held, true, heldOut)};
+  }
+
+  private static SplitRows subset(PinnedRows rows, boolean[] held, boolean keep, int n) {
+    String[] texts = new String[n];
+    int[] labels = new int[n];
+    double[][] features = rows.features() == null ? null : new double[n][];
+    byte[][] images = rows.images() == null ? null : new byte[n][];
+    int j = 0;
+    for (int i = 0; i < held.length; i++) {
+      if (held[i] != keep) {
+        continue;
+      }
+      texts[j] = rows.texts()[i];
+      labels[j] = rows.labels()[i];
+      if (features != null) {
+        features[j] = rows.features()[i];
+      }
+      if (images != null) {
+        images[j] = rows.images()[i];
+      }
+      j++;
+    }
+    return new SplitRows(texts, labels, features, images);
+  }
+
   /** The executor's Hadoop configuration (with spark.hadoop.* settings), or a default one outside Spark. */
   static Configuration hadoopConf() {
     return SparkHadoopConf.current();

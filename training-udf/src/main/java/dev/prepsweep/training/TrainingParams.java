@@ -20,7 +20,10 @@ import java.util.TreeSet;
  * @param clipGrad maximum global L2 norm of the gradients (as {@code torch.nn.utils.clip_grad_norm_}); 0 = off
  * @param lrSchedule {@code constant}, {@code cosine} (to {@code lr_min}) or {@code step}
  *     ({@code lr * lr_gamma^floor(epoch / lr_step_epochs)}); {@code warmup_epochs} adds a linear warmup to any
- * @param classWeights weight the loss per class with the prep job's {@code class_weights}
+ * @param classWeights how the loss is weighted per class: {@code none}, {@code balanced} (the balanced formula
+ *     recomputed from the train rows the trial reads) or {@code table} (the prep job's {@code class_weights} table,
+ *     at the version written with the pinned split, carried by the {@link TrialSpec}); {@code true}/{@code false}
+ *     read as {@code balanced}/{@code none}
  */
 public record TrainingParams(
     String model,
@@ -34,7 +37,7 @@ public record TrainingParams(
     int patience,
     double dropout,
     double labelSmoothing,
-    boolean classWeights,
+    String classWeights,
     String lrSchedule,
     double warmupEpochs,
     double lrMin,
@@ -58,6 +61,8 @@ public record TrainingParams(
   public static final List<String> OPTIMIZERS = List.of("adam", "adamw", "sgd");
   public static final List<String> SCHEDULES = List.of("constant", "cosine", "step");
   public static final List<String> POOLINGS = List.of("max", "mean");
+  /** The {@code class_weights} choices: no weights, recomputed from train, or the prep job's table. */
+  public static final List<String> CLASS_WEIGHTS = List.of("none", "balanced", "table");
 
   /** Parameters every family reads. */
   public static final Set<String> COMMON = Set.of("model", "lr", "batch_size", "epochs", "optimizer", "momentum",
@@ -93,6 +98,8 @@ public record TrainingParams(
     require(patience >= 0, "patience", patience, "must be >= 0 (0 = no early stopping)");
     require(dropout >= 0 && dropout < 1, "dropout", dropout, "must be in [0, 1)");
     require(labelSmoothing >= 0 && labelSmoothing < 1, "label_smoothing", labelSmoothing, "must be in [0, 1)");
+    require(CLASS_WEIGHTS.contains(classWeights), "class_weights", classWeights,
+        "must be one of " + CLASS_WEIGHTS + " (true = balanced, false = none)");
     require(SCHEDULES.contains(lrSchedule), "lr_schedule", lrSchedule, "must be one of " + SCHEDULES);
     require(warmupEpochs >= 0 && warmupEpochs <= epochs, "warmup_epochs", warmupEpochs,
         "must be in [0, epochs = " + epochs + "]");
@@ -136,7 +143,7 @@ public record TrainingParams(
         integer(params, "patience", 0),
         num(params, "dropout", 0.0),
         num(params, "label_smoothing", 0.0),
-        bool(params, "class_weights", false),
+        classWeights(params.get("class_weights")),
         str(params, "lr_schedule", "constant"),
         num(params, "warmup_epochs", 0.0),
         num(params, "lr_min", 0.0),
@@ -195,6 +202,27 @@ public record TrainingParams(
     }
     a.put("optimizer", optimizer);
     return a;
+  }
+
+  /** Whether the loss is weighted per class at all. */
+  public boolean weighted() {
+    return !classWeights.equals("none");
+  }
+
+  /**
+   * A {@code class_weights} value as one of {@link #CLASS_WEIGHTS} (booleans keep their old meaning: true =
+   * balanced; absent = none); any other value comes back as given, for the constructor to reject.
+   */
+  public static String classWeights(Object v) {
+    if (v == null) {
+      return "none";
+    }
+    String s = v.toString().trim().toLowerCase(Locale.ROOT);
+    return switch (s) {
+      case "true" -> "balanced";
+      case "false" -> "none";
+      default -> s;
+    };
   }
 
   private static String str(Map<String, Object> params, String name, String defaultValue) {

@@ -20,8 +20,13 @@ import java.util.Objects;
  * @param requireGpu fail instead of falling back to CPU when the task holds no usable GPU
  * @param artifactUri the sweep's artifact location (any Hadoop filesystem URI or local path), or null for no
  *     checkpoints; the trial keeps its checkpoint and best model under {@link #trialArtifactUri()}
- * @param classWeights loss weight per label index from the prep job's {@code class_weights} table, or null
- *     (with {@code class_weights: true} the executor then computes the same balanced weights from train)
+ * @param classWeights loss weight per label index from the prep job's {@code class_weights} table, or null;
+ *     used when the trial's {@code class_weights} is {@code table} ({@code balanced} recomputes them from train)
+ * @param classWeightsTable the pinned {@code class_weights} version {@code classWeights} were read from
+ *     (the one the prep run wrote with the pinned split), or null without them
+ * @param fold under cross-validation, the fold this task holds out: it trains on the train rows of the other
+ *     folds and validates on this fold's rows ({@code val} is not read); -1 without cross-validation
+ * @param folds the number of folds under cross-validation, else 0
  * @param serving how the executor measures the trained model's serving cost (null: {@link ServingSettings#DEFAULT})
  */
 public record TrialSpec(
@@ -38,20 +43,15 @@ public record TrialSpec(
     boolean requireGpu,
     String artifactUri,
     List<Double> classWeights,
+    TableVersion classWeightsTable,
+    int fold,
+    int folds,
     ServingSettings serving) implements Serializable {
 
   /** A spec with no artifact location (no checkpoints) and no class weights from the prep job. */
   public TrialSpec(String sweepId, int trialId, int attempt, Map<String, Object> params, long seed, String objective,
       boolean maximize, TableVersion train, TableVersion val, List<String> labels, boolean requireGpu) {
-    this(sweepId, trialId, attempt, params, seed, objective, maximize, train, val, labels, requireGpu, null, null);
-  }
-
-  /** A spec measuring serving cost with the default settings. */
-  public TrialSpec(String sweepId, int trialId, int attempt, Map<String, Object> params, long seed, String objective,
-      boolean maximize, TableVersion train, TableVersion val, List<String> labels, boolean requireGpu,
-      String artifactUri, List<Double> classWeights) {
-    this(sweepId, trialId, attempt, params, seed, objective, maximize, train, val, labels, requireGpu, artifactUri,
-        classWeights, null);
+    this(sweepId, trialId, attempt, params, seed, objective, maximize, train, val, labels, requireGpu, null, null, null, -1, 0, null);
   }
 
   public TrialSpec {
@@ -77,35 +77,50 @@ public record TrialSpec(
         }
       }
     }
+    if ((classWeights == null) != (classWeightsTable == null)) {
+      throw new IllegalArgumentException("class weights " + classWeights + " and the table version they come from ("
+          + classWeightsTable + ") go together: give both or neither");
+    }
+    if (folds == 0 ? fold != -1 : folds < 2 || fold < 0 || fold >= folds) {
+      throw new IllegalArgumentException("fold " + fold + " of " + folds + " folds: without cross-validation fold is -1"
+          + " and folds 0; with it folds >= 2 and fold in [0, folds)");
+    }
   }
 
   /** This spec with checkpoints and the best model kept under {@code uri} (the sweep's artifact location). */
   public TrialSpec withArtifacts(String uri) {
     return new TrialSpec(sweepId, trialId, attempt, params, seed, objective, maximize, train, val, labels,
-        requireGpu, uri, classWeights, serving);
+        requireGpu, uri, classWeights, classWeightsTable, fold, folds, serving);
   }
 
-  /** This spec with the prep job's class weights (one per label index). */
-  public TrialSpec withClassWeights(List<Double> weights) {
+  /** This spec with the prep job's class weights (one per label index), read from the pinned {@code table}. */
+  public TrialSpec withClassWeights(TableVersion table, List<Double> weights) {
     return new TrialSpec(sweepId, trialId, attempt, params, seed, objective, maximize, train, val, labels,
-        requireGpu, artifactUri, weights, serving);
+        requireGpu, artifactUri, weights, table, fold, folds, serving);
   }
 
   /** This spec measuring serving cost with {@code settings}. */
   public TrialSpec withServing(ServingSettings settings) {
     return new TrialSpec(sweepId, trialId, attempt, params, seed, objective, maximize, train, val, labels,
-        requireGpu, artifactUri, classWeights, settings);
+        requireGpu, artifactUri, classWeights, classWeightsTable, fold, folds, settings);
+  }
+
+  /** This spec's task for fold {@code f} of {@code k} (cross-validation). */
+  public TrialSpec forFold(int f, int k) {
+    return new TrialSpec(sweepId, trialId, attempt, params, seed, objective, maximize, train, val, labels,
+        requireGpu, artifactUri, classWeights, classWeightsTable, f, k, serving);
   }
 
   /**
    * Where this trial's checkpoint and best model live: {@code <artifactUri>/<sweepId>/trial-<trialId>},
-   * shared by all attempts of the trial (a retry or a promotion resumes from it); null without artifacts.
+   * shared by all attempts of the trial (a retry or a promotion resumes from it), with {@code /fold-<fold>}
+   * appended under cross-validation (each fold keeps its own); null without artifacts.
    */
   public String trialArtifactUri() {
     if (artifactUri == null) {
       return null;
     }
     String root = artifactUri.endsWith("/") ? artifactUri.substring(0, artifactUri.length() - 1) : artifactUri;
-    return root + "/" + sweepId + "/trial-" + trialId;
+    return root + "/" + sweepId + "/trial-" + trialId + (fold >= 0 ? "/fold-" + fold : "");
   }
 }

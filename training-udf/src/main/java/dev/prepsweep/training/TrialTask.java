@@ -80,15 +80,36 @@ public final class TrialTask {
       Device dev = chooseDevice(gpuAddress, spec.requireGpu());
       device = dev.toString();
       int classes = spec.labels().size();
-      SplitRows trainRows = PinnedSnapshotReader.readRows(spec.train());
-      SplitRows valRows = PinnedSnapshotReader.readRows(spec.val());
+      SplitRows trainRows;
+      SplitRows valRows;
+      // under cross-validation the fold's rows of train validate, the other folds' rows train
+      String part = "";
+      if (spec.fold() >= 0) {
+        SplitRows[] split = PinnedSnapshotReader.foldRows(spec.train(), spec.fold(), spec.folds());
+        trainRows = split[0];
+        valRows = split[1];
+        part = "#fold" + spec.fold() + "of" + spec.folds();
+      } else {
+        trainRows = PinnedSnapshotReader.readRows(spec.train());
+        valRows = PinnedSnapshotReader.readRows(spec.val());
+      }
       checkLabels(trainRows.labels(), classes, "train");
-      checkLabels(valRows.labels(), classes, "val");
+      checkLabels(valRows.labels(), classes, spec.fold() >= 0 ? "train fold " + spec.fold() : "val");
       Featurizer featurizer = Featurizer.fit(params, trainRows);
       checkMemory(params, featurizer, trainRows.size(), valRows.size(), classes);
-      Featurizer.Encoded train = encoded(spec.train(), params, featurizer, trainRows);
-      Featurizer.Encoded val = encoded(spec.val(), params, featurizer, valRows);
-      float[] weights = params.classWeights() ? classWeights(spec.classWeights(), trainRows.labels(), classes) : null;
+      Featurizer.Encoded train = encoded(spec.train(), part.isEmpty() ? "" : part + "-rest", params, featurizer, trainRows);
+      Featurizer.Encoded val = encoded(spec.fold() >= 0 ? spec.train() : spec.val(), part, params, featurizer, valRows);
+      float[] weights = switch (params.classWeights()) {
+        case "table" -> {
+          if (spec.classWeights() == null) {
+            throw new IllegalArgumentException("class_weights = table, but the driver handed this trial no class"
+                + " weights from the prep job's class_weights table");
+          }
+          yield classWeights(spec.classWeights(), trainRows.labels(), classes);
+        }
+        case "balanced" -> classWeights(null, trainRows.labels(), classes);
+        default -> null;
+      };
       CheckpointStore store = spec.trialArtifactUri() == null ? null
           : new CheckpointStore(spec.trialArtifactUri(), PinnedSnapshotReader.hadoopConf());
       Map<String, Object> meta = SavedModel.metadata(spec, featurizer);
@@ -245,9 +266,9 @@ public final class TrialTask {
   }
 
   /** Encoded rows of a pinned table, cached per executor by table, version and featurizer settings. */
-  private static Featurizer.Encoded encoded(dev.prepsweep.common.TableVersion table, TrainingParams p,
+  private static Featurizer.Encoded encoded(dev.prepsweep.common.TableVersion table, String part, TrainingParams p,
       Featurizer featurizer, SplitRows rows) {
-    String cacheKey = table.path() + "@" + table.version() + "#" + featurizer.toMap();
+    String cacheKey = table.path() + "@" + table.version() + part + "#" + featurizer.toMap();
     synchronized (FEATURES) {
       Featurizer.Encoded cached = FEATURES.get(cacheKey);
       if (cached != null) {

@@ -16,7 +16,7 @@ class ModelTrainerTest {
     TrainingParams p = TrainingParams.from(raw);
     Featurizer f = Featurizer.fit(p, train);
     int classes = 1 + java.util.Arrays.stream(train.labels()).max().orElse(1);
-    float[] weights = p.classWeights() ? TrialTask.classWeights(null, train.labels(), classes) : null;
+    float[] weights = p.weighted() ? TrialTask.classWeights(null, train.labels(), classes) : null;
     return new ModelTrainer(p, classes, Device.cpu())
         .train(f.encode(train), f.encode(val), seed, "val_accuracy", true, weights, null, null, m -> { }).history();
   }

@@ -31,6 +31,7 @@ import java.util.Optional;
  * @param resources what each trial task asks Spark for
  * @param artifacts where trials keep checkpoints and best models (default {@code <warehouse>/_artifacts})
  * @param text the file's text, recorded with every sweep
+ * @param cv the {@code cv:} section: cross-validated trials over the prep job's folds, absent for none
  */
 public record JobConfig(
     String warehouse,
@@ -42,12 +43,13 @@ public record JobConfig(
     TrialResources resources,
     String artifacts,
     String source,
-    String text) {
+    String text,
+    Optional<CrossValidation> cv) {
 
   public static final String DEFAULT_WAREHOUSE = "warehouse";
   public static final long DEFAULT_SEED = 42;
   static final List<String> TOP_LEVEL_KEYS = List.of("warehouse", "seed", "prep", "sweep", "train", "data", "resources",
-      "artifacts");
+      "artifacts", "cv");
 
   /**
    * Reads and validates a job file.
@@ -102,10 +104,17 @@ public record JobConfig(
         throw root.required("data").required("train").invalid(rule);
       });
     }
+    if (prep.isPresent() && !prep.get().balance().classWeights()
+        && "table".equals(dev.prepsweep.training.TrainingParams.classWeights(train.get("class_weights")))) {
+      // the job's own prep must write the table its trials weight the loss with
+      throw trainNode.get().required("class_weights").invalid("needs the prep job's class_weights table, which this"
+          + " prep section does not write (prep.balance.class_weights: false); set it to true or use balanced");
+    }
     TrialResources resources = root.get("resources").map(TrialResources::parse).orElse(TrialResources.DEFAULT);
     sweep.ifPresent(spec -> checkSweepAgainstTrainer(spec, root.required("sweep"), TrainerCheck.isPlugin(train)));
     String artifacts = root.getString("artifacts", null);
-    return new JobConfig(warehouse, seed, prep, sweep, Map.copyOf(train), data, resources, artifacts, source, text);
+    Optional<CrossValidation> cv = root.get("cv").map(n -> CrossValidation.parse(n, prep));
+    return new JobConfig(warehouse, seed, prep, sweep, Map.copyOf(train), data, resources, artifacts, source, text, cv);
   }
 
   static final List<String> REGRESSION_METRICS = List.of("val_rmse", "val_mae", "val_r2");
@@ -147,12 +156,12 @@ public record JobConfig(
 
   /** The same job with another warehouse (the command line's --warehouse). */
   public JobConfig withWarehouse(String newWarehouse) {
-    return new JobConfig(newWarehouse, seed, prep, sweep, train, data, resources, artifacts, source, text);
+    return new JobConfig(newWarehouse, seed, prep, sweep, train, data, resources, artifacts, source, text, cv);
   }
 
   /** The same job with another seed (the command line's --seed). */
   public JobConfig withSeed(long newSeed) {
-    return new JobConfig(warehouse, newSeed, prep, sweep, train, data, resources, artifacts, source, text);
+    return new JobConfig(warehouse, newSeed, prep, sweep, train, data, resources, artifacts, source, text, cv);
   }
 
   /** Where trials keep checkpoints and best models: the configured location or {@code <warehouse>/_artifacts}. */

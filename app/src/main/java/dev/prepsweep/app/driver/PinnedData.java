@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.prepsweep.app.warehouse.Warehouse;
 import dev.prepsweep.common.TableVersion;
 import dev.prepsweep.tables.DeltaIO;
+import dev.prepsweep.tables.PinnedClassWeights;
 import dev.prepsweep.tables.PinnedDataException;
 import dev.prepsweep.tables.PinnedFiles;
 import java.util.ArrayList;
@@ -17,10 +18,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What every trial task of a sweep needs besides the pinned versions it reads itself: the label
- * names in {@code label_index} order. Resolving it first checks that every pinned version can be
- * read exactly and is complete, so a sweep fails before its first trial, never on partial data.
+ * names in {@code label_index} order and, when trials ask for {@code class_weights: table}, the
+ * prep job's weights from the pinned {@code class_weights} version. Resolving it first checks that every
+ * pinned version can be read exactly and is complete, so a sweep fails before its first trial, never
+ * on partial data.
+ *
+ * @param classWeightsTable the pinned {@code class_weights} version, or null when no trial asks for it
+ * @param classWeights its weights per label index, or null
  */
-record PinnedData(List<String> labels) {
+record PinnedData(List<String> labels, TableVersion classWeightsTable, List<Double> classWeights) {
 
   private static final Logger LOG = LoggerFactory.getLogger(PinnedData.class);
 
@@ -29,14 +35,17 @@ record PinnedData(List<String> labels) {
    *     Kernel) cannot read, or its log or a file it needs is gone (exit code 3)
    */
   static PinnedData resolve(SparkSession spark, Warehouse warehouse, TableVersion train, TableVersion val,
-      Optional<TableVersion> test) {
+      Optional<TableVersion> test, Optional<TableVersion> classWeightsTable) {
     long start = System.currentTimeMillis();
     List<TableVersion> pinned = new ArrayList<>(List.of(train, val));
     test.ifPresent(pinned::add);
+    classWeightsTable.ifPresent(pinned::add);
     for (TableVersion t : pinned) {
       PinnedFiles.requireComplete(t, spark.sparkContext().hadoopConfiguration());
     }
-    PinnedData data = new PinnedData(labels(spark, train));
+    List<String> labels = labels(spark, train);
+    PinnedData data = new PinnedData(labels, classWeightsTable.orElse(null),
+        classWeightsTable.map(t -> PinnedClassWeights.read(spark, t, labels)).orElse(null));
     LOG.info("pinned {}: complete and readable, {} labels, in {} ms", pinned, data.labels.size(),
         System.currentTimeMillis() - start);
     return data;

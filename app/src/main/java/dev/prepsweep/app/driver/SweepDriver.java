@@ -1,5 +1,6 @@
 package dev.prepsweep.app.driver;
 
+import dev.prepsweep.app.config.CrossValidation;
 import dev.prepsweep.app.config.DataTables;
 import dev.prepsweep.app.config.JobConfig;
 import dev.prepsweep.app.config.TrialResources;
@@ -21,6 +22,7 @@ import dev.prepsweep.sweep.study.Study;
 import dev.prepsweep.sweep.study.Trial;
 import dev.prepsweep.sweep.study.TrialState;
 import dev.prepsweep.training.EpochMetrics;
+import dev.prepsweep.training.TrainingParams;
 import dev.prepsweep.training.TrialOutcome;
 import dev.prepsweep.training.TrialSpec;
 import dev.prepsweep.training.TrialTask;
@@ -98,8 +100,11 @@ public final class SweepDriver {
     Optional<TableVersion> test = warehouse.find("test");
     long started = System.currentTimeMillis();
     String sweepId = "sw-" + ID_TIME.format(Instant.ofEpochMilli(started)) + "-" + config.hash().substring(0, 6);
+    config.cv().ifPresent(cv -> FoldColumn.require(spark, config, train, cv.folds()));
+    Optional<TableVersion> classWeights = ClassWeightsPin.wanted(config)
+        ? Optional.of(ClassWeightsPin.find(spark, warehouse, config, train, val)) : Optional.empty();
     SweepRun run = new SweepRun(sweepId, config, spec, spec.seedOr(config.seed()), train, val, test,
-        PinnedData.resolve(spark, warehouse, train, val, test), started);
+        PinnedData.resolve(spark, warehouse, train, val, test, classWeights), started);
     return execute(run, warmStarted(Study.fromSpec(spec, config.seed()), spec), Map.of(), Map.of(), Map.of());
   }
 
@@ -144,6 +149,11 @@ public final class SweepDriver {
         .orElseThrow(() -> new IllegalStateException("sweep " + sweepId + " recorded no version of 'val'"));
     // sweeps recorded before the test split was pinned with them are not scored on resume
     Optional<TableVersion> test = pinned("test", versions, paths);
+    Optional<TableVersion> classWeights = pinned(ClassWeightsPin.TABLE, versions, paths);
+    if (classWeights.isEmpty() && ClassWeightsPin.wanted(config)) {
+      throw new IllegalStateException("sweep " + sweepId + " asks for class_weights: table but recorded no version of '"
+          + ClassWeightsPin.TABLE + "'; recorded: " + versions);
+    }
     long seed = row.<Long>getAs("seed");
     List<SweepHistory.StoredTrial> stored = SweepHistory.trials(spark, warehouse, sweepId, spec.space());
     Map<Integer, List<EpochMetrics>> epochs = SweepHistory.epochs(spark, warehouse, sweepId);
@@ -163,7 +173,8 @@ public final class SweepDriver {
     stored.forEach(t -> lastAttempts.put(t.trial().number(), t.lastAttempt()));
     LOG.info("resuming sweep {}: {} trials recorded, {} to run again, data {} {}", sweepId, history.size(),
         relaunch.size(), train, val);
-    SweepRun run = new SweepRun(sweepId, config, spec, seed, train, val, test, PinnedData.resolve(spark, warehouse, train, val, test),
+    SweepRun run = new SweepRun(sweepId, config, spec, seed, train, val, test,
+        PinnedData.resolve(spark, warehouse, train, val, test, classWeights),
         row.<java.sql.Timestamp>getAs("started_at").getTime());
     return execute(run, warmStarted(Study.resumeKeepingRunning(spec, seed, history), spec), relaunch, lastAttempts,
         epochs, lease);
@@ -219,6 +230,7 @@ public final class SweepDriver {
     });
     ExecutorCompletionService<Attempt> completions = new ExecutorCompletionService<>(pool);
     AttemptWatch watch = new AttemptWatch(spark.sparkContext());
+    FoldTrials cv = new FoldTrials(run.config().cv().map(CrossValidation::folds).orElse(0));
     HangRule hangRule = new HangRule(spec.guards().trialTimeout(), spec.guards().missedHeartbeats(),
         spark.sparkContext().getConf().getTimeAsMs("spark.executor.heartbeatInterval", "10s"));
     Progress progress = new Progress(run, maximize, parallelism);
@@ -297,6 +309,7 @@ public final class SweepDriver {
           int target = segmented ? Segments.nextTarget(pruner, trial.number(), done, totalEpochs(run, trial)) : -1;
           TrialSpec trialSpec = trialSpec(run, trial, attempts.get(trial.number()), target);
           runningGroups.put(trial.number(), submit(completions, jsc, profile, writer, watch, trialSpec,
+              cv.tasks(trialSpec, targetOf(trialSpec)),
               List.copyOf(epochsByTrial.get(trial.number()).values())));
         }
         if (runningGroups.isEmpty()) {
@@ -336,7 +349,8 @@ public final class SweepDriver {
         }
         Attempt done = next.get();
         TrialSpec ts = done.spec();
-        TrialOutcome outcome = done.outcome();
+        // under cross-validation: the folds' outcomes as one, whose epochs are the fold averages
+        TrialOutcome outcome = cv.merge(ts, done.tasks(), done.outcomes(), targetOf(ts));
         int number = ts.trialId();
         String group = runningGroups.remove(number);
         Optional<ExecutorLoss> lost = watch.lost(group);
@@ -349,7 +363,7 @@ public final class SweepDriver {
         }
         List<EpochMetrics> history = List.copyOf(epochs.values());
         if (cancelled && !outcome.complete()) {
-          writer.write(record(ts, "CANCELLED", List.of(), outcome, history));
+          writer.write(record(cv, ts, "CANCELLED", List.of(), outcome, history));
           study.tell(number, TrialState.FAILED);
           continue;
         }
@@ -372,7 +386,7 @@ public final class SweepDriver {
             List<Double> values = TrialMetrics.values(metrics, spec.metrics().stream().map(SweepSpec.Metric::name).toList());
             double violation = book.violation(metrics);
             study.tell(number, values, violation);
-            TrialRecord completed = record(ts, "COMPLETE", values, outcome, history, violation);
+            TrialRecord completed = record(cv, ts, "COMPLETE", values, outcome, history, violation);
             writer.write(completed);
             book.complete(completed, metrics);
             progress.complete(number, values.get(0), outcome, !(violation > 0));
@@ -383,10 +397,10 @@ public final class SweepDriver {
             }
           } else if (decision == PruneDecision.STOP) {
             study.tell(number, TrialState.PRUNED);
-            writer.write(record(ts, "PRUNED", List.of(best.metric(run.metric())), outcome, history));
+            writer.write(record(cv, ts, "PRUNED", List.of(best.metric(run.metric())), outcome, history));
             progress.pruned(number, reached);
           } else {
-            writer.write(record(ts, "RUNNING", List.of(), outcome, history));
+            writer.write(record(cv, ts, "RUNNING", List.of(), outcome, history));
             queued.add(0, number);
           }
         } else {
@@ -404,7 +418,7 @@ public final class SweepDriver {
               : null;
           TrialOutcome ended = why == null ? outcome : executorLost ? lostOn(outcome, why, lost.get()) : withError(outcome, why);
           String state = verdict != null ? verdict.state() : executorLost ? LOST : "FAILED";
-          writer.write(record(ts, state, List.of(), ended, history));
+          writer.write(record(cv, ts, state, List.of(), ended, history));
           if (retry) {
             LOG.warn("trial {} attempt {} {} ({}); retrying", number, ts.attempt(), state, ended.error());
             attempts.put(number, ts.attempt() + 1);
@@ -538,11 +552,14 @@ public final class SweepDriver {
     // with retry_seed: new, a retry's seed derives from the trial seed and the attempt number instead.
     long trialSeed = retrySeed(Seeds.forIndex(run.seed(), 1_000_000L + trial.number()).nextLong(), attempt,
         run.spec().guards().retrySeed());
-    return new TrialSpec(run.sweepId(), trial.number(), attempt, params, trialSeed, run.metric(),
+    TrialSpec spec = new TrialSpec(run.sweepId(), trial.number(), attempt, params, trialSeed, run.metric(),
         run.spec().directions().get(0) == Direction.MAXIMIZE, run.train(), run.val(), run.data().labels(),
         run.config().resources().requireGpu())
         .withArtifacts(Warehouse.qualify(run.config().artifactsOr(warehouse.root())))
         .withServing(servingSettings(run.spec()));
+    // every trial gets the pinned weights; only those whose class_weights is 'table' use them
+    return run.data().classWeightsTable() == null ? spec
+        : spec.withClassWeights(run.data().classWeightsTable(), run.data().classWeights());
   }
 
   /** How trials of {@code spec} measure serving cost ({@code sweep.serving}). */
@@ -558,7 +575,7 @@ public final class SweepDriver {
 
   /** Submits one attempt as its own Spark job; returns the job group (to cancel it). */
   private String submit(ExecutorCompletionService<Attempt> completions, JavaSparkContext jsc, ResourceProfile profile,
-      ResultWriter writer, AttemptWatch watch, TrialSpec spec, List<EpochMetrics> history) {
+      ResultWriter writer, AttemptWatch watch, TrialSpec spec, List<TrialSpec> tasks, List<EpochMetrics> history) {
     writer.write(withoutOutcome(spec, "RUNNING", history, System.currentTimeMillis(), null, null));
     String group = spec.sweepId() + "-trial-" + spec.trialId() + "-" + spec.attempt();
     // the task's heartbeat: one add when it starts and one per epoch, carried by executor heartbeats
@@ -568,20 +585,21 @@ public final class SweepDriver {
       jsc.setJobGroup(group, "prepsweep " + spec.sweepId() + " trial " + spec.trialId() + " attempt " + spec.attempt()
           + " " + spec.params(), true);
       try {
-        var rdd = jsc.parallelize(List.of(spec), 1);
+        // one task per spec: a trial's cross-validation folds train in parallel where slots allow
+        var rdd = jsc.parallelize(tasks, tasks.size());
         if (profile != null) {
           rdd = rdd.withResources(profile);
         }
-        return new Attempt(spec, rdd.map(s -> {
+        return new Attempt(spec, tasks, rdd.map(s -> {
           beat.add(1);
           return TrialTask.run(s, m -> beat.add(1));
-        }).collect().get(0));
+        }).collect());
       } catch (Exception e) {
         // The Spark job itself failed: cancelled, or the task was lost more often than spark.task.maxFailures.
         // (Spark 4 throws a cancelled job's SparkException, a checked exception, through collect() unwrapped.)
         long now = System.currentTimeMillis();
-        return new Attempt(spec, new TrialOutcome(spec.sweepId(), spec.trialId(), spec.attempt(), false,
-            "Spark job failed: " + e.getMessage(), List.of(), null, null, null, null, null, now, now));
+        return new Attempt(spec, tasks, List.of(new TrialOutcome(spec.sweepId(), spec.trialId(), spec.attempt(), false,
+            "Spark job failed: " + e.getMessage(), List.of(), null, null, null, null, null, now, now)));
       }
     });
     return group;
@@ -605,21 +623,39 @@ public final class SweepDriver {
       Long endedAt, String error) {
     return new TrialRecord(spec.sweepId(), spec.trialId(), spec.attempt(), state, List.of(), spec.params(), spec.seed(),
         best(history, spec.objective(), spec.maximize()), history, null, null, null, null, startedAt, endedAt, error,
-        spec.train(), spec.val(), null, 0);
+        spec.train(), spec.val(), null, 0, null, null, null, classWeightsChoice(spec), classWeightsVersion(spec), null,
+        List.of(), null, List.of());
   }
 
-  private static TrialRecord record(TrialSpec spec, String state, List<Double> values, TrialOutcome o,
+  private static TrialRecord record(FoldTrials cv, TrialSpec spec, String state, List<Double> values, TrialOutcome o,
       List<EpochMetrics> history) {
-    return record(spec, state, values, o, history, Double.NaN);
+    return record(cv, spec, state, values, o, history, Double.NaN);
   }
 
   /** A record with the attempt's serving cost and its constraint violation (NaN: the sweep has no constraints). */
-  private static TrialRecord record(TrialSpec spec, String state, List<Double> values, TrialOutcome o,
+  private static TrialRecord record(FoldTrials cv, TrialSpec spec, String state, List<Double> values, TrialOutcome o,
       List<EpochMetrics> history, double violation) {
+    EpochMetrics best = best(history, spec.objective(), spec.maximize());
+    List<List<EpochMetrics>> folds = cv.byFold(spec.trialId());
+    // under cross-validation: each fold's objective at the trial's best (fold-averaged) epoch, and their spread
+    List<Double> foldValues = folds.isEmpty() || best == null ? List.of()
+        : FoldRounds.foldValues(folds, best.epoch(), spec.objective());
     return new TrialRecord(spec.sweepId(), spec.trialId(), spec.attempt(), state, values, spec.params(), spec.seed(),
-        best(history, spec.objective(), spec.maximize()), history, o.executorId(), o.host(), o.gpuAddress(), o.device(),
+        best, history, o.executorId(), o.host(), o.gpuAddress(), o.device(),
         o.startedAtMillis(), o.endedAtMillis(), o.error(), spec.train(), spec.val(), o.modelUri(), o.resumedFromEpoch(),
-        o.serving(), Double.isNaN(violation) ? null : violation, null);
+        o.serving(), Double.isNaN(violation) ? null : violation, null, classWeightsChoice(spec), classWeightsVersion(spec),
+        cv.enabled() ? cv.folds() : null, foldValues, foldValues.isEmpty() ? null : FoldRounds.std(foldValues), folds);
+  }
+
+  /** The trial's class_weights choice: none, balanced or table. */
+  private static String classWeightsChoice(TrialSpec spec) {
+    return TrainingParams.classWeights(spec.params().get("class_weights"));
+  }
+
+  /** The class_weights version a trial trained with: set only when its choice is 'table'. */
+  private static Long classWeightsVersion(TrialSpec spec) {
+    return "table".equals(classWeightsChoice(spec)) && spec.classWeightsTable() != null
+        ? spec.classWeightsTable().version() : null;
   }
 
   /**
@@ -643,7 +679,8 @@ public final class SweepDriver {
     return custom ? new ResourceProfileBuilder().require(requests).build() : null;
   }
 
-  record Attempt(TrialSpec spec, TrialOutcome outcome) {}
+  /** An attempt's spec, the task specs it ran (one, or one per fold under cross-validation) and their outcomes. */
+  record Attempt(TrialSpec spec, List<TrialSpec> tasks, List<TrialOutcome> outcomes) {}
 
   /** A close action that throws nothing checked. */
   private interface Cleanup extends AutoCloseable {

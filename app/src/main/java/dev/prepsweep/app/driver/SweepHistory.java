@@ -111,7 +111,7 @@ final class SweepHistory {
     // tables written before regression metrics existed lack their columns
     String regression = java.util.Arrays.asList(table.columns()).contains("val_r2") ? "val_rmse, val_mae, val_r2"
         : "CAST(NULL AS DOUBLE) AS val_rmse, CAST(NULL AS DOUBLE) AS val_mae, CAST(NULL AS DOUBLE) AS val_r2";
-    List<Row> rows = table
+    List<Row> rows = ResultTables.trialEpochs(table)
         .filter(org.apache.spark.sql.functions.col("sweep_id").equalTo(sweepId))
         .selectExpr("trial_id", "attempt", "epoch", "train_loss", "val_loss", "val_accuracy", "val_macro_f1", "seconds",
             "samples", "val_roc_auc", "lr", "max(attempt) OVER (PARTITION BY trial_id) AS last_attempt",

@@ -37,10 +37,13 @@ record SweepRun(
     return paths;
   }
 
-  /** train, val and, when there is one, test. */
+  /** train, val and, when there is one, test; then the class_weights version when trials use it. */
   private List<TableVersion> pinned() {
     List<TableVersion> tables = new ArrayList<>(List.of(train, val));
     test.ifPresent(tables::add);
+    if (data.classWeightsTable() != null) {
+      tables.add(data.classWeightsTable());
+    }
     return tables;
   }
 

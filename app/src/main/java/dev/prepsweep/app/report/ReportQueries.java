@@ -6,6 +6,7 @@ import dev.prepsweep.app.report.SweepData.Epoch;
 import dev.prepsweep.app.report.SweepData.Objective;
 import dev.prepsweep.app.report.SweepData.Sweep;
 import dev.prepsweep.app.report.SweepData.Trial;
+import dev.prepsweep.app.results.ResultTables;
 import dev.prepsweep.app.warehouse.Warehouse;
 import java.sql.Timestamp;
 import java.util.ArrayList;
@@ -100,7 +101,7 @@ public final class ReportQueries {
     }
     List<Epoch> epochs = new ArrayList<>();
     if (warehouse.exists("trial_metrics")) {
-      Dataset<Row> m = table("trial_metrics").where(col("sweep_id").equalTo(sweepId))
+      Dataset<Row> m = ResultTables.trialEpochs(table("trial_metrics")).where(col("sweep_id").equalTo(sweepId))
           .orderBy("trial_id", "attempt", "epoch")
           .select("trial_id", "attempt", "epoch", "train_loss", "val_loss", "val_accuracy", "val_macro_f1");
       for (Row r : m.collectAsList()) {

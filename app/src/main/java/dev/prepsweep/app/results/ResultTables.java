@@ -121,7 +121,13 @@ public final class ResultTables {
         .add("serving_load", DataTypes.DoubleType)
         .add("constraint_violation", DataTypes.DoubleType)
         .add("feasible", DataTypes.BooleanType)
-        .add("pareto_rank", DataTypes.IntegerType);
+        .add("pareto_rank", DataTypes.IntegerType)
+        // the class-weight choice and cross-validation (README "Class weights and cross-validation")
+        .add("class_weights", DataTypes.StringType)
+        .add("class_weights_version", DataTypes.LongType)
+        .add("cv_folds", DataTypes.IntegerType)
+        .add("value_std", DataTypes.DoubleType)
+        .add("fold_values", DataTypes.createArrayType(DataTypes.DoubleType));
   }
 
   public static final StructType METRICS_SCHEMA = new StructType()
@@ -139,7 +145,12 @@ public final class ResultTables {
       .add("samples", DataTypes.LongType)
       .add("val_rmse", DataTypes.DoubleType)
       .add("val_mae", DataTypes.DoubleType)
-      .add("val_r2", DataTypes.DoubleType);
+      .add("val_r2", DataTypes.DoubleType)
+      // null: the trial's epoch (the fold average under cross-validation); 0..k-1: that fold's epoch
+      .add("fold", DataTypes.IntegerType);
+
+  /** The metric rows' key: trial, attempt, epoch and fold ({@code <=>}: null, the trial's own row, matches null). */
+  static final String METRIC_FOLD_KEY = METRIC_KEY + " AND t.fold <=> s.fold";
 
   public static final StructType SWEEPS_SCHEMA = new StructType()
       .add("sweep_id", DataTypes.StringType, false)
@@ -192,17 +203,36 @@ public final class ResultTables {
         c == null ? null : c.latencyP50Ms(), c == null ? null : c.latencyP95Ms(), c == null ? null : c.throughputRowsS(),
         c == null ? null : c.throughputBatch(), c == null ? null : c.paramCount(), c == null ? null : c.modelBytes(),
         c == null ? null : c.trainSeconds(), c == null || Double.isNaN(c.loadPerCore()) ? null : c.loadPerCore(),
-        r.violation(), r.violation() == null ? null : r.violation() == 0, r.paretoRank());
+        r.violation(), r.violation() == null ? null : r.violation() == 0, r.paretoRank(),
+        r.classWeights(), r.classWeightsVersion(), r.cvFolds(), r.valueStd(),
+        r.foldValues().isEmpty() ? null : CollectionConverters.asScala(r.foldValues()).toSeq());
   }
 
   static List<Row> metricRows(TrialRecord r) {
     List<Row> rows = new ArrayList<>();
     for (EpochMetrics m : r.epochs()) {
-      rows.add(RowFactory.create(r.sweepId(), r.trialId(), r.attempt(), m.epoch(), m.trainLoss(), m.valLoss(),
-          m.valAccuracy(), m.valMacroF1(), m.valRocAuc(), m.lr(), m.seconds(), m.samples(), m.valRmse(), m.valMae(),
-          m.valR2()));
+      rows.add(metricRow(r, m, null));
+    }
+    for (int f = 0; f < r.foldEpochs().size(); f++) {
+      for (EpochMetrics m : r.foldEpochs().get(f)) {
+        rows.add(metricRow(r, m, f));
+      }
     }
     return rows;
+  }
+
+  /**
+   * The trials' own epoch rows of {@code trial_metrics} (under cross-validation the fold averages), without
+   * the per-fold rows; a table written before folds existed has only those.
+   */
+  public static org.apache.spark.sql.Dataset<Row> trialEpochs(org.apache.spark.sql.Dataset<Row> trialMetrics) {
+    return java.util.Arrays.asList(trialMetrics.columns()).contains("fold")
+        ? trialMetrics.where(org.apache.spark.sql.functions.col("fold").isNull()) : trialMetrics;
+  }
+
+  private static Row metricRow(TrialRecord r, EpochMetrics m, Integer fold) {
+    return RowFactory.create(r.sweepId(), r.trialId(), r.attempt(), m.epoch(), m.trainLoss(), m.valLoss(),
+        m.valAccuracy(), m.valMacroF1(), m.valRocAuc(), m.lr(), m.seconds(), m.samples(), m.valRmse(), m.valMae(), m.valR2(), fold);
   }
 
   static Row sweepRow(SweepRecord s) {

@@ -262,7 +262,7 @@ public final class ResultWriter implements AutoCloseable {
     Map<List<Object>, Row> fresh = new LinkedHashMap<>();
     Map<List<Object>, Row> changed = new LinkedHashMap<>();
     for (Row r : rows) {
-      List<Object> key = List.of(r.get(1), r.get(2), r.get(3));
+      List<Object> key = key(r);
       if (!written.containsKey(key)) {
         fresh.put(key, r);
         changed.remove(key);
@@ -286,7 +286,7 @@ public final class ResultWriter implements AutoCloseable {
     }
     if (!changed.isEmpty()) {
       upsert(ResultTables.TRIAL_METRICS, new ArrayList<>(changed.values()), ResultTables.METRICS_SCHEMA,
-          ResultTables.METRIC_KEY, sweepId);
+          ResultTables.METRIC_FOLD_KEY, sweepId);
     }
     fresh.forEach((k, r) -> written.put(k, valuesOf(r)));
     changed.forEach((k, r) -> written.put(k, valuesOf(r)));
@@ -296,19 +296,32 @@ public final class ResultWriter implements AutoCloseable {
   private Map<List<Object>, List<Object>> epochKeysInTable(String sweepId) {
     Map<List<Object>, List<Object>> keys = new HashMap<>();
     if (warehouse.exists(ResultTables.TRIAL_METRICS)) {
-      spark.read().format("delta").load(warehouse.path(ResultTables.TRIAL_METRICS))
-          .filter(org.apache.spark.sql.functions.col("sweep_id").equalTo(sweepId))
-          .select("trial_id", "attempt", "epoch").collectAsList()
-          .forEach(r -> keys.put(List.of(r.get(0), r.get(1), r.get(2)), UNKNOWN_VALUES));
+      Dataset<Row> table = spark.read().format("delta").load(warehouse.path(ResultTables.TRIAL_METRICS));
+      // tables written before cross-validation have no fold column: all their rows are the trials' own
+      org.apache.spark.sql.Column fold = java.util.Arrays.asList(table.columns()).contains("fold")
+          ? org.apache.spark.sql.functions.col("fold") : org.apache.spark.sql.functions.lit(null).cast("int");
+      table.filter(org.apache.spark.sql.functions.col("sweep_id").equalTo(sweepId))
+          .select(org.apache.spark.sql.functions.col("trial_id"), org.apache.spark.sql.functions.col("attempt"),
+              org.apache.spark.sql.functions.col("epoch"), fold).collectAsList()
+          .forEach(r -> keys.put(java.util.Arrays.asList(r.get(0), r.get(1), r.get(2), r.get(3)), UNKNOWN_VALUES));
     }
     return keys;
   }
+
+  /** The key of an epoch row: trial, attempt, epoch and fold (null for the trial's own row). */
+  private static List<Object> key(Row r) {
+    return java.util.Arrays.asList(r.get(1), r.get(2), r.get(3), r.get(FOLD));
+  }
+
+  private static final int FOLD = ResultTables.METRICS_SCHEMA.fieldIndex("fold");
 
   /** The non-key columns of an epoch row. */
   private static List<Object> valuesOf(Row r) {
     List<Object> values = new ArrayList<>(r.length() - 4);
     for (int i = 4; i < r.length(); i++) {
-      values.add(r.get(i));
+      if (i != FOLD) {
+        values.add(r.get(i));
+      }
     }
     return values;
   }

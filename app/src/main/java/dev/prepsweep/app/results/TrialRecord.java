@@ -19,6 +19,14 @@ import java.util.Map;
  *     or values
  * @param paretoRank the trial's non-dominated rank among the sweep's feasible COMPLETE trials (0 = on the
  *     front), set when the sweep ends; null before, for single-objective sweeps and for infeasible trials
+ * @param classWeights the trial's loss weighting: {@code none}, {@code balanced} (recomputed from train) or
+ *     {@code table} (the prep job's {@code class_weights})
+ * @param classWeightsVersion the pinned {@code class_weights} version used with {@code table}, else null
+ * @param cvFolds the number of cross-validation folds, or null without cross-validation; then {@code values} and
+ *     {@code epochs} are fold averages
+ * @param foldValues each fold's objective at the best (fold-averaged) epoch, in fold order; empty without
+ * @param valueStd the population standard deviation of {@code foldValues}, or null
+ * @param foldEpochs each fold's epochs, in fold order (rows of {@code trial_metrics} with their {@code fold}); empty without
  */
 public record TrialRecord(
     String sweepId,
@@ -43,27 +51,37 @@ public record TrialRecord(
     int resumedFromEpoch,
     dev.prepsweep.training.ServingCost serving,
     Double violation,
-    Integer paretoRank) {
+    Integer paretoRank,
+    String classWeights,
+    Long classWeightsVersion,
+    Integer cvFolds,
+    List<Double> foldValues,
+    Double valueStd,
+    List<List<EpochMetrics>> foldEpochs) {
 
-  /** A record without serving cost, constraints or Pareto rank. */
+  /** A record without serving cost, constraints, Pareto rank, class-weight choice or folds. */
   public TrialRecord(String sweepId, int trialId, int attempt, String state, List<Double> values,
       Map<String, Object> params, long seed, EpochMetrics best, List<EpochMetrics> epochs, String executorId,
       String host, String gpu, String device, long startedAtMillis, Long endedAtMillis, String error, TableVersion train,
       TableVersion val, String modelUri, int resumedFromEpoch) {
     this(sweepId, trialId, attempt, state, values, params, seed, best, epochs, executorId, host, gpu, device,
-        startedAtMillis, endedAtMillis, error, train, val, modelUri, resumedFromEpoch, null, null, null);
+        startedAtMillis, endedAtMillis, error, train, val, modelUri, resumedFromEpoch, null, null, null, null, null, null,
+        List.of(), null, List.of());
   }
 
   /** This record with its Pareto rank. */
   public TrialRecord withParetoRank(Integer rank) {
     return new TrialRecord(sweepId, trialId, attempt, state, values, params, seed, best, epochs, executorId, host, gpu,
-        device, startedAtMillis, endedAtMillis, error, train, val, modelUri, resumedFromEpoch, serving, violation, rank);
+        device, startedAtMillis, endedAtMillis, error, train, val, modelUri, resumedFromEpoch, serving, violation, rank,
+        classWeights, classWeightsVersion, cvFolds, foldValues, valueStd, foldEpochs);
   }
 
   public TrialRecord {
     params = Map.copyOf(params);
     values = values == null ? List.of() : List.copyOf(values);
     epochs = epochs == null ? List.of() : List.copyOf(epochs);
+    foldValues = foldValues == null ? List.of() : List.copyOf(foldValues);
+    foldEpochs = foldEpochs == null ? List.of() : foldEpochs.stream().map(List::copyOf).toList();
   }
 
   /** The first objective's value, or null. */

@@ -168,4 +168,53 @@ class JobConfigTest {
     assertThat(sparkStarted).as("no Spark session was created").isFalse();
     assertThat(java.nio.file.Files.exists(dir.resolve("wh"))).isFalse();
   }
+
+  @Test
+  void cvNeedsThePrepSectionsFolds() {
+    String prep = """
+        prep:
+          input: {format: csv, path: x.csv}
+          columns: {id: id, label: label, text: text}
+          split: {train: 0.8, val: 0.1, test: 0.1, folds: 3}
+        """;
+    assertThat(JobConfig.parse(prep + "cv: {folds: 3}\n" + SWEEP, "job.yaml").cv()).contains(new CrossValidation(3));
+    assertThat(JobConfig.parse(SWEEP, "job.yaml").cv()).isEmpty();
+    assertThatThrownBy(() -> JobConfig.parse(prep + "cv: {folds: 5}\n" + SWEEP, "job.yaml"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("job.yaml:5:13: key 'cv.folds' = 5: needs the prep job's fold column with 5 folds, but"
+            + " the prep section makes 3 (prep.split.folds: 3); set prep.split.folds: 5");
+    String noFolds = prep.replace(", folds: 3", "");
+    assertThatThrownBy(() -> JobConfig.parse(noFolds + "cv: {folds: 3}\n" + SWEEP, "job.yaml"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("key 'cv.folds' = 3: needs the prep job's fold column with 3 folds, but the prep section"
+            + " makes none (prep.split.folds: 0)");
+    assertThatThrownBy(() -> JobConfig.parse("cv: {folds: 1}\n" + SWEEP, "job.yaml"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("job.yaml:1:13: key 'cv.folds' = 1: must be in [2, 100]");
+    assertThatThrownBy(() -> JobConfig.parse("cv: {fold: 3}\n" + SWEEP, "job.yaml"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("unknown key 'cv.fold'");
+  }
+
+  @Test
+  void classWeightsTableNeedsThePrepSectionToWriteThem() {
+    String prep = """
+        prep:
+          input: {format: csv, path: x.csv}
+          columns: {id: id, label: label, text: text}
+          balance: {method: random, class_weights: false}
+        """;
+    assertThatThrownBy(() -> JobConfig.parse(prep + "train: {class_weights: table}\n" + SWEEP, "job.yaml"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("job.yaml:5:24: key 'train.class_weights' = table: needs the prep job's class_weights"
+            + " table, which this prep section does not write");
+    assertThat(JobConfig.parse(prep.replace("false", "true") + "train: {class_weights: table}\n" + SWEEP, "job.yaml")
+        .train()).containsEntry("class_weights", "table");
+    assertThat(JobConfig.parse(prep + "train: {class_weights: balanced}\n" + SWEEP, "job.yaml").train())
+        .containsEntry("class_weights", "balanced");
+    assertThatThrownBy(() -> JobConfig.parse("train: {class_weights: prep}\n" + SWEEP, "job.yaml"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("training parameter 'class_weights' = prep must be one of [none, balanced, table]"
+            + " (true = balanced, false = none)");
+  }
 }

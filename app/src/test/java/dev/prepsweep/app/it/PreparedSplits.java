@@ -22,12 +22,17 @@ final class PreparedSplits {
 
   private PreparedSplits() {}
 
-  /** A fresh warehouse (a new folder next to {@code dir}) holding {@code train}, {@code val} and {@code test}; returns its path. */
+  /**
+   * A fresh warehouse (a new folder next to {@code dir}) holding {@code train} (with a 3-fold {@code fold}
+   * column), {@code val} and {@code test}; returns its path.
+   */
   static synchronized Path warehouse(Path base) {
     Path dir = base.resolveSibling(base.getFileName() + "-" + System.nanoTime());
     if (prepared == null) {
       Path input = TestData.sample(BASE, 6);
       Path config = TestData.config(BASE, input, 4, 1);
+      // train also gets the prep job's 3 cross-validation folds (a fold column), for cross-validated sweeps
+      withFolds(config, 3);
       Path wh = BASE.resolve("warehouse-" + System.nanoTime());
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       int code = Main.run(new String[] {"prep", "--config", config.toString(), "--warehouse", wh.toString(),
@@ -43,6 +48,19 @@ final class PreparedSplits {
         copy(prepared.resolve(table), dir.resolve(table));
       }
       return dir;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void withFolds(Path config, int folds) {
+    try {
+      String text = Files.readString(config);
+      String split = "stratify: true}";
+      if (!text.contains(split)) {
+        throw new IllegalStateException("the shipped config's split has no '" + split + "'; PreparedSplits cannot add folds");
+      }
+      Files.writeString(config, text.replace(split, "stratify: true, folds: " + folds + "}"));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
