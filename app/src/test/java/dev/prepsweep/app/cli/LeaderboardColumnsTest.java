@@ -18,7 +18,7 @@ class LeaderboardColumnsTest {
   void aRegressionSweepShowsErrorsAndR2() {
     String sql = Main.leaderboardSql(summary("val_rmse", false));
     assertThat(sql).contains("ROUND(val_rmse, 4) AS val_rmse, ROUND(val_mae, 4) AS val_mae, ROUND(val_r2, 4) AS val_r2")
-        .doesNotContain("val_accuracy").contains("ORDER BY value ASC");
+        .doesNotContain("val_accuracy").contains("pareto_rank ASC NULLS LAST, value ASC");
     assertThat(Main.metricColumns("val_r2")).contains("val_rmse");
   }
 
@@ -26,6 +26,6 @@ class LeaderboardColumnsTest {
   void aClassifierSweepKeepsItsColumns() {
     assertThat(Main.leaderboardSql(summary("val_accuracy", true))).contains(
         "ROUND(val_accuracy, 4) AS val_accuracy, ROUND(val_macro_f1, 4) AS val_macro_f1, ROUND(val_loss, 4) AS val_loss")
-        .doesNotContain("val_rmse").contains("ORDER BY value DESC");
+        .doesNotContain("val_rmse").contains("pareto_rank ASC NULLS LAST, value DESC");
   }
 }

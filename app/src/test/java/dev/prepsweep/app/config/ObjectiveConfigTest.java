@@ -44,7 +44,7 @@ class ObjectiveConfigTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("job.yaml:6:16: key 'sweep.constraints'")
         .hasMessageContaining("metric 'model_size' is not reported by the trainer; known: [val_accuracy, val_loss,"
-            + " val_macro_f1, train_loss, val_roc_auc, latency_p50_ms, latency_p95_ms, throughput_rows_s, param_count,"
+            + " val_macro_f1, train_loss, val_roc_auc, val_rmse, val_mae, val_r2, latency_p50_ms, latency_p95_ms, throughput_rows_s, param_count,"
             + " model_bytes, train_seconds]");
     assertThatThrownBy(() -> JobConfig.parse(SWEEP.replace("where: \"latency_p95_ms", "where: \"p95"), "job.yaml"))
         .isInstanceOf(ConfigException.class)
