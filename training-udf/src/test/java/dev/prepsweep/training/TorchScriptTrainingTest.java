@@ -95,6 +95,60 @@ class TorchScriptTrainingTest {
     }
   }
 
+  /**
+   * The kept {@code model.pt} loaded by Python torch predicts what prepsweep's scorer ({@link SavedModel},
+   * which the distributed scorer runs) predicts. Needs Debian's python3-torch ({@code bin/install-deps.sh test}
+   * installs it): without it this test fails, it does not skip.
+   */
+  @Test
+  void theSavedModuleLoadedByPythonTorchPredictsAsTheScorer() throws Exception {
+    SplitRows blobs = TestData.blobs(200, 8);
+    SplitRows texts = TestData.synthetic(200, 9);
+    Map<String, Object> text = Map.of("model", "torchscript", "path", fixture("text_classifier.pt"), "inputs", "tokens",
+        "vocab_size", 1024L, "max_length", 32L, "lr", 0.02, "epochs", 2L, "batch_size", 32L);
+    for (Map.Entry<Map<String, Object>, SplitRows> run : List.of(Map.entry(mlp("epochs", 2L), blobs),
+        Map.entry(text, texts))) {
+      String name = run.getKey().get("inputs").toString();
+      train(run.getKey(), run.getValue(), run.getValue(), dir.resolve(name).toUri().toString());
+      Path best = dir.resolve(name + "/best");
+      float[] ours;
+      Featurizer.Encoded x;
+      try (SavedModel model = SavedModel.load(best.toString(), new Configuration())) {
+        ours = model.probabilities(run.getValue());
+        x = Featurizer.fromMap(featurizerOf(model)).encode(run.getValue());
+      }
+      Map<String, Object> inputs = new LinkedHashMap<>();
+      inputs.put("dtype", x.ids() != null ? "int64" : "float32");
+      inputs.put("shape", ModelTrainer.shape(x.size(), x.rowShape()).getShape());
+      inputs.put("values", x.ids() != null ? x.ids() : x.floats());
+      Path json = dir.resolve(name + ".json");
+      CheckpointStore.JSON.writeValue(json.toFile(), inputs);
+      double[] theirs = python(best.resolve("model.pt"), json);
+      assertThat(theirs).hasSize(ours.length);
+      for (int i = 0; i < ours.length; i++) {
+        assertThat(theirs[i]).as("%s probability %d", name, i).isCloseTo(ours[i], org.assertj.core.data.Offset.offset(1e-5));
+      }
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> featurizerOf(SavedModel model) {
+    return (Map<String, Object>) model.metadata().get("featurizer");
+  }
+
+  /** Runs predict_torchscript.py with Debian's python3 (where python3-torch installs torch). */
+  private static double[] python(Path model, Path inputs) throws Exception {
+    String python = java.nio.file.Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
+    Path script = Path.of("src/test/python/predict_torchscript.py").toAbsolutePath();
+    Process p = new ProcessBuilder(python, script.toString(), model.toString(), inputs.toString())
+        .redirectErrorStream(false).start();
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    String err = new String(p.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as("%s %s failed (python3-torch missing? run bin/install-deps.sh test): %s", python,
+        script, err).isZero();
+    return CheckpointStore.JSON.readValue(out, double[].class);
+  }
+
   @Test
   void aGlobThatMatchesNoParameterIsRejectedNamingTheParameters() {
     assertThatThrownBy(() -> train(mlp("freeze", "encoderr.*"), TestData.blobs(60, 1), TestData.blobs(30, 2), null))
