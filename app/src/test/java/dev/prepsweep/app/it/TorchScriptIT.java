@@ -91,7 +91,9 @@ class TorchScriptIT {
         .filter("state = 'COMPLETE'").select("model_uri").collectAsList();
     assertThat(trials).hasSize(4);
     for (Row t : trials) {
-      assertThat(Path.of(java.net.URI.create(t.getString(0))).resolve("model.pt")).as("the kept module").exists();
+      // model_uri is a Hadoop path or URI (file: here)
+      assertThat(Path.of(new org.apache.hadoop.fs.Path(t.getString(0)).toUri().getPath()).resolve("model.pt"))
+          .as("the kept module").exists();
     }
     org.apache.spark.sql.Dataset<Row> test = spark.read().format("delta").load(textWarehouse + "/test");
     double majority = (double) test.groupBy("label").count().selectExpr("max(count)").head().getLong(0) / test.count();

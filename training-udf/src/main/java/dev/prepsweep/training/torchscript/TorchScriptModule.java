@@ -103,6 +103,11 @@ public final class TorchScriptModule {
   }
 
   private static PtSymbolBlock loadLocal(NDManager manager, Path local, String uri) {
+    // TorchScript's graph executor specialises a module's graph after a few runs; once it has seen
+    // training runs, the specialised graph fails in DJL's inference-mode evaluation ("Inference tensors
+    // cannot be saved for backward", seen on a scripted 64-128-128-10 MLP). Unoptimised graphs run
+    // both ways; the setting is process-wide and concerns TorchScript modules only.
+    JniUtils.setGraphExecutorOptimize(false);
     try {
       PtSymbolBlock block = JniUtils.loadModule((PtNDManager) manager, local, true, new String[0], new String[0], true);
       // a module keeps the mode it was saved in (eval after an evaluation), while a new PtSymbolBlock
