@@ -23,6 +23,7 @@ import org.apache.hadoop.fs.Path;
  * &lt;trial&gt;/checkpoint/optimizer.bin  optimizer moments and step count
  * &lt;trial&gt;/best/model.json           what {@link SavedModel} needs: params, labels, featurizer, metrics
  * &lt;trial&gt;/best/model.params         DJL parameters of the best epoch
+ * &lt;trial&gt;/best/model.pt             model torchscript only: the fine-tuned module ({@code torch.jit.load} reads it)
  * </pre>
  * Each directory is written as {@code <name>.tmp} and then renamed over the previous one, so a reader
  * sees the old or the new complete directory. Its JSON file is the completion marker: written last,
@@ -83,7 +84,12 @@ final class CheckpointStore {
   }
 
   void saveBest(Map<String, Object> meta, IoWriter params) {
-    write(BEST, Map.of("model.params", params), "model.json", meta);
+    saveBest(meta, Map.of("model.params", params));
+  }
+
+  /** The best model as several files ({@code model.params}, and {@code model.pt} for a TorchScript module). */
+  void saveBest(Map<String, Object> meta, Map<String, IoWriter> files) {
+    write(BEST, files, "model.json", meta);
   }
 
   private void write(String name, Map<String, IoWriter> files, String jsonFile, Object json) {

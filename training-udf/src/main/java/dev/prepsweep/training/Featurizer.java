@@ -50,6 +50,9 @@ public final class Featurizer implements Serializable {
 
   /** Fits the featurizer of {@code p.model()} on the train rows. */
   static Featurizer fit(TrainingParams p, SplitRows train) {
+    if (p.torchscript() != null) {
+      return torchscript(p, train);
+    }
     double[] mean = null;
     double[] std = null;
     switch (p.model()) {
@@ -101,6 +104,25 @@ public final class Featurizer implements Serializable {
       default -> { }
     }
     return new Featurizer(p.model(), p.hashDim(), p.vocabSize(), p.maxTokens(), p.imageSize(), mean, std);
+  }
+
+  /**
+   * A user's TorchScript module reads token ids encoded as {@code text_cnn}'s ({@code max_length} of them) or
+   * the {@code features} arrays as they are (NaN as 0): the module owns its own scaling, so the exported
+   * module gives the same predictions on the same raw features in Python.
+   */
+  private static Featurizer torchscript(TrainingParams p, SplitRows train) {
+    if (p.torchscript().tokenInputs()) {
+      return new Featurizer("text_cnn", p.hashDim(), p.vocabSize(), p.torchscript().maxLength(), p.imageSize(), null, null);
+    }
+    if (train.features() == null || train.features().length == 0 || train.features()[0].length == 0) {
+      throw new IllegalStateException("model 'torchscript' with inputs 'features' reads the numeric 'features' column,"
+          + " which the train table lacks or leaves empty; declare columns.features in the prep config or use inputs: tokens");
+    }
+    int d = train.features()[0].length;
+    double[] ones = new double[d];
+    java.util.Arrays.fill(ones, 1.0);
+    return new Featurizer("mlp", p.hashDim(), p.vocabSize(), p.maxTokens(), p.imageSize(), new double[d], ones);
   }
 
   /** The shape of one encoded row. */

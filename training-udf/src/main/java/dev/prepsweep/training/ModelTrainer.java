@@ -11,7 +11,9 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
+import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.training.ParameterStore;
+import dev.prepsweep.training.torchscript.TorchScriptModule;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -88,12 +90,10 @@ final class ModelTrainer {
     engine.setRandomSeed(seedOf(seed, 0));
     List<EpochMetrics> history = new ArrayList<>();
     try (NDManager manager = NDManager.newBaseManager(device)) {
-      Block block = Models.build(params, classes);
-      block.initialize(manager, DataType.FLOAT32, shape(batchSize, train.rowShape()));
+      Block block = Models.create(params, classes, manager, shape(batchSize, train.rowShape()));
       ParameterStore ps = new ParameterStore(manager, false);
       List<Parameter> parameters = new ArrayList<>();
-      block.getParameters().values().forEach(parameters::add);
-      Optim optim = new Optim(params, parameters);
+      Optim optim = optimizer(block, parameters);
 
       int start = 1;
       double best = Double.NaN;
@@ -108,11 +108,21 @@ final class ModelTrainer {
               + "; resume with the trial's own parameters or use a new artifact location");
         }
         try {
-          try (java.io.DataInputStream in = new java.io.DataInputStream(store.openCheckpoint("model.params"))) {
-            block.loadParameters(manager, in);
-          }
-          for (Parameter parameter : parameters) {
-            parameter.getArray().setRequiresGradient(true); // loading replaces the arrays
+          if (block instanceof PtSymbolBlock loaded) {
+            // a TorchScript module is restored whole: its parameter list belongs to the module it was read from
+            try (java.io.InputStream in = store.openCheckpoint("model.params")) {
+              block = TorchScriptModule.read(manager, in, "the checkpoint at epoch " + state.epoch());
+            }
+            loaded.close();
+            parameters.clear();
+            optim = optimizer(block, parameters);
+          } else {
+            try (java.io.DataInputStream in = new java.io.DataInputStream(store.openCheckpoint("model.params"))) {
+              block.loadParameters(manager, in);
+            }
+            for (Parameter parameter : parameters) {
+              parameter.getArray().setRequiresGradient(true); // loading replaces the arrays
+            }
           }
           try (java.io.DataInputStream in = new java.io.DataInputStream(store.openCheckpoint("optimizer.bin"))) {
             optim.load(in, manager);
@@ -213,14 +223,14 @@ final class ModelTrainer {
             Map<String, Object> bestMeta = new LinkedHashMap<>(meta == null ? Map.of() : meta);
             bestMeta.put("epoch", epoch);
             bestMeta.put("metrics", metrics);
-            store.saveBest(bestMeta, block::saveParameters);
+            store.saveBest(bestMeta, Models.bestFiles(block));
           }
         } else if (params.patience() > 0 && ++sinceBest >= params.patience()) {
           stopped = true;
         }
         if (store != null) {
           store.saveCheckpoint(new CheckpointStore.State(epoch, optim.steps(), stopped, 0, best, sinceBest,
-              params.architecture(), List.copyOf(history)), block::saveParameters, optim::save);
+              params.architecture(), List.copyOf(history)), Models.checkpointWriter(block), optim::save);
         }
       }
       double trainSeconds = history.stream().mapToDouble(EpochMetrics::seconds).sum();
@@ -252,6 +262,20 @@ final class ModelTrainer {
       optim.step(lr);
       return value;
     }
+  }
+
+  /**
+   * The optimizer over the parameters that train, which it adds to {@code parameters}: all of them, or for
+   * a TorchScript module those {@code freeze} leaves, with the {@code head}'s learning-rate multiplier.
+   */
+  private Optim optimizer(Block block, List<Parameter> parameters) {
+    if (params.torchscript() != null) {
+      TorchScriptModule.Groups groups = TorchScriptModule.groups(block, params.torchscript(), params.torchscript().path());
+      parameters.addAll(groups.trainable());
+      return new Optim(params, parameters, groups.lrScale());
+    }
+    block.getParameters().values().forEach(parameters::add);
+    return new Optim(params, parameters);
   }
 
   /** Class probabilities of the encoded rows, row-major {@code n x classes}. */

@@ -17,12 +17,44 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.pooling.Pool;
+import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.prepsweep.training.torchscript.TorchScriptModule;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** The network of each model family. */
 final class Models {
   private Models() {}
+
+  /**
+   * The network of {@code p} on {@code manager}, ready to train: a built-in family initialised for
+   * {@code input}, or the user's TorchScript module loaded with its own parameters.
+   */
+  static Block create(TrainingParams p, int classes, NDManager manager, Shape input) {
+    if (p.torchscript() != null) {
+      return TorchScriptModule.load(manager, p.torchscript().path(), PinnedSnapshotReader.hadoopConf());
+    }
+    Block block = build(p, classes);
+    block.initialize(manager, DataType.FLOAT32, input);
+    return block;
+  }
+
+  /** What a checkpoint keeps of {@code block}: DJL's parameters, or a TorchScript module as {@code torch.jit.save} writes it. */
+  static CheckpointStore.IoWriter checkpointWriter(Block block) {
+    return block instanceof PtSymbolBlock ? out -> TorchScriptModule.write(block, out) : block::saveParameters;
+  }
+
+  /** The files of a kept model: {@code model.params} (DJL's form), and for a TorchScript module {@code model.pt} too. */
+  static Map<String, CheckpointStore.IoWriter> bestFiles(Block block) {
+    Map<String, CheckpointStore.IoWriter> files = new LinkedHashMap<>();
+    files.put("model.params", block::saveParameters);
+    if (block instanceof PtSymbolBlock) {
+      files.put(SavedModel.TORCHSCRIPT_FILE, out -> TorchScriptModule.write(block, out));
+    }
+    return files;
+  }
 
   static Block build(TrainingParams p, int classes) {
     return switch (p.model()) {

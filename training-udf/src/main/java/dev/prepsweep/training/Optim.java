@@ -26,11 +26,18 @@ final class Optim {
   private final NDArray[] first;
   private final NDArray[] second;
   private final NDArray[] grads;
+  private final float[] lrScale;
   private long steps;
 
   Optim(TrainingParams p, List<Parameter> params) {
+    this(p, params, null);
+  }
+
+  /** @param lrScale per parameter, its learning-rate multiplier (a fine-tuned head's), or null for 1 each */
+  Optim(TrainingParams p, List<Parameter> params, float[] lrScale) {
     this.p = p;
     this.params = params;
+    this.lrScale = lrScale;
     boolean adam = !p.optimizer().equals("sgd");
     first = new NDArray[params.size()];
     second = new NDArray[params.size()];
@@ -46,8 +53,8 @@ final class Optim {
     return steps;
   }
 
-  /** Clips, updates every parameter with learning rate {@code lr} and zeroes the gradients. Call inside an NDScope. */
-  void step(double lr) {
+  /** Clips, updates every parameter with learning rate {@code baseLr} (times its scale) and zeroes the gradients. Call inside an NDScope. */
+  void step(double baseLr) {
     // The engine accumulates into the same gradient tensor every step (the updates zero it in
     // place), so one handle per parameter serves the whole run: two native calls less per
     // parameter and step.
@@ -75,6 +82,7 @@ final class Optim {
     float wd = (float) p.weightDecay();
     for (int i = 0; i < grads.length; i++) {
       NDArray w = params.get(i).getArray();
+      double lr = lrScale == null ? baseLr : baseLr * lrScale[i];
       if (p.optimizer().equals("sgd")) {
         NDArray state = first[i] == null ? grads[i] : first[i];
         w.getNDArrayInternal().sgdUpdate(new NDList(w, grads[i], state), new NDList(w), (float) lr, wd, 1f, -1f,

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
+import dev.prepsweep.training.torchscript.TorchScriptModule;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,6 +22,9 @@ import org.apache.hadoop.fs.Path;
  * training time. Safe for concurrent {@link #probabilities} calls (inference only, no grad).
  */
 public final class SavedModel implements AutoCloseable {
+
+  /** A kept TorchScript model's module, beside its DJL form: {@code torch.jit.load} reads it. */
+  public static final String TORCHSCRIPT_FILE = "model.pt";
 
   private final Map<String, Object> metadata;
   private final TrainingParams params;
@@ -61,6 +65,13 @@ public final class SavedModel implements AutoCloseable {
       List<String> labels = (List<String>) meta.get("labels");
       Featurizer featurizer = Featurizer.fromMap((Map<String, Object>) meta.get("featurizer"));
       manager = NDManager.newBaseManager(Device.cpu());
+      if (params.torchscript() != null) {
+        Block module;
+        try (java.io.InputStream in = fs.open(new Path(dir, TORCHSCRIPT_FILE))) {
+          module = TorchScriptModule.read(manager, in, new Path(dir, TORCHSCRIPT_FILE).toString());
+        }
+        return new SavedModel(meta, params, labels, featurizer, manager, module);
+      }
       Block block = Models.build(params, labels.size());
       block.initialize(manager, DataType.FLOAT32, ModelTrainer.shape(1, featurizer.rowShape()));
       NDManager m = manager;

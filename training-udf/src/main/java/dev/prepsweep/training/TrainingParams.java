@@ -1,5 +1,6 @@
 package dev.prepsweep.training;
 
+import dev.prepsweep.training.torchscript.TorchScriptParams;
 import java.io.Serializable;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,7 +17,7 @@ import java.util.TreeSet;
  *
  * @param model {@code mlp_text} (hashed bag-of-words MLP), {@code text_cnn} (token-id embedding,
  *     optional 1-D convolution, pooling), {@code mlp} (numeric {@code features} column) or
- *     {@code cnn} (grayscale {@code image} column)
+ *     {@code cnn} (grayscale {@code image} column), or {@code torchscript} (a user's module, {@code torchscript})
  * @param clipGrad maximum global L2 norm of the gradients (as {@code torch.nn.utils.clip_grad_norm_}); 0 = off
  * @param lrSchedule {@code constant}, {@code cosine} (to {@code lr_min}) or {@code step}
  *     ({@code lr * lr_gamma^floor(epoch / lr_step_epochs)}); {@code warmup_epochs} adds a linear warmup to any
@@ -24,6 +25,7 @@ import java.util.TreeSet;
  *     recomputed from the train rows the trial reads) or {@code table} (the prep job's {@code class_weights} table,
  *     at the version written with the pinned split, carried by the {@link TrialSpec}); {@code true}/{@code false}
  *     read as {@code balanced}/{@code none}
+ * @param torchscript the settings of {@code model: torchscript}, null for the built-in families
  */
 public record TrainingParams(
     String model,
@@ -55,9 +57,10 @@ public record TrainingParams(
     boolean standardize,
     int imageSize,
     int convChannels,
-    int convBlocks) implements Serializable {
+    int convBlocks,
+    TorchScriptParams torchscript) implements Serializable {
 
-  public static final List<String> MODELS = List.of("mlp_text", "text_cnn", "mlp", "cnn");
+  public static final List<String> MODELS = List.of("mlp_text", "text_cnn", "mlp", "cnn", "torchscript");
   public static final List<String> OPTIMIZERS = List.of("adam", "adamw", "sgd");
   public static final List<String> SCHEDULES = List.of("constant", "cosine", "step");
   public static final List<String> POOLINGS = List.of("max", "mean");
@@ -75,7 +78,8 @@ public record TrainingParams(
       "text_cnn", Set.of("vocab_size", "embed_dim", "max_tokens", "conv_filters", "kernel_size", "pooling", "hidden",
           "layers"),
       "mlp", Set.of("standardize", "hidden", "layers"),
-      "cnn", Set.of("image_size", "conv_channels", "conv_blocks", "hidden", "layers"));
+      "cnn", Set.of("image_size", "conv_channels", "conv_blocks", "hidden", "layers"),
+      "torchscript", TorchScriptParams.NAMES);
 
   /** Every parameter name. */
   public static final Set<String> NAMES;
@@ -122,6 +126,8 @@ public record TrainingParams(
     require(convBlocks >= 1 && convBlocks <= 6, "conv_blocks", convBlocks, "must be in [1, 6]");
     require(imageSize >> convBlocks >= 1, "conv_blocks", convBlocks,
         "halves image_size = " + imageSize + " below 1 pixel; use fewer blocks or larger images");
+    require(model.equals("torchscript") == (torchscript != null), "model", model,
+        "carries torchscript settings exactly when it is torchscript");
   }
 
   /** Reads a parameter map (Long/Double/String/Boolean values), applying defaults for absent names. */
@@ -161,7 +167,8 @@ public record TrainingParams(
         bool(params, "standardize", true),
         integer(params, "image_size", 28),
         integer(params, "conv_channels", 16),
-        integer(params, "conv_blocks", 2));
+        integer(params, "conv_blocks", 2),
+        "torchscript".equals(str(params, "model", "")) ? TorchScriptParams.from(params) : null);
   }
 
   /**
@@ -191,6 +198,13 @@ public record TrainingParams(
         a.put("standardize", standardize);
         a.put("hidden", hidden);
         a.put("layers", layers);
+      }
+      case "torchscript" -> {
+        a.put("path", torchscript.path());
+        a.put("inputs", torchscript.inputs());
+        a.put("max_length", torchscript.maxLength());
+        a.put("vocab_size", vocabSize);
+        a.put("freeze", TorchScriptParams.join(torchscript.freeze()));
       }
       default -> {
         a.put("image_size", imageSize);

@@ -108,7 +108,7 @@ class ModelTrainerTest {
     assertThatThrownBy(() -> TextMlpParams.from(Map.of("dropout", 1.5)))
         .hasMessage("training parameter 'dropout' = 1.5 must be in [0, 1)");
     assertThatThrownBy(() -> TrainingParams.from(Map.of("model", "rnn")))
-        .hasMessage("training parameter 'model' = rnn must be one of [mlp_text, text_cnn, mlp, cnn]");
+        .hasMessage("training parameter 'model' = rnn must be one of [mlp_text, text_cnn, mlp, cnn, torchscript]");
     assertThatThrownBy(() -> TrainingParams.from(Map.of("kernel_size", 4L)))
         .hasMessage("training parameter 'kernel_size' = 4 must be odd and in [1, 31]");
     assertThat(TextMlpParams.NAMES).contains("lr", "hidden", "layers", "dropout", "batch_size", "epochs",

@@ -87,7 +87,10 @@ public record JobConfig(
           throw new ConfigException(e.getValue().position() + ": unknown key '" + e.getValue().path()
               + "'; training parameters are " + new java.util.TreeSet<>(TextMlpParams.NAMES));
         }
-        train.put(e.getKey(), e.getValue().asValue());
+        // lists (model torchscript's freeze and head globs) travel as one comma-separated value
+        train.put(e.getKey(), e.getValue().isList()
+            ? String.join(",", e.getValue().asList().stream().map(ConfigNode::asString).toList())
+            : e.getValue().asValue());
       }
       try {
         if (!plugin) {

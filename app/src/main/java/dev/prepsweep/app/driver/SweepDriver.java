@@ -23,9 +23,11 @@ import dev.prepsweep.sweep.study.Trial;
 import dev.prepsweep.sweep.study.TrialState;
 import dev.prepsweep.training.EpochMetrics;
 import dev.prepsweep.training.TrainingParams;
+import dev.prepsweep.training.ModelCheck;
 import dev.prepsweep.training.TrialOutcome;
 import dev.prepsweep.training.TrialSpec;
 import dev.prepsweep.training.TrialTask;
+import dev.prepsweep.training.torchscript.ModelCheckException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -105,6 +107,7 @@ public final class SweepDriver {
         ? Optional.of(ClassWeightsPin.find(spark, warehouse, config, train, val)) : Optional.empty();
     SweepRun run = new SweepRun(sweepId, config, spec, spec.seedOr(config.seed()), train, val, test,
         PinnedData.resolve(spark, warehouse, train, val, test, classWeights), started);
+    checkModel(run);
     return execute(run, warmStarted(Study.fromSpec(spec, config.seed()), spec), Map.of(), Map.of(), Map.of());
   }
 
@@ -178,6 +181,25 @@ public final class SweepDriver {
         row.<java.sql.Timestamp>getAs("started_at").getTime());
     return execute(run, warmStarted(Study.resumeKeepingRunning(spec, seed, history), spec), relaunch, lastAttempts,
         epochs, lease);
+  }
+
+  /**
+   * A user's model (train.model: torchscript) is loaded on the driver and given one real batch of the
+   * pinned train rows before any trial: a file that is not TorchScript or a module whose output is not one
+   * logit per label fails the sweep here with exit code 2, naming the file and the shapes.
+   */
+  private static void checkModel(SweepRun run) {
+    Map<String, Object> params = run.config().train();
+    if (!"torchscript".equals(String.valueOf(params.get("model")))) {
+      return;
+    }
+    TrialSpec probe = new TrialSpec(run.sweepId(), 0, 0, params, run.seed(), run.metric(), true, run.train(), run.val(),
+        run.data().labels(), false);
+    try {
+      ModelCheck.check(probe);
+    } catch (ModelCheckException e) {
+      throw new ConfigException(run.config().source() + ": train.path: " + e.getMessage(), e);
+    }
   }
 
   private org.apache.hadoop.conf.Configuration hadoopConf() {

@@ -64,6 +64,18 @@ class JobConfigTest {
   }
 
   @Test
+  void torchscriptSettingsParseWithGlobListsAndAMissingPathNamesTheRule() {
+    JobConfig config = JobConfig.parse("train: {model: torchscript, path: /m/net.pt, freeze: [embedding.*, 'encoder.?.weight'],"
+        + " head: [head.*]}\n" + SWEEP, "job.yaml");
+    assertThat(config.train()).containsEntry("freeze", "embedding.*,encoder.?.weight").containsEntry("head", "head.*")
+        .containsEntry("path", "/m/net.pt");
+    assertThatThrownBy(() -> JobConfig.parse("train: {model: torchscript}\n" + SWEEP, "job.yaml"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("job.yaml:1:")
+        .hasMessageContaining("training parameter 'path' = null is required for model torchscript");
+  }
+
+  @Test
   void unknownTopLevelKeyNamesKeyAndPosition() {
     assertThatThrownBy(() -> JobConfig.parse("seed: 1\nwarehous: x\n", "job.yaml"))
         .isInstanceOf(ConfigException.class)

@@ -1,0 +1,179 @@
+package dev.prepsweep.app.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.prepsweep.app.cli.Main;
+import dev.prepsweep.app.config.JobConfig;
+import dev.prepsweep.app.driver.BestTrialScorer;
+import dev.prepsweep.app.driver.SweepDriver;
+import dev.prepsweep.app.driver.SweepSummary;
+import dev.prepsweep.app.spark.SparkSessions;
+import dev.prepsweep.app.warehouse.Warehouse;
+import dev.prepsweep.common.config.ConfigException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code model: torchscript} end to end on one shared {@code local-cluster}: sweeps of 4 trials fine-tune the
+ * committed TorchScript fixtures (training-udf/src/test/python/make_torchscript.py) on executors, a text
+ * classifier over token ids of the SpamAssassin sample and an MLP with BatchNorm over numeric features, the
+ * best trial's module is kept as {@code model.pt} and scores the test split; a module with the wrong output
+ * shape fails before any trial.
+ */
+class TorchScriptIT {
+
+  private static final Path WORK = Path.of("target/it-torchscript").toAbsolutePath();
+  private static final Path FIXTURES = TestData.REPO.resolve("training-udf/src/test/resources/torchscript");
+  private static SparkSession spark;
+  private static Path textWarehouse;
+  private static Path featuresWarehouse;
+  private static Path badWarehouse;
+
+  @BeforeAll
+  static void cluster() {
+    // warehouses first: preparing them runs (and stops) a session of its own
+    textWarehouse = PreparedSplits.warehouse(WORK.resolve("text"));
+    badWarehouse = PreparedSplits.warehouse(WORK.resolve("bad"));
+    featuresWarehouse = featuresPrep(WORK.resolve("features"));
+    spark = SparkSessions.create("local-cluster[2,2,1536]", "TorchScriptIT");
+  }
+
+  @AfterAll
+  static void stop() {
+    if (spark != null) {
+      spark.stop();
+    }
+  }
+
+  private static SweepSummary sweep(Path warehouse, String name, String yaml) {
+    Path config = PreparedSplits.config(WORK.resolve(name), yaml);
+    JobConfig job = JobConfig.load(config).withWarehouse(warehouse.toString());
+    return new SweepDriver(spark, new Warehouse(spark, warehouse.toString())).run(job);
+  }
+
+  /** The best trial's kept model scores the test split (as the command line does after a sweep); its accuracy. */
+  private static double testAccuracy(Path warehouse, SweepSummary s) {
+    BestTrialScorer.score(spark, new Warehouse(spark, warehouse.toString()), s);
+    return spark.read().format("delta").load(warehouse + "/test_metrics").head().<Double>getAs("accuracy");
+  }
+
+  @Test
+  void aSweepFineTunesATorchScriptTextClassifierAndKeepsTheBestModuleAsPt() {
+    SweepSummary s = sweep(textWarehouse, "text", """
+        train: {model: torchscript, path: %s, inputs: tokens, vocab_size: 1024, max_length: 64, epochs: 2,
+                batch_size: 32, freeze: [embedding.weight], head: ["head.*"]}
+        sweep:
+          method: random
+          metric: {name: val_accuracy, goal: maximize}
+          parameters:
+            lr: {distribution: log_uniform, min: 3.0e-3, max: 3.0e-2}
+            head_lr_mult: {values: [1.0, 3.0]}
+          budget: {trials: 4}
+          parallelism: 2
+        """.formatted(FIXTURES.resolve("text_classifier.pt")));
+    assertThat(s.status()).isEqualTo("COMPLETE");
+    assertThat(s.complete()).isEqualTo(4);
+    List<Row> trials = spark.read().format("delta").load(textWarehouse + "/trials")
+        .filter("state = 'COMPLETE'").select("model_uri").collectAsList();
+    assertThat(trials).hasSize(4);
+    for (Row t : trials) {
+      // model_uri is a Hadoop path or URI (file: here)
+      assertThat(Path.of(new org.apache.hadoop.fs.Path(t.getString(0)).toUri().getPath()).resolve("model.pt"))
+          .as("the kept module").exists();
+    }
+    org.apache.spark.sql.Dataset<Row> test = spark.read().format("delta").load(textWarehouse + "/test");
+    double majority = (double) test.groupBy("label").count().selectExpr("max(count)").head().getLong(0) / test.count();
+    // the embedding stays frozen (random, as exported): the trained layers over its pooled vectors still
+    // beat always answering the majority class
+    assertThat(testAccuracy(textWarehouse, s)).as("the best module scored the test split").isGreaterThan(majority);
+  }
+
+  @Test
+  void aSweepFineTunesATorchScriptMlpWithBatchNormOverNumericFeatures() {
+    SweepSummary s = sweep(featuresWarehouse, "mlp", """
+        train: {model: torchscript, path: %s, inputs: features, epochs: 3, batch_size: 32}
+        sweep:
+          method: random
+          metric: {name: val_accuracy, goal: maximize}
+          parameters:
+            lr: {distribution: log_uniform, min: 3.0e-3, max: 3.0e-2}
+          budget: {trials: 4}
+          parallelism: 2
+        """.formatted(FIXTURES.resolve("mlp_bn.pt")));
+    assertThat(s.status()).isEqualTo("COMPLETE");
+    assertThat(s.complete()).isEqualTo(4);
+    // three Gaussian blobs, centres 2 sd apart per informative feature: a Bayes classifier gets ~0.9, chance 1/3
+    assertThat(testAccuracy(featuresWarehouse, s)).isGreaterThan(0.7);
+  }
+
+  @Test
+  void aModuleWithTheWrongOutputShapeFailsBeforeAnyTrial() {
+    Path module = FIXTURES.resolve("mlp_wrong_out.pt");
+    assertThatThrownBy(() -> sweep(badWarehouse, "bad", """
+        train: {model: torchscript, path: %s, inputs: tokens, vocab_size: 1024, max_length: 16}
+        sweep:
+          method: random
+          metric: {name: val_accuracy, goal: maximize}
+          parameters:
+            lr: {values: [0.01]}
+          budget: {trials: 1}
+        """.formatted(module)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("train.path: the TorchScript module " + module + " rejects a batch of the train data:"
+            + " input int64 (64, 16), expected output (64, 2)");
+    assertThat(badWarehouse.resolve("trials")).as("no trial ran").doesNotExist();
+  }
+
+  /** 300 rows of three Gaussian blobs in 5 features prepped into train/val/test (numeric features column). */
+  private static Path featuresPrep(Path dir) {
+    try {
+      Files.createDirectories(dir);
+      SplittableRandom rng = new SplittableRandom(5);
+      List<String> lines = new ArrayList<>(List.of("id,label,note,f1,f2,f3,f4,f5"));
+      for (int i = 0; i < 300; i++) {
+        int y = rng.nextInt(3);
+        StringBuilder line = new StringBuilder("r" + i + ",c" + y + ",row " + i);
+        for (int j = 0; j < 5; j++) {
+          double g = Math.sqrt(-2 * Math.log(1 - rng.nextDouble())) * Math.cos(2 * Math.PI * rng.nextDouble());
+          line.append(',').append((j % 3 == y ? 2.0 : 0.0) + g);
+        }
+        lines.add(line.toString());
+      }
+      Path csv = dir.resolve("blobs.csv");
+      Files.write(csv, lines);
+      Path config = dir.resolve("prep.yaml");
+      Files.writeString(config, """
+          seed: 7
+          prep:
+            input: {format: csv, path: %s}
+            columns: {id: id, label: label, text: note, features: [f1, f2, f3, f4, f5]}
+            labels: {allowed: [c0, c1, c2]}
+            split: {train: 0.6, val: 0.2, test: 0.2, stratify: true}
+          """.formatted(csv));
+      Path warehouse = dir.resolve("warehouse");
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      int code = Main.run(new String[] {"prep", "--config", config.toString(), "--warehouse", warehouse.toString(),
+          "--master", "local[2]"}, new PrintStream(out, true, StandardCharsets.UTF_8));
+      if (code != 0) {
+        throw new IllegalStateException("prep of the blobs failed (" + code + "): " + out);
+      }
+      return warehouse;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
