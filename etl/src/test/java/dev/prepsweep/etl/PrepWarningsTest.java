@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.prepsweep.common.config.ConfigNode;
 import dev.prepsweep.etl.plan.SplitPlanner;
+import dev.prepsweep.testkit.SharedSpark;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +30,7 @@ class PrepWarningsTest {
 
   @BeforeAll
   static void write() throws IOException {
-    spark = TestSpark.get();
+    spark = SharedSpark.session();
     SplittableRandom rnd = new SplittableRandom(7);
     List<String> lines = new ArrayList<>();
     String[] spellings = {"spam", "ham", "Spam", " ham", "HAM ", "spam"};
@@ -50,7 +51,7 @@ class PrepWarningsTest {
     // a class of two rows cannot reach all three splits
     lines.add("{\"id\": \"c1\", \"label\": \"rare\", \"text\": \"one rare thing\"}");
     lines.add("{\"id\": \"c2\", \"label\": \"rare\", \"text\": \"another rare thing\"}");
-    input = TestSpark.tempDir("warn").resolve("in.jsonl");
+    input = SharedSpark.tempDir("warn").resolve("in.jsonl");
     Files.write(input, lines);
   }
 
@@ -64,7 +65,7 @@ class PrepWarningsTest {
           split: {train: 0.6, val: 0.2, test: 0.2}
         """.formatted(input, normalize, MAX_CHARS);
     return PrepJob.run(spark, PrepConfig.parse(ConfigNode.parse(yaml, "warn.yaml").required("prep")),
-        TestSpark.tempDir("warn-wh").toString(), 3L);
+        SharedSpark.tempDir("warn-wh").toString(), 3L);
   }
 
   static List<String> recorded(PrepResult r) {

@@ -3,6 +3,7 @@ package dev.prepsweep.training;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.prepsweep.common.TableVersion;
+import dev.prepsweep.testkit.SharedSpark;
 import dev.prepsweep.trainer.Trainer;
 import dev.prepsweep.trainer.TrainerContext;
 import java.nio.ByteBuffer;
@@ -73,7 +74,7 @@ class PluginTrialTest {
 
   @BeforeAll
   void tables() {
-    spark = SparkTestSession.get();
+    spark = SharedSpark.session();
     train = write("train", TestData.synthetic(60, 1));
     valRows = TestData.synthetic(20, 2);
     val = write("val", valRows);

@@ -3,11 +3,11 @@ package dev.prepsweep.app.driver;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.prepsweep.app.TestSpark;
 import dev.prepsweep.app.config.JobConfig;
 import dev.prepsweep.app.warehouse.Warehouse;
 import dev.prepsweep.common.TableVersion;
 import dev.prepsweep.common.config.ConfigException;
+import dev.prepsweep.testkit.SharedSpark;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,7 +65,7 @@ class ClassWeightsPinTest {
 
   @BeforeAll
   static void warehouse() {
-    SparkSession spark = TestSpark.session();
+    SparkSession spark = SharedSpark.session();
     warehouse = new Warehouse(spark, dir.resolve("wh").toString());
     train = write(spark, warehouse, "train", split(30, 0));
     val = write(spark, warehouse, "val", split(10, 100));
@@ -78,7 +78,7 @@ class ClassWeightsPinTest {
 
   @Test
   void trialsUseTheVersionWrittenWithTheSplitEvenAfterTheTableChanged() {
-    SparkSession spark = TestSpark.session();
+    SparkSession spark = SharedSpark.session();
     assertThat(weights1.version()).isGreaterThan(weights0.version());
     JobConfig config = JobConfig.parse(JOB, "job.yaml").withWarehouse(warehouse.root());
     assertThat(ClassWeightsPin.wanted(config)).isTrue();
@@ -101,7 +101,7 @@ class ClassWeightsPinTest {
 
   @Test
   void noPrepRunWithClassWeightsForThePinnedSplitIsAConfigError() {
-    SparkSession spark = TestSpark.session();
+    SparkSession spark = SharedSpark.session();
     // a val version no recorded prep run wrote
     TableVersion otherVal = new TableVersion("val", val.path(), val.version() + 7);
     JobConfig config = JobConfig.parse(JOB, "job.yaml").withWarehouse(warehouse.root());
@@ -117,7 +117,7 @@ class ClassWeightsPinTest {
 
   @Test
   void weightsThatDoNotMatchTheLabelsAreRejected() {
-    SparkSession spark = TestSpark.session();
+    SparkSession spark = SharedSpark.session();
     // version 1 has no weight for spam
     assertThatThrownBy(() -> PinnedData.resolve(spark, warehouse, train, val, Optional.empty(), Optional.of(weights1)))
         .isInstanceOf(dev.prepsweep.tables.PinnedDataException.class)

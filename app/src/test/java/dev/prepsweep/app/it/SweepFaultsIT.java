@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.prepsweep.app.cli.Main;
 import dev.prepsweep.app.spark.SparkSessions;
+import dev.prepsweep.testkit.LocalProcesses;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -131,7 +132,7 @@ class SweepFaultsIT {
     Path dir = WORK.resolve("driver-crash");
     Path warehouse = PreparedSplits.warehouse(dir.resolve("warehouse"));
     Path config = PreparedSplits.config(dir, SWEEP.replace("trials: 6", "trials: " + CRASH_BUDGET));
-    try (LocalProcesses procs = new LocalProcesses(dir.resolve("logs"))) {
+    try (LocalProcesses procs = new LocalProcesses(dir.resolve("logs"), Path.of("src/test/resources/it-cluster-log4j2.properties"))) {
       procs.java("driver", Map.of("SPARK_HOME", dir.resolve("spark-home").toString(), "SPARK_SCALA_VERSION", "2.13",
               "SPARK_LOCAL_IP", "127.0.0.1"), List.of(), "dev.prepsweep.app.cli.Main",
           "sweep", "--config", config.toString(), "--warehouse", warehouse.toString(), "--master", "local-cluster[2,2,1536]");
