@@ -259,7 +259,8 @@ public record TrainingParams(
     throw new IllegalArgumentException("training parameter '" + name + "' = '" + v + "' must be true or false");
   }
 
-  private static int integer(Map<String, Object> params, String name, int defaultValue) {
+  /** An integer training parameter ({@code defaultValue} when absent); the one parser of them, also for TorchScript's. */
+  public static int integer(Map<String, Object> params, String name, int defaultValue) {
     double v = num(params, name, defaultValue);
     if (v != Math.rint(v) || Math.abs(v) > Integer.MAX_VALUE) {
       throw new IllegalArgumentException("training parameter '" + name + "' = " + v + " must be an integer");
@@ -267,7 +268,8 @@ public record TrainingParams(
     return (int) v;
   }
 
-  private static double num(Map<String, Object> params, String name, double defaultValue) {
+  /** A numeric training parameter ({@code defaultValue} when absent): a number, or text that parses as one. */
+  public static double num(Map<String, Object> params, String name, double defaultValue) {
     Object v = params.get(name);
     if (v == null) {
       return defaultValue;

@@ -1,5 +1,6 @@
 package dev.prepsweep.training.torchscript;
 
+import dev.prepsweep.training.TrainingParams;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,8 +54,8 @@ public record TorchScriptParams(String path, String inputs, int maxLength, List<
     Object inputs = params.get("inputs");
     return new TorchScriptParams(path == null ? null : path.toString().trim(),
         inputs == null ? "features" : inputs.toString().trim().toLowerCase(Locale.ROOT),
-        integer(params, "max_length", 128), globs(params.get("freeze")), globs(params.get("head")),
-        number(params, "head_lr_mult", 1.0));
+        TrainingParams.integer(params, "max_length", 128), globs(params.get("freeze")), globs(params.get("head")),
+        TrainingParams.num(params, "head_lr_mult", 1.0));
   }
 
   public boolean tokenInputs() {
@@ -101,27 +102,6 @@ public record TorchScriptParams(String path, String inputs, int maxLength, List<
       }
     }
     return out;
-  }
-
-  private static int integer(Map<String, Object> params, String name, int defaultValue) {
-    double v = number(params, name, defaultValue);
-    require(v == Math.rint(v) && Math.abs(v) <= Integer.MAX_VALUE, name, params.get(name), "must be an integer");
-    return (int) v;
-  }
-
-  private static double number(Map<String, Object> params, String name, double defaultValue) {
-    Object v = params.get(name);
-    if (v == null) {
-      return defaultValue;
-    }
-    if (v instanceof Number n) {
-      return n.doubleValue();
-    }
-    try {
-      return Double.parseDouble(v.toString());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("training parameter '" + name + "' = '" + v + "' must be a number");
-    }
   }
 
   private static void require(boolean ok, String name, Object value, String rule) {
