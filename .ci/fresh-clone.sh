@@ -57,7 +57,9 @@ DJL_CACHE_DIR="$WORK/djl-offline" bench_check no_network bench/sweep/asha-vs-ran
 
 bench_check bench/prep/run.sh 2000
 BENCH_RUNS=1 BENCH_HEAP=1g bench_check bench/prep/near.sh 300
+bench_check bench/prep/files.sh 2000 2
 BENCH_SAMPLES=2000 BENCH_OUT="$WORK/training-bench" bench_check bench/training/run.sh 1
+BENCH_SAMPLES=2000 BENCH_OUT="$WORK/torchscript-bench" bench_check bench/training/torchscript.sh 1
 bench_check bench/optimizer/run.sh --functions branin --budgets 10 --seeds 1 --timing tpe:20,optuna-tpe:20
 bench_check bench/optimizer/run.sh --in-process 'tpe;random' 10 2 branin
 if [[ ${#BENCH_FAILED[@]} -gt 0 ]]; then
