@@ -1,7 +1,7 @@
 # Shared by the bin/ scripts: where things are, the JVM flags, the build-on-first-use step.
 APP_TARGET="$ROOT/app/target"
-# The library modules whose jars sit beside the app's: every <module> of the root pom but app.
-PREPSWEEP_MODULES="$(sed -n 's:.*<module>\(.*\)</module>.*:\1:p' "$ROOT/pom.xml" | grep -vx app | tr '\n' ' ')"
+# The library modules whose jars sit beside the app's: every <module> of the root pom but app, the test kit and the examples (not part of the application).
+PREPSWEEP_MODULES="$(sed -n 's:.*<module>\(.*\)</module>.*:\1:p' "$ROOT/pom.xml" | grep -vx -e app -e test-kit -e "examples/.*" | tr '\n' ' ')"
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 # Spark 4 on Java 17 (org.apache.spark.launcher.JavaModuleOptions), DJL offline with one intra-op
 # thread per training task, quiet logs. -XX:-DontCompileHugeMethods: Spark's generated code for a
