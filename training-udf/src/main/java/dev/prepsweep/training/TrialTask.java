@@ -41,6 +41,10 @@ public final class TrialTask {
     }
   };
 
+  /** Why a task of a sweep that requires a GPU cannot run: Spark gave it none. */
+  private static final String NO_GPU_ASSIGNED =
+      "the sweep requires a GPU but Spark assigned none to this task; set spark.task.resource.gpu.amount";
+
   private TrialTask() {}
 
   /** Runs the attempt described by {@code spec}; never throws for a trial-level failure. */
@@ -219,7 +223,7 @@ public final class TrialTask {
     }
     if (requireGpu) {
       throw new IllegalStateException(gpuAddress == null
-          ? "the sweep requires a GPU but Spark assigned none to this task; set spark.task.resource.gpu.amount"
+          ? NO_GPU_ASSIGNED
           : "Spark assigned GPU " + gpuAddress + " but the PyTorch engine sees no CUDA device on " + "this executor;"
               + " add the CUDA natives (build profile 'cuda') or drop require_gpu");
     }
@@ -259,8 +263,7 @@ public final class TrialTask {
       return "gpu:" + gpuAddress;
     }
     if (requireGpu) {
-      throw new IllegalStateException("the sweep requires a GPU but Spark assigned none to this task;"
-          + " set spark.task.resource.gpu.amount");
+      throw new IllegalStateException(NO_GPU_ASSIGNED);
     }
     return "cpu";
   }

@@ -9,6 +9,7 @@ import dev.prepsweep.common.config.ConfigException;
 import dev.prepsweep.common.config.ConfigNode;
 import dev.prepsweep.sweep.space.CategoricalDistribution;
 import dev.prepsweep.sweep.space.Parameter;
+import dev.prepsweep.training.TrainingParams;
 import java.util.List;
 import java.util.Optional;
 import org.apache.spark.sql.Row;
@@ -42,7 +43,7 @@ final class ClassWeightsPin {
   }
 
   private static boolean isTable(Object value) {
-    return value != null && value.toString().trim().equalsIgnoreCase("table");
+    return "table".equals(TrainingParams.classWeights(value));
   }
 
   /**
