@@ -30,9 +30,12 @@ import org.junit.jupiter.api.Test;
 class SweepFaultsIT {
 
   private static final Path WORK = Path.of("target/it-faults").toAbsolutePath();
-  /** Trials long enough (a few seconds) that a kill lands while they run. */
+  /**
+   * Trials long enough that a kill lands while they run: a first trial on a new executor spends about
+   * 25 s warming up (engine, pinned data) before its epochs, a later one about 5 s on its 60 epochs.
+   */
   private static final String SWEEP = """
-      train: {epochs: 150, hash_dim: 512, hidden: 32}
+      train: {epochs: 60, hash_dim: 512, hidden: 32}
       sweep:
         method: random
         metric: {name: val_accuracy, goal: maximize}
@@ -41,8 +44,11 @@ class SweepFaultsIT {
         budget: {trials: 6}
         parallelism: 2
       """;
-  /** The driver-crash sweep's budget: long enough that the kill lands mid-sweep on a slow machine. */
-  private static final int CRASH_BUDGET = 8;
+  /**
+   * The driver-crash sweep's budget: long enough that the kill lands mid-sweep on a fast machine too
+   * (after two trials complete, the refused resume and the first results commit take several seconds).
+   */
+  private static final int CRASH_BUDGET = 12;
   /**
    * A session for reading results, opened only after the test's jobs ran: jobs run in this JVM
    * (prep, resume) stop the session they used, which getOrCreate would have shared.
@@ -208,7 +214,7 @@ class SweepFaultsIT {
   void concurrentTrialsHoldDistinctGpuAddresses() throws Exception {
     Path dir = WORK.resolve("gpus");
     Path warehouse = PreparedSplits.warehouse(dir.resolve("warehouse"));
-    Path config = PreparedSplits.config(dir, SWEEP.replace("trials: 6", "trials: 4").replace("epochs: 150", "epochs: 60")
+    Path config = PreparedSplits.config(dir, SWEEP.replace("trials: 6", "trials: 4")
         + "resources: {gpus: 1}\n");
     // One worker with 4 cores, 2 fake GPUs and 2 trainer slots: two executors of 2 cores, each given one GPU.
     try (StandaloneCluster cluster = new StandaloneCluster(dir, 1, 4, "3g", 2, 2)) {
@@ -224,14 +230,17 @@ class SweepFaultsIT {
     assertThat(rows).hasSize(4);
     assertThat(rows.stream().map(r -> r.getString(1)).distinct().sorted().toList()).containsExactly("0", "1");
     assertThat(rows).allSatisfy(r -> assertThat(r.getString(2)).as("no CUDA here: trained on CPU").isEqualTo("cpu()"));
+    int overlapping = 0;
     for (Row a : rows) {
       for (Row b : rows) {
         boolean overlap = a.getInt(0) < b.getInt(0) && ((Timestamp) a.get(3)).before((Timestamp) b.get(4))
             && ((Timestamp) b.get(3)).before((Timestamp) a.get(4));
         if (overlap) {
+          overlapping++;
           assertThat(a.getString(1)).as("trials %d and %d ran at once", a.getInt(0), b.getInt(0)).isNotEqualTo(b.getString(1));
         }
       }
     }
+    assertThat(overlapping).as("trials ran at once (else the check above proves nothing): %s", rows).isPositive();
   }
 }
