@@ -40,7 +40,7 @@ public final class StepProfile {
   private static final int COUNTED_STEPS = 100;
 
   public static void main(String[] args) {
-    String model = args.length > 0 ? args[0] : "mlp";
+    String model = args.length > 0 ? args[0] : "mlp"; // -Dprofile.before=true: the step before issue 14's changes
     int batch = args.length > 1 ? Integer.parseInt(args[1]) : 128;
     int steps = args.length > 2 ? Integer.parseInt(args[2]) : 5000;
     int n = 50_000;
@@ -60,10 +60,12 @@ public final class StepProfile {
       ParameterStore ps = new ParameterStore(manager, false);
       List<Parameter> parameters = new ArrayList<>(block.getParameters().values());
       Optim optim = new Optim(p, parameters);
+      boolean before = Boolean.getBoolean("profile.before"); // the step as it was before issue 14's work
       ByteBuffer xBytes = ByteBuffer.allocateDirect(batch * 64 * Float.BYTES).order(ByteOrder.nativeOrder());
       ByteBuffer tBytes = ByteBuffer.allocateDirect(batch * 10 * Float.BYTES).order(ByteOrder.nativeOrder());
-      FloatBuffer xf = xBytes.asFloatBuffer();
-      FloatBuffer tf = tBytes.asFloatBuffer();
+      BatchArrays batches = new BatchArrays(manager, Device.cpu(), batch, new long[] {64}, false, 10);
+      FloatBuffer xf = before ? xBytes.asFloatBuffer() : batches.floats();
+      FloatBuffer tf = before ? tBytes.asFloatBuffer() : batches.targets();
       int[] order = ModelTrainer.permutation(n, new SplittableRandom(7));
       int warmup = Math.max(1000, steps / 2);
       long cpuStart = 0;
@@ -78,8 +80,12 @@ public final class StepProfile {
         boolean counting = s < COUNTED_STEPS;
         counted = counting ? manager.getManagedArrays().size() : -1;
         int from = (s * batch) % (n - batch);
-        xf.clear();
-        tf.clear();
+        if (before) {
+          xf.clear();
+          tf.clear();
+        } else {
+          batches.clear();
+        }
         for (int i = 0; i < batch; i++) {
           int row = order[from + i];
           xf.put(train.floats(), row * 64, 64);
@@ -89,8 +95,12 @@ public final class StepProfile {
         }
         t = lap(threads, nanos, arrays, 0, t, manager, counting);
         try (NDScope scope = new NDScope()) {
-          NDArray input = manager.create(xBytes, new Shape(batch, 64), DataType.FLOAT32);
-          NDArray target = manager.create(tBytes, new Shape(batch, 10), DataType.FLOAT32);
+          NDList inputs = before
+              ? new NDList(manager.create(xBytes.clear(), new Shape(batch, 64), DataType.FLOAT32),
+                  manager.create(tBytes.clear(), new Shape(batch, 10), DataType.FLOAT32))
+              : batches.arrays(batch);
+          NDArray input = inputs.get(0);
+          NDArray target = inputs.get(1);
           t = lap(threads, nanos, arrays, 1, t, manager, counting);
           float value;
           try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
@@ -99,7 +109,7 @@ public final class StepProfile {
             t = lap(threads, nanos, arrays, 3, t, manager, counting);
             NDArray loss = logits.logSoftmax(1).mul(target).sum();
             t = lap(threads, nanos, arrays, 4, t, manager, counting);
-            value = loss.getFloat();
+            value = before ? loss.getFloat() : loss.toFloatArray()[0];
             t = lap(threads, nanos, arrays, 5, t, manager, counting);
             collector.backward(loss);
             t = lap(threads, nanos, arrays, 6, t, manager, counting);
@@ -115,7 +125,7 @@ public final class StepProfile {
       }
       double cpuUs = (threads.getCurrentThreadCpuTime() - cpuStart) / 1e3 / steps;
       double wallUs = (System.nanoTime() - wallStart) / 1e3 / steps;
-      StringBuilder json = new StringBuilder("{\"impl\":\"djl-step-profile\",\"model\":\"")
+      StringBuilder json = new StringBuilder("{\"impl\":\"djl-step-profile" + (before ? "-before" : "") + "\",\"model\":\"")
           .append(model.equals("mlp") ? "mlp" : "torchscript").append("\",\"batch\":").append(batch)
           .append(",\"steps\":").append(steps);
       double sum = 0;
