@@ -23,14 +23,15 @@ public final class TorchScriptBench {
       TrainingParams p = TrainingParams.from(Map.of("model", "torchscript", "path", module, "inputs", "features",
           "batch_size", (long) batch, "optimizer", "adam", "lr", 1e-3, "epochs", 5L));
       Featurizer f = Featurizer.fit(p, train);
+      TrainingBench.EpochCpu cpu = new TrainingBench.EpochCpu();
       ModelTrainer.Result r = new ModelTrainer(p, 10, Device.cpu())
-          .train(f.encode(train), f.encode(val), 42, "val_accuracy", true, null, null, null, m -> { });
+          .train(f.encode(train), f.encode(val), 42, "val_accuracy", true, null, null, null, cpu);
       double seconds = r.history().stream().mapToDouble(EpochMetrics::seconds).sum();
       long steps = 5L * ((n + batch - 1) / batch);
       System.out.printf("{\"impl\":\"djl-%s-torchscript\",\"run\":%d,\"batch\":%d,\"samples_per_s\":%.0f,"
-              + "\"ms_per_step\":%.4f,\"final_train_loss\":%.4f}%n",
+              + "\"cpu_samples_per_s\":%.0f,\"ms_per_step\":%.4f,\"final_train_loss\":%.4f}%n",
           Engine.getInstance().getEngineName() + "-" + Engine.getInstance().getVersion(), run, batch,
-          n * p.epochs() / seconds, seconds * 1000 / steps, r.history().get(r.history().size() - 1).trainLoss());
+          n * p.epochs() / seconds, cpu.samplesPerSecond(n), seconds * 1000 / steps, r.history().get(r.history().size() - 1).trainLoss());
     }
   }
 }
