@@ -5,8 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.prepsweep.common.config.ConfigException;
 import dev.prepsweep.common.config.ConfigNode;
+import dev.prepsweep.sweep.spec.Constraint;
+import dev.prepsweep.sweep.spec.ObjectiveSpec;
+import dev.prepsweep.sweep.spec.Selection;
+import dev.prepsweep.sweep.spec.SweepDefaults;
+import dev.prepsweep.sweep.spec.SweepSpec;
 import dev.prepsweep.sweep.study.Direction;
-import dev.prepsweep.sweep.spec.*;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
