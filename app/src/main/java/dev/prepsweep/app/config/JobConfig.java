@@ -111,7 +111,8 @@ public record JobConfig(
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+      // every Java platform must provide SHA-256 (java.security.MessageDigest's contract)
+      throw new IllegalStateException("this JVM provides no SHA-256 digest, which the config hash needs", e);
     }
   }
 }
