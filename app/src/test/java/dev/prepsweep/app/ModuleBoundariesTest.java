@@ -35,6 +35,15 @@ class ModuleBoundariesTest {
   }
 
   @Test
+  void sweepCoreReadsNoYaml() {
+    noClasses().that().resideInAPackage("dev.prepsweep.sweep..")
+        .should().dependOnClassesThat().resideInAnyPackage("org.yaml..", "dev.prepsweep.common.config..")
+        .because("the sweep core keeps plain records (SweepSpec, SweepDefaults); the sweep: section is parsed by"
+            + " the app's dev.prepsweep.app.config.SweepSpecParser with the other config parsers (issue 18)")
+        .check(CLASSES);
+  }
+
+  @Test
   void etlInternalIsUsedOnlyByEtl() {
     noClasses().that().resideOutsideOfPackage("dev.prepsweep.etl..")
         .should().dependOnClassesThat().resideInAPackage("dev.prepsweep.etl.internal..")

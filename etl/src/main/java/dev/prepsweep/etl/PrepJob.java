@@ -79,7 +79,7 @@ public final class PrepJob {
       // 1. read + clean + validate: one narrow pass, written once as scratch Parquet
       long t0 = System.nanoTime();
       RawInput raw = InputOrder.tag(InputReader.read(spark, config));
-      lineage.input(raw.location(), config.input().format(), raw.version());
+      lineage.input(raw.location(), config.input().format().toString(), raw.version());
       stage = "clean";
       Dataset<Row> staged = scratch.materialize(Validator.apply(raw, config, seed), "staged");
       Map<String, Long> byRule = new TreeMap<>();
@@ -237,7 +237,7 @@ public final class PrepJob {
     out.add(col("id"));
     out.add(col("label"));
     out.add(col("label_index"));
-    out.add(config.columns().text().isEmpty() && !config.input().format().equals("text")
+    out.add(config.columns().text().isEmpty() && config.input().format() != PrepConfig.Format.TEXT
         ? lit("").as("text") : col("text"));
     if (config.columns().group() != null) {
       out.add(col("group"));

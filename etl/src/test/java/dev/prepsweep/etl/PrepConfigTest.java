@@ -23,22 +23,22 @@ class PrepConfigTest {
   @Test
   void defaults() {
     PrepConfig c = parse(MINIMAL);
-    assertThat(c.input()).isEqualTo(new PrepConfig.Input("json", "data.jsonl", null, Map.of(), "line", false, null, List.of(), 0, 0));
+    assertThat(c.input()).isEqualTo(new PrepConfig.Input(PrepConfig.Format.JSON, "data.jsonl", null, Map.of(), PrepConfig.TextPer.LINE, false, null, List.of(), 0, 0));
     assertThat(c.columns()).isEqualTo(new PrepConfig.Columns(null, "y", List.of("t"), List.of(), null, null));
-    assertThat(c.clean()).isEqualTo(new PrepConfig.Clean("NFKC", false, true, false, false, 1, 0, Map.of(), null, null));
+    assertThat(c.clean()).isEqualTo(new PrepConfig.Clean(PrepConfig.UnicodeForm.NFKC, false, true, false, false, 1, 0, Map.of(), null, null));
     assertThat(c.labels()).isEqualTo(new PrepConfig.Labels(List.of(), Map.of(), true));
-    assertThat(c.dedupe()).isEqualTo(new PrepConfig.Dedupe(true, null, "majority"));
+    assertThat(c.dedupe()).isEqualTo(new PrepConfig.Dedupe(true, null, PrepConfig.ConflictPolicy.MAJORITY));
     assertThat(c.split()).isEqualTo(new PrepConfig.Split(0.8, 0.1, 0.1, true, 0, false, 0));
     assertThat(c.augment().enabled()).isFalse();
     assertThat(c.balance().enabled()).isFalse();
     assertThat(c.balance().classWeights()).isTrue();
-    assertThat(c.ids()).isEqualTo(new PrepConfig.Ids("quarantine"));
+    assertThat(c.ids()).isEqualTo(new PrepConfig.Ids(PrepConfig.IdDuplicates.QUARANTINE));
   }
 
   @Test
   void idsAndMinPerSplit() {
     PrepConfig c = parse(MINIMAL + "  ids: {duplicates: keep_first}\n  split: {min_per_split: 1}\n");
-    assertThat(c.ids().duplicates()).isEqualTo("keep_first");
+    assertThat(c.ids().duplicates()).isEqualTo(PrepConfig.IdDuplicates.KEEP_FIRST);
     assertThat(c.split().minPerSplit()).isEqualTo(1);
     assertThatThrownBy(() -> parse(MINIMAL + "  ids: {duplicates: drop}\n")).isInstanceOf(ConfigException.class)
         .hasMessageContaining("duplicates").hasMessageContaining("keep_first");
@@ -84,8 +84,8 @@ class PrepConfigTest {
         """);
     assertThat(c.labels().allowed()).containsExactly("ham", "spam");
     assertThat(c.labels().map()).containsEntry("junk", "spam");
-    assertThat(c.clean().missingFor("b")).isEqualTo(new PrepConfig.Missing("constant", 0.0));
-    assertThat(c.clean().missingFor("a").policy()).isEqualTo("mean");
+    assertThat(c.clean().missingFor("b")).isEqualTo(new PrepConfig.Missing(PrepConfig.MissingPolicy.CONSTANT, 0.0));
+    assertThat(c.clean().missingFor("a").policy()).isEqualTo(PrepConfig.MissingPolicy.MEAN);
     assertThat(c.dedupe().near()).isEqualTo(new PrepConfig.Near(0.9, 4, 5));
     assertThat(c.balance().perLabel()).containsEntry("spam", 100L);
     assertThat(c.augment().text().copies()).isEqualTo(2);

@@ -32,13 +32,13 @@ final class AuditCommand {
     String idCol = cli.option("id", "id");
     Path configFile = Path.of(cli.option("config", Main.DEFAULT_CONFIG));
     JobConfig config = Files.exists(configFile) ? JobConfig.load(configFile) : null;
-    String root = cli.option("warehouse", config == null ? JobConfig.DEFAULT_WAREHOUSE : config.warehouse());
+    String root = cli.option("warehouse", config == null ? dev.prepsweep.app.config.JobDefaults.WAREHOUSE : config.warehouse());
     // the prep job's near-duplicate settings when the config has them, else dedupe.near's defaults
     PrepConfig.Near near = config == null ? null : config.prep().map(p -> p.dedupe().near()).orElse(null);
     if (near == null) {
-      near = new PrepConfig.Near(0.8, 5, 3);
+      near = dev.prepsweep.etl.PrepDefaults.NEAR;
     }
-    long seed = config == null ? JobConfig.DEFAULT_SEED : config.seed();
+    long seed = config == null ? dev.prepsweep.app.config.JobDefaults.SEED : config.seed();
     SparkSession spark = SparkSessions.create(cli.option("master", "local[2]"), "prepsweep audit");
     try {
       Warehouse warehouse = new Warehouse(spark, root);

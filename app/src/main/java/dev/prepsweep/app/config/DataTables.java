@@ -1,8 +1,8 @@
 package dev.prepsweep.app.config;
 
-import dev.prepsweep.common.config.ConfigNode;
 import dev.prepsweep.etl.PrepConfig;
-import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -10,18 +10,27 @@ import java.util.Optional;
  * always validate on {@code val}, and the best model is scored on {@code test}: only the training
  * rows may be resampled or augmented, never the rows that measure the model.
  *
- * @param train {@code train} (the default), {@code train_augmented} or {@code train_balanced}
+ * @param table the training table (default {@link JobDefaults#DATA})
  */
-public record DataTables(String train) {
+public record DataTables(TrainTable table) {
 
-  /** The prep tables that hold training rows. */
-  public static final List<String> TRAIN_TABLES = List.of("train", "train_augmented", "train_balanced");
-  public static final DataTables DEFAULT = new DataTables("train");
-  static final List<String> KEYS = List.of("train");
+  /** The prep tables that hold training rows; {@code toString()} is the table's name. */
+  public enum TrainTable {
+    TRAIN, TRAIN_AUGMENTED, TRAIN_BALANCED;
 
-  static DataTables parse(ConfigNode node) {
-    node.allowOnly(KEYS);
-    return node.get("train").map(n -> new DataTables(n.asEnum(TRAIN_TABLES))).orElse(DEFAULT);
+    @Override
+    public String toString() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  public DataTables {
+    Objects.requireNonNull(table, "data.train");
+  }
+
+  /** The training table's name: {@code train}, {@code train_augmented} or {@code train_balanced}. */
+  public String train() {
+    return table.toString();
   }
 
   /**
@@ -30,12 +39,12 @@ public record DataTables(String train) {
    * {@code augment} one.
    */
   Optional<String> notWrittenBy(PrepConfig prep) {
-    return switch (train) {
-      case "train_balanced" -> prep.balance().enabled() ? Optional.empty()
+    return switch (table) {
+      case TRAIN_BALANCED -> prep.balance().enabled() ? Optional.empty()
           : Optional.of("prep writes train_balanced only when prep.balance sets a method");
-      case "train_augmented" -> prep.augment().enabled() ? Optional.empty()
+      case TRAIN_AUGMENTED -> prep.augment().enabled() ? Optional.empty()
           : Optional.of("prep writes train_augmented only when prep.augment enables text or image augmentation");
-      default -> Optional.empty();
+      case TRAIN -> Optional.empty();
     };
   }
 }

@@ -3,24 +3,21 @@ package dev.prepsweep.app.config;
 import dev.prepsweep.common.config.ConfigException;
 import dev.prepsweep.common.config.ConfigNode;
 import dev.prepsweep.etl.PrepConfig;
-import dev.prepsweep.sweep.space.Parameter;
 import dev.prepsweep.sweep.spec.SweepSpec;
-import dev.prepsweep.training.TextMlpParams;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * The whole job configuration (one YAML file), validated before any Spark work starts: unknown
- * keys, bad values and parameters the trainer does not know fail here, naming file position, key,
- * value and rule.
+ * keys, bad values and parameters the trainer does not know fail in {@link JobConfigParser}, naming
+ * file position, key, value and rule. Defaults: {@link JobDefaults} (this file's own sections),
+ * {@link dev.prepsweep.etl.PrepDefaults} ({@code prep:}), {@link dev.prepsweep.sweep.spec.SweepDefaults}
+ * ({@code sweep:}).
  *
  * @param warehouse where the Delta tables live (a local folder or any Hadoop filesystem URI)
  * @param seed the job seed: splits, sampler and trial seeds derive from it
@@ -46,115 +43,22 @@ public record JobConfig(
     String text,
     Optional<CrossValidation> cv) {
 
-  public static final String DEFAULT_WAREHOUSE = "warehouse";
-  public static final long DEFAULT_SEED = 42;
-  static final List<String> TOP_LEVEL_KEYS = List.of("warehouse", "seed", "prep", "sweep", "train", "data", "resources",
-      "artifacts", "cv");
-
   /**
-   * Reads and validates a job file.
+   * Reads and validates a job file ({@link JobConfigParser} does the work).
    *
    * @throws ConfigException on the first problem, with its position
    */
   public static JobConfig load(Path file) {
-    String text;
-    try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
-    } catch (java.io.IOException e) {
-      throw new ConfigException("cannot read config file " + file + ": " + e.getMessage()
-          + "; check the path given with --config (default conf/prepsweep.yaml, relative to the working directory)", e);
-    }
-    return parse(text, file.toString());
+    return JobConfigParser.load(file);
   }
 
+  /**
+   * Validates a job file's text; {@code source} is what error messages call it.
+   *
+   * @throws ConfigException on the first problem, with its position
+   */
   public static JobConfig parse(String text, String source) {
-    ConfigNode root = ConfigNode.parse(text, source).allowOnly(TOP_LEVEL_KEYS);
-    String warehouse = root.getString("warehouse", DEFAULT_WAREHOUSE);
-    long seed = root.getLong("seed", DEFAULT_SEED);
-    Optional<PrepConfig> prep = root.get("prep").map(PrepConfig::parse);
-    Optional<SweepSpec> sweep = root.get("sweep").map(SweepSpec::parse);
-    Map<String, Object> train = new LinkedHashMap<>();
-    Optional<ConfigNode> trainNode = root.get("train");
-    if (trainNode.isPresent()) {
-      boolean plugin = TrainerCheck.isPlugin(trainNode.get());
-      for (Map.Entry<String, ConfigNode> e : trainNode.get().entries().entrySet()) {
-        if (plugin) {
-          // a plug-in's parameters are its own: TrainerCheck checks them against its class before Spark starts
-          TrainerCheck.putParam(train, e.getKey(), e.getValue());
-          continue;
-        }
-        if (!TextMlpParams.NAMES.contains(e.getKey())) {
-          throw new ConfigException(e.getValue().position() + ": unknown key '" + e.getValue().path()
-              + "'; training parameters are " + new java.util.TreeSet<>(TextMlpParams.NAMES));
-        }
-        // lists (model torchscript's freeze and head globs) travel as one comma-separated value
-        train.put(e.getKey(), e.getValue().isList()
-            ? String.join(",", e.getValue().asList().stream().map(ConfigNode::asString).toList())
-            : e.getValue().asValue());
-      }
-      try {
-        if (!plugin) {
-          TextMlpParams.from(train);
-        }
-      } catch (IllegalArgumentException e) {
-        throw trainNode.get().invalid(e.getMessage());
-      }
-    }
-    DataTables data = root.get("data").map(DataTables::parse).orElse(DataTables.DEFAULT);
-    if (prep.isPresent() && sweep.isPresent()) {
-      // the job's own prep must write the table its sweep trains on
-      data.notWrittenBy(prep.get()).ifPresent(rule -> {
-        throw root.required("data").required("train").invalid(rule);
-      });
-    }
-    if (prep.isPresent() && !prep.get().balance().classWeights()
-        && "table".equals(dev.prepsweep.training.TrainingParams.classWeights(train.get("class_weights")))) {
-      // the job's own prep must write the table its trials weight the loss with
-      throw trainNode.get().required("class_weights").invalid("needs the prep job's class_weights table, which this"
-          + " prep section does not write (prep.balance.class_weights: false); set it to true or use balanced");
-    }
-    TrialResources resources = root.get("resources").map(TrialResources::parse).orElse(TrialResources.DEFAULT);
-    sweep.ifPresent(spec -> checkSweepAgainstTrainer(spec, root.required("sweep"), TrainerCheck.isPlugin(train)));
-    String artifacts = root.getString("artifacts", null);
-    Optional<CrossValidation> cv = root.get("cv").map(n -> CrossValidation.parse(n, prep));
-    return new JobConfig(warehouse, seed, prep, sweep, Map.copyOf(train), data, resources, artifacts, source, text, cv);
-  }
-
-  static final List<String> REGRESSION_METRICS = List.of("val_rmse", "val_mae", "val_r2");
-
-  /** Sweep parameters and metrics must be ones the trainer knows. */
-  private static void checkSweepAgainstTrainer(SweepSpec spec, ConfigNode sweepNode, boolean plugin) {
-    for (Parameter p : spec.space().allParameters()) {
-      if (!plugin && !TextMlpParams.NAMES.contains(p.name())) {
-        throw sweepNode.required("parameters").invalid("parameter '" + p.name()
-            + "' is not a training parameter; known: " + new java.util.TreeSet<>(TextMlpParams.NAMES));
-      }
-    }
-    List<String> known = dev.prepsweep.app.driver.TrialMetrics.NAMES;
-    for (SweepSpec.Metric m : spec.metrics()) {
-      if (!known.contains(m.name())) {
-        throw sweepNode.invalid("metric '" + m.name() + "' is not reported by the trainer; known: " + known);
-      }
-      // regression metrics have one sensible direction; optimising the wrong way is a config mistake
-      boolean maximize = m.goal() == dev.prepsweep.sweep.study.Direction.MAXIMIZE;
-      if (REGRESSION_METRICS.contains(m.name()) && maximize != dev.prepsweep.training.EpochMetrics.larger(m.name())) {
-        throw sweepNode.invalid("metric '" + m.name() + "' is better " + (maximize ? "smaller" : "larger")
-            + "; use goal: " + (maximize ? "minimize" : "maximize"));
-      }
-    }
-    String first = spec.metrics().get(0).name();
-    if (!dev.prepsweep.training.EpochMetrics.METRICS.contains(first)) {
-      throw sweepNode.invalid("the first metric '" + first + "' must be one the trainer reports per epoch "
-          + dev.prepsweep.training.EpochMetrics.METRICS + ": it picks each trial's best epoch and feeds the pruner;"
-          + " list serving metrics such as '" + first + "' after it");
-    }
-    for (String name : spec.objectives().metricNames()) {
-      if (!known.contains(name)) {
-        String key = spec.objectives().constraints().stream().anyMatch(c -> c.metric().equals(name))
-            ? "constraints" : "select";
-        throw sweepNode.required(key).invalid("metric '" + name + "' is not reported by the trainer; known: " + known);
-      }
-    }
+    return JobConfigParser.parse(text, source);
   }
 
   /** The same job with another warehouse (the command line's --warehouse). */
@@ -186,7 +90,7 @@ public record JobConfig(
     PrepConfig p = requirePrep();
     org.apache.hadoop.conf.Configuration hadoop = new org.apache.hadoop.conf.Configuration();
     ConfigNode input = ConfigNode.parse(text, source).required("prep").required("input");
-    String problem = dev.prepsweep.etl.InputFiles.problem(p.input().path(), !p.input().format().equals("delta"), hadoop);
+    String problem = dev.prepsweep.etl.InputFiles.problem(p.input().path(), p.input().format() != PrepConfig.Format.DELTA, hadoop);
     if (problem != null) {
       throw input.required("path").invalid(problem);
     }
@@ -207,7 +111,8 @@ public record JobConfig(
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+      // every Java platform must provide SHA-256 (java.security.MessageDigest's contract)
+      throw new IllegalStateException("this JVM provides no SHA-256 digest, which the config hash needs", e);
     }
   }
 }

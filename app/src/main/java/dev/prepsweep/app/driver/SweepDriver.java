@@ -1,8 +1,8 @@
 package dev.prepsweep.app.driver;
 
 import dev.prepsweep.app.config.CrossValidation;
-import dev.prepsweep.app.config.DataTables;
 import dev.prepsweep.app.config.JobConfig;
+import dev.prepsweep.app.config.JobDefaults;
 import dev.prepsweep.app.config.TrialResources;
 import dev.prepsweep.app.results.ResultTables;
 import dev.prepsweep.app.results.ResultWriter;
@@ -95,7 +95,7 @@ public final class SweepDriver {
     String trainTable = config.data().train();
     TableVersion train = warehouse.find(trainTable).orElseThrow(() -> new ConfigException(config.source()
         + ": the sweep trains on '" + trainTable + "' (data.train), but " + warehouse.path(trainTable)
-        + " holds no Delta table; " + (trainTable.equals(DataTables.DEFAULT.train())
+        + " holds no Delta table; " + (trainTable.equals(JobDefaults.DATA.train())
         ? "run 'prepsweep prep' (or 'run') first"
         : "run a prep whose config writes it (prep.balance for train_balanced, prep.augment for train_augmented)")));
     TableVersion val = warehouse.latest("val");

@@ -93,7 +93,7 @@ public record SweepRecord(
     public SweepRecord build(String status, String message, int complete, int failed, int pruned, Integer bestTrial,
         Double bestValue) {
       boolean finished = !"RUNNING".equals(status);
-      return new SweepRecord(sweepId, status, spec.method(), spec.metrics().get(0).name(),
+      return new SweepRecord(sweepId, status, spec.method().toString(), spec.metrics().get(0).name(),
           spec.metrics().get(0).goal().name().toLowerCase(java.util.Locale.ROOT), seed, spec.budget().trials(), parallelism,
           master, versions, paths, config.text(), config.hash(), CodeVersion.get(), started,
           finished ? System.currentTimeMillis() : null, complete, failed, pruned, bestTrial, bestValue, message,

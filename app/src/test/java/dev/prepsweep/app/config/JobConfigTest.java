@@ -25,9 +25,9 @@ class JobConfigTest {
   @Test
   void defaultsApplyWhenKeysAreAbsent() {
     JobConfig config = JobConfig.parse(SWEEP, "job.yaml");
-    assertThat(config.seed()).isEqualTo(JobConfig.DEFAULT_SEED);
-    assertThat(config.warehouse()).isEqualTo(JobConfig.DEFAULT_WAREHOUSE);
-    assertThat(config.resources()).isEqualTo(TrialResources.DEFAULT);
+    assertThat(config.seed()).isEqualTo(JobDefaults.SEED);
+    assertThat(config.warehouse()).isEqualTo(JobDefaults.WAREHOUSE);
+    assertThat(config.resources()).isEqualTo(JobDefaults.RESOURCES);
     assertThat(config.prep()).isEmpty();
     assertThat(config.data().train()).isEqualTo("train");
   }

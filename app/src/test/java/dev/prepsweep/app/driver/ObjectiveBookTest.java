@@ -2,6 +2,7 @@ package dev.prepsweep.app.driver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.prepsweep.app.config.SweepSpecParser;
 import dev.prepsweep.app.results.TrialRecord;
 import dev.prepsweep.common.TableVersion;
 import dev.prepsweep.common.config.ConfigNode;
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class ObjectiveBookTest {
 
   private static SweepSpec spec(String extra) {
-    return SweepSpec.parse(ConfigNode.parse("""
+    return SweepSpecParser.parse(ConfigNode.parse("""
         sweep:
           method: nsga2
           metrics:

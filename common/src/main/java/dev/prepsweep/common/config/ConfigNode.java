@@ -268,6 +268,20 @@ public final class ConfigNode {
   }
 
   /**
+   * The constant of {@code type} whose {@code toString()} (its name in config files) matches this
+   * scalar case-insensitively; fails listing every constant's config name.
+   */
+  public <E extends Enum<E>> E asEnum(Class<E> type) {
+    E[] constants = type.getEnumConstants();
+    List<String> names = new ArrayList<>();
+    for (E e : constants) {
+      names.add(e.toString());
+    }
+    String name = asEnum(names);
+    return constants[names.indexOf(name)];
+  }
+
+  /**
    * A {@link ConfigException} for this node: "{@code file:line:col: key 'a.b' = value: rule}".
    * Record builders use it for cross-field rules (e.g. min must be below max).
    */

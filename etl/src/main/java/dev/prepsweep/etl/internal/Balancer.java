@@ -73,7 +73,7 @@ public final class Balancer {
       Scratch scratch, boolean addOnlyAllowed) {
     Column key = xxhash64(lit(seed), lit("balance"), col("id"), col("text")).bitwiseAND(lit(Long.MAX_VALUE));
     boolean lineage = java.util.Arrays.asList(train.columns()).contains(Cols.SOURCE_ID);
-    if (addOnlyAllowed && lineage && config.method().equals("smote")) {
+    if (addOnlyAllowed && lineage && config.method() == PrepConfig.BalanceMethod.SMOTE) {
       Map<String, Long> counts = knownCounts != null ? knownCounts : classCounts(train);
       Map<String, Long> targets = BalancePlanner.targets(counts, config);
       if (counts.entrySet().stream().allMatch(e -> targets.get(e.getKey()) >= e.getValue())) {
@@ -86,7 +86,7 @@ public final class Balancer {
     BalancePlanner.BalancePlan plan = BalancePlanner.plan(weights, bits, config);
     LOG.info("balance plan {}", plan.classes().values());
     Dataset<Row> yields = RankRunner.assign(keyed, col("label"), Cols.KEY, "id", null, plan.yields(), YIELD);
-    if (config.method().equals("smote")) {
+    if (config.method() == PrepConfig.BalanceMethod.SMOTE) {
       yields = scratch.materialize(yields, "yields");
     }
     String[] cols = Cols.withoutLineage(train.columns());
@@ -98,7 +98,7 @@ public final class Balancer {
     Column keptSource = lineage ? col(Cols.SOURCE_ID) : col("id");
     Column keptOp = lineage ? col(Cols.OP) : lit(Cols.OP_ORIGINAL);
     Dataset<Row> result;
-    if (config.method().equals("random")) {
+    if (config.method() == PrepConfig.BalanceMethod.RANDOM) {
       Dataset<Row> copies = yields.where(col(YIELD).gt(0))
           .withColumn("_copy", explode(sequence(lit(0), col(YIELD).minus(1))))
           .withColumn(Cols.SOURCE_ID, when(col("_copy").equalTo(0), keptSource).otherwise(col("id")))
@@ -147,7 +147,7 @@ public final class Balancer {
     Dataset<Row> rows = scratch.materialize(train.where(col("label").isin(grow.toArray())).withColumn(Cols.KEY, key)
         .drop("text", "image"), "smote_in");
     Map<String, long[]> weights = RankRunner.bucketWeights(rows, col("label"), Cols.KEY, null, bits);
-    BalancePlanner.BalancePlan plan = BalancePlanner.plan(weights, bits, targets, "smote");
+    BalancePlanner.BalancePlan plan = BalancePlanner.plan(weights, bits, targets, PrepConfig.BalanceMethod.SMOTE);
     classes.putAll(plan.classes());
     LOG.info("balance plan {} (input rows kept as they are)", classes.values());
     Dataset<Row> yields = RankRunner.assign(rows, col("label"), Cols.KEY, "id", null, plan.yields(), YIELD);

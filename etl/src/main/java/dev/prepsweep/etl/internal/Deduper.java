@@ -87,7 +87,7 @@ public final class Deduper {
     Column noConflict = col("_n_all").equalTo(col("_n_lab"));
     Column representative = col("_rn").equalTo(1);
     Column action;
-    if (config.conflicts().equals("majority")) {
+    if (config.conflicts() == PrepConfig.ConflictPolicy.MAJORITY) {
       Column majority = col("_n_top").equalTo(1).and(col("_n_lab").equalTo(col("_max_lab")));
       action = when(noConflict.or(majority), when(representative, lit(KEEP)).otherwise(lit(DUP)))
           .otherwise(lit(QUARANTINE));
@@ -96,7 +96,7 @@ public final class Deduper {
     }
     Column reason = when(action.equalTo(QUARANTINE), concat(
         lit("identical content has conflicting labels ["), col("_labels"), lit("]; policy "),
-        lit(config.conflicts())));
+        lit(config.conflicts().toString())));
     return w.withColumn(Cols.REASON, reason).withColumn(Cols.ACTION, action)
         .drop("_n_all", "_n_lab", "_rn", "_max_lab", "_labels", "_n_top");
   }

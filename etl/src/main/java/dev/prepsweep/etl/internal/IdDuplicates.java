@@ -59,7 +59,7 @@ public final class IdDuplicates {
         .withColumn("_id_n", count(lit(1)).over(byId))
         .withColumn("_id_rn", row_number().over(inOrder));
     Column repeatedId = col("_id_n").gt(1);
-    if (config.duplicates().equals("fail")) {
+    if (config.duplicates() == PrepConfig.IdDuplicates.FAIL) {
       List<String> examples = new ArrayList<>();
       List<Row> rows = ranked.where(repeatedId.and(col("_id_rn").equalTo(1))).select("id", "_id_n")
           .orderBy("id").limit(EXAMPLES).collectAsList();
@@ -70,10 +70,10 @@ public final class IdDuplicates {
       }
       return deduped;
     }
-    Column marks = config.duplicates().equals("keep_first") ? repeatedId.and(col("_id_rn").gt(1)) : repeatedId;
+    Column marks = config.duplicates() == PrepConfig.IdDuplicates.KEEP_FIRST ? repeatedId.and(col("_id_rn").gt(1)) : repeatedId;
     Column reason = concat(lit("id '"), col("id"), lit("' is held by "), col("_id_n").cast("string"),
         lit(" records; ids.duplicates: " + config.duplicates()
-            + (config.duplicates().equals("keep_first") ? " (an earlier record keeps it)" : "")));
+            + (config.duplicates() == PrepConfig.IdDuplicates.KEEP_FIRST ? " (an earlier record keeps it)" : "")));
     Dataset<Row> decided = ranked
         .withColumn(Cols.REASON, when(marks, reason).otherwise(col(Cols.REASON)))
         .withColumn(Cols.ACTION, when(marks, lit(Deduper.ID_DUPLICATE)).otherwise(col(Cols.ACTION)))

@@ -37,7 +37,7 @@ public final class InputGuard {
     PrepConfig.Guard g = config.guard();
     if (labels > g.maxLabels()) {
       return Optional.of(PrepErrors.guardLabels(labels, g.maxLabels(), config.columns().label(),
-          config.input().format().equals("csv") ? hint("input.column_count", "csv") + ", quote and escape"
+          config.input().format() == PrepConfig.Format.CSV ? hint("input.column_count", "csv") + ", quote and escape"
               : "prep.columns.label"));
     }
     long quarantined = 0;
@@ -54,7 +54,7 @@ public final class InputGuard {
     double share = read == 0 ? 0 : (double) quarantined / read;
     if (share > g.maxQuarantineShare()) {
       return Optional.of(PrepErrors.guardQuarantine(quarantined, read, share, g.maxQuarantineShare(), top,
-          hint(top, config.input().format())));
+          hint(top, config.input().format().toString())));
     }
     return Optional.empty();
   }

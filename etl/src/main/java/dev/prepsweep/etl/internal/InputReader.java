@@ -41,21 +41,20 @@ public final class InputReader {
 
   public static RawInput read(SparkSession spark, PrepConfig config) {
     PrepConfig.Input in = config.input();
-    String location = resolve(spark, in.path(), in.format());
+    String location = resolve(spark, in.path(), in.format().toString());
     try {
       return switch (in.format()) {
-        case "json" -> json(spark, config, location);
-        case "csv" -> csv(spark, config, location);
-        case "parquet", "delta" -> typed(spark, config, location);
-        case "text" -> text(spark, config, location);
-        case "image" -> ImageInput.read(spark, config, location);
-        case "idx" -> ImageInput.readIdx(spark, config, location);
-        default -> throw new IllegalStateException(in.format());
+        case JSON -> json(spark, config, location);
+        case CSV -> csv(spark, config, location);
+        case PARQUET, DELTA -> typed(spark, config, location);
+        case TEXT -> text(spark, config, location);
+        case IMAGE -> ImageInput.read(spark, config, location);
+        case IDX -> ImageInput.readIdx(spark, config, location);
       };
     } catch (dev.prepsweep.etl.PrepException e) {
       throw e;
     } catch (RuntimeException e) {
-      throw PrepErrors.inputUnreadable(in.format(), location, e);
+      throw PrepErrors.inputUnreadable(in.format().toString(), location, e);
     }
   }
 
@@ -85,11 +84,11 @@ public final class InputReader {
     try {
       List<String> files = dev.prepsweep.etl.InputFiles.list(config.input().path(), spark.sparkContext().hadoopConfiguration());
       if (files.isEmpty()) {
-        throw PrepErrors.inputNotFound(config.input().format(), dev.prepsweep.etl.InputFiles.resolve(config.input().path()));
+        throw PrepErrors.inputNotFound(config.input().format().toString(), dev.prepsweep.etl.InputFiles.resolve(config.input().path()));
       }
       return files;
     } catch (IOException e) {
-      throw PrepErrors.inputUnreadable(config.input().format(), config.input().path(), e);
+      throw PrepErrors.inputUnreadable(config.input().format().toString(), config.input().path(), e);
     }
   }
 
@@ -206,7 +205,7 @@ public final class InputReader {
   private static RawInput typed(SparkSession spark, PrepConfig config, String location) {
     Long version = null;
     Dataset<Row> df;
-    if (config.input().format().equals("delta")) {
+    if (config.input().format() == PrepConfig.Format.DELTA) {
       var reader = spark.read().format("delta").options(config.input().options());
       if (config.input().version() != null) {
         reader = reader.option("versionAsOf", config.input().version());
@@ -233,7 +232,7 @@ public final class InputReader {
   }
 
   private static RawInput text(SparkSession spark, PrepConfig config, String location) {
-    boolean perFile = config.input().textPer().equals("file");
+    boolean perFile = config.input().textPer() == PrepConfig.TextPer.FILE;
     if (!perFile) {
       return textLines(spark, config, location);
     }
@@ -293,7 +292,7 @@ public final class InputReader {
     c.text().forEach(t -> check("text", t, available));
     c.features().forEach(f -> check("features", f, available));
     check("group", c.group(), available);
-    if (config.input().format().equals("parquet") || config.input().format().equals("delta")) {
+    if (config.input().format() == PrepConfig.Format.PARQUET || config.input().format() == PrepConfig.Format.DELTA) {
       check("image", c.image(), available);
     }
   }
@@ -319,7 +318,7 @@ public final class InputReader {
     if (c.group() != null) {
       out.add(get.apply(c.group()).cast("string").as(Cols.R_GROUP));
     }
-    if (c.image() != null && (config.input().format().equals("parquet") || config.input().format().equals("delta"))) {
+    if (c.image() != null && (config.input().format() == PrepConfig.Format.PARQUET || config.input().format() == PrepConfig.Format.DELTA)) {
       out.add(get.apply(c.image()).cast("binary").as(Cols.R_IMAGE));
     }
     return out;

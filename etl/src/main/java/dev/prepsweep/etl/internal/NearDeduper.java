@@ -157,7 +157,7 @@ public final class NearDeduper {
     Dataset<Row> later = pairs.select(col("b_id").as("_m_id"), col("b_h").as("_m_h"),
         when(conflict, lit(2)).otherwise(lit(1)).as("_severity"), when(conflict, reasonB).as("_m_reason"));
     Dataset<Row> marks = later;
-    if (config.conflicts().equals("quarantine")) {
+    if (config.conflicts() == PrepConfig.ConflictPolicy.QUARANTINE) {
       Column reasonA = concat(lit("near-duplicate (Jaccard "), similarity, lit(") of '"), col("b_id"),
           lit("' whose label '"), col("b_label"), lit("' conflicts; policy quarantine"));
       marks = marks.unionByName(pairs.where(conflict).select(col("a_id").as("_m_id"), col("a_h").as("_m_h"),

@@ -18,7 +18,7 @@ public final class Records {
     List<Column> fields = new ArrayList<>();
     fields.add(col("id"));
     fields.add(col("label"));
-    if (!config.columns().text().isEmpty() || config.input().format().equals("text")) {
+    if (!config.columns().text().isEmpty() || config.input().format() == PrepConfig.Format.TEXT) {
       fields.add(col("text"));
     }
     for (int i = 0; i < config.columns().features().size(); i++) {

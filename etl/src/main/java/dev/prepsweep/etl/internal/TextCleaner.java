@@ -35,7 +35,7 @@ final class TextCleaner implements Serializable {
   private final int maxChars;
 
   public TextCleaner(PrepConfig.Clean c) {
-    this.form = c.unicode().equals("none") ? null : Normalizer.Form.valueOf(c.unicode());
+    this.form = c.unicode().normalizerForm();
     this.stripHtml = c.stripHtml();
     this.stripControl = c.stripControl();
     this.quotedPrintable = c.quotedPrintable();

@@ -67,7 +67,7 @@ public final class Validator {
       }
     }
     Column derivedId = concat(lit("h"), hex(xxhash64(rawRoles.toArray(Column[]::new))));
-    boolean readerIds = List.of("text", "image", "idx").contains(config.input().format());
+    boolean readerIds = List.of(PrepConfig.Format.TEXT, PrepConfig.Format.IMAGE, PrepConfig.Format.IDX).contains(config.input().format());
     Column id = c.id() != null ? trim(col(Cols.R_ID), WS)
         : readerIds ? coalesce(col(Cols.R_ID), derivedId) : derivedId;
     values.add(id.as("_v_id"));
@@ -130,7 +130,7 @@ public final class Validator {
       Column missing = d.isNull().or(isnan(d));
       rules.add(new Rule(d.equalTo(Double.POSITIVE_INFINITY).or(d.equalTo(Double.NEGATIVE_INFINITY)),
           "feature.not_finite", lit("column '" + name + "' is infinite")));
-      if (config.clean().missingFor(name).policy().equals("drop")) {
+      if (config.clean().missingFor(name).policy() == PrepConfig.MissingPolicy.DROP) {
         rules.add(new Rule(missing, "feature.missing", lit("column '" + name + "' is missing and clean.missing says drop")));
       }
       features.add(when(missing, lit(null).cast("double")).otherwise(d).as(Cols.feature(i)));

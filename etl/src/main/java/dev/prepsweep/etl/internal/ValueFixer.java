@@ -52,9 +52,10 @@ public final class ValueFixer {
     for (int i = 0; i < names.size(); i++) {
       PrepConfig.Missing m = c.missingFor(names.get(i));
       switch (m.policy()) {
-        case "drop" -> { }
-        case "constant" -> df = df.na().fill(m.constant(), new String[] {Cols.feature(i)});
-        default -> byStrategy.computeIfAbsent(m.policy(), k -> new ArrayList<>()).add(i);
+        case DROP -> { }
+        case CONSTANT -> df = df.na().fill(m.constant(), new String[] {Cols.feature(i)});
+        // MLlib's Imputer strategies are the config names: mean, median, mode
+        case MEAN, MEDIAN, MODE -> byStrategy.computeIfAbsent(m.policy().toString(), k -> new ArrayList<>()).add(i);
       }
     }
     for (Map.Entry<String, List<Integer>> e : byStrategy.entrySet()) {

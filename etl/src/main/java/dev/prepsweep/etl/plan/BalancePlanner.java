@@ -63,7 +63,7 @@ public final class BalancePlanner {
    * {@link #targets}), so the weights may cover only the classes whose rows are sampled.
    */
   public static BalancePlan plan(Map<String, long[]> bucketWeights, int bucketBits, Map<String, Long> targets,
-      String method) {
+      PrepConfig.BalanceMethod method) {
     Map<String, Long> counts = counts(bucketWeights);
     Map<String, ClassPlan> classes = new LinkedHashMap<>();
     Map<String, List<RankPlan.Segment>> segments = new LinkedHashMap<>();
@@ -80,7 +80,7 @@ public final class BalancePlanner {
         segs.add(new RankPlan.Segment(t, 1));
         segs.add(new RankPlan.Segment(n - t, 0));
       } else {
-        action = method.equals("smote") ? "smote" : "over";
+        action = method == PrepConfig.BalanceMethod.SMOTE ? "smote" : "over";
         long q = t / n;
         long r = t % n;
         if (q + 1 > Integer.MAX_VALUE) {

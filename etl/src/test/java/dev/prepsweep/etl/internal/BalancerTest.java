@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 
 /** SMOTE that only adds rows: same synthetic rows as the rewriting path, and the input's files reused. */
 class BalancerTest {
-  private static final PrepConfig.Balance SMOTE_TO_MAX = new PrepConfig.Balance("smote", "max", Map.of(), 3, false);
+  private static final PrepConfig.Balance SMOTE_TO_MAX = new PrepConfig.Balance(PrepConfig.BalanceMethod.SMOTE, "max", Map.of(), 3, false);
   // a class larger than a neighbour cell, so the additions path also cuts cells
   private static final Map<String, Integer> SIZES = Map.of("a", 2600, "b", 1400, "c", 90);
   private static final long SEED = 7;

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 class TextCleanerTest {
   static TextCleaner cleaner(boolean html, boolean qp, boolean lower, String form) {
-    return new TextCleaner(new PrepConfig.Clean(form, html, true, qp, lower, 1, 0, Map.of(), null, null));
+    return new TextCleaner(new PrepConfig.Clean(form.equals("none") ? PrepConfig.UnicodeForm.NONE : PrepConfig.UnicodeForm.valueOf(form), html, true, qp, lower, 1, 0, Map.of(), null, null));
   }
 
   @Test
@@ -47,7 +47,7 @@ class TextCleanerTest {
 
   @Test
   void truncatesWithoutSplittingSurrogates() {
-    TextCleaner c = new TextCleaner(new PrepConfig.Clean("none", false, true, false, false, 1, 3, Map.of(), null, null));
+    TextCleaner c = new TextCleaner(new PrepConfig.Clean(PrepConfig.UnicodeForm.NONE, false, true, false, false, 1, 3, Map.of(), null, null));
     assertThat(c.clean("ab\uD83D\uDE00cd")).isEqualTo("ab");
   }
 }

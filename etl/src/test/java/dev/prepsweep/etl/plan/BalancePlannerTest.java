@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 class BalancePlannerTest {
   static PrepConfig.Balance balance(String method, String target) {
-    return new PrepConfig.Balance(method, target, Map.of(), 5, true);
+    return new PrepConfig.Balance(PrepConfig.BalanceMethod.valueOf(method.toUpperCase(java.util.Locale.ROOT)), target, Map.of(), 5, true);
   }
 
   static final Map<String, Long> COUNTS = new LinkedHashMap<>(Map.of("a", 700L, "b", 150L, "c", 20L, "d", 0L));
@@ -28,7 +28,7 @@ class BalancePlannerTest {
     assertThat(BalancePlanner.targets(COUNTS, balance("random", "min"))).containsEntry("a", 20L).containsEntry("b", 20L);
     assertThat(BalancePlanner.targets(COUNTS, balance("random", "mean"))).containsEntry("b", 290L);
     assertThat(BalancePlanner.targets(COUNTS, balance("random", "100"))).containsEntry("a", 100L).containsEntry("c", 100L);
-    PrepConfig.Balance perLabel = new PrepConfig.Balance("random", "labels", Map.of("c", 60L), 5, true);
+    PrepConfig.Balance perLabel = new PrepConfig.Balance(PrepConfig.BalanceMethod.RANDOM, "labels", Map.of("c", 60L), 5, true);
     assertThat(BalancePlanner.targets(COUNTS, perLabel)).containsEntry("a", 700L).containsEntry("c", 60L);
   }
 

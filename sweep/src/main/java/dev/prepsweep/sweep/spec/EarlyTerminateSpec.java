@@ -25,9 +25,6 @@ public sealed interface EarlyTerminateSpec extends Serializable {
 
   /** {@code {type: median, min_steps, startup_trials}}; see {@link MedianPruner}. */
   record Median(int minSteps, int startupTrials) implements EarlyTerminateSpec {
-    public static final int DEFAULT_MIN_STEPS = 1;
-    public static final int DEFAULT_STARTUP_TRIALS = 5;
-
     public Median {
       new MedianPruner(minSteps, startupTrials); // validates
     }
@@ -61,8 +58,4 @@ public sealed interface EarlyTerminateSpec extends Serializable {
       return new HyperbandPruner(minResource, maxResource, eta, seed);
     }
   }
-
-  /** Defaults shared by {@code asha} and {@code hyperband}. */
-  int DEFAULT_MIN_RESOURCE = 1;
-  int DEFAULT_ETA = 3;
 }

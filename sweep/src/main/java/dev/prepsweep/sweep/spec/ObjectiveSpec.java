@@ -24,15 +24,17 @@ import java.util.Optional;
 public record ObjectiveSpec(List<Constraint> constraints, Optional<Selection> select, int servingBatchSize,
     int servingCalls, int servingWarmupCalls) {
 
-  public static final int DEFAULT_SERVING_BATCH_SIZE = 64;
-  public static final int DEFAULT_SERVING_CALLS = 200;
-  public static final int DEFAULT_SERVING_WARMUP_CALLS = 20;
-  public static final ObjectiveSpec DEFAULT = new ObjectiveSpec(List.of(), Optional.empty(),
-      DEFAULT_SERVING_BATCH_SIZE, DEFAULT_SERVING_CALLS, DEFAULT_SERVING_WARMUP_CALLS);
+  /** The fewest timed serving calls: fewer make the p95 latency one of a handful of samples. */
+  public static final int MIN_SERVING_CALLS = 200;
+
 
   public ObjectiveSpec {
     constraints = constraints == null ? List.of() : List.copyOf(constraints);
     select = select == null ? Optional.empty() : select;
+    if (servingBatchSize < 1 || servingCalls < MIN_SERVING_CALLS || servingWarmupCalls < 1) {
+      throw new IllegalArgumentException("serving needs batch_size >= 1, calls >= " + MIN_SERVING_CALLS + " and warmup_calls >= 1, got "
+          + servingBatchSize + ", " + servingCalls + ", " + servingWarmupCalls);
+    }
   }
 
   /** Every metric name the constraints and the selection rule read. */

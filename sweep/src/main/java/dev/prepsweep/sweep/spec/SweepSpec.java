@@ -1,8 +1,7 @@
 package dev.prepsweep.sweep.spec;
 
-import dev.prepsweep.common.config.ConfigException;
-import dev.prepsweep.common.config.ConfigNode;
 import dev.prepsweep.sweep.pruner.Pruner;
+import dev.prepsweep.sweep.sampler.SamplerMethod;
 import dev.prepsweep.sweep.space.SearchSpace;
 import dev.prepsweep.sweep.study.Direction;
 import java.io.Serializable;
@@ -16,7 +15,9 @@ import java.util.OptionalInt;
 import java.util.OptionalLong;
 
 /**
- * The validated {@code sweep:} section of a job file (shape of W&amp;B sweeps and Katib experiments):
+ * The validated {@code sweep:} section of a job file (shape of W&amp;B sweeps and Katib experiments): a
+ * plain record that checks its own invariants. The app's {@code SweepSpecParser} builds it from YAML;
+ * the defaults live in {@link SweepDefaults}.
  *
  * <pre>{@code
  * sweep:
@@ -40,13 +41,13 @@ import java.util.OptionalLong;
  *   seed: 7
  * }</pre>
  *
- * @param method the sampler method, one of {@link dev.prepsweep.sweep.sampler.SamplerFactory#METHODS}
+ * @param method the sampler method
  * @param metrics the objectives, in order; more than one makes the sweep multi-objective
  * @param space the search space
- * @param earlyTerminate the pruner section ({@link EarlyTerminateSpec.None} when absent)
+ * @param earlyTerminate the pruner section ({@link SweepDefaults#EARLY_TERMINATE} when absent)
  * @param budget when the sweep stops
- * @param parallelism how many trials run at once (default {@value #DEFAULT_PARALLELISM})
- * @param maxRetries how often a FAILED trial's parameters are retried (default {@value #DEFAULT_MAX_RETRIES})
+ * @param parallelism how many trials run at once (default {@value SweepDefaults#PARALLELISM})
+ * @param maxRetries how often a FAILED trial's parameters are retried (default {@value SweepDefaults#MAX_RETRIES})
  * @param seed the sweep's seed; empty means the job's top-level seed ({@link #seedOr})
  * @param warmStart ids of earlier sweeps on the same space whose finished trials the sampler learns
  *     from before proposing (they neither count against the budget nor take trial numbers)
@@ -57,7 +58,7 @@ import java.util.OptionalLong;
  * built from it instead.
  */
 public record SweepSpec(
-    String method,
+    SamplerMethod method,
     List<Metric> metrics,
     SearchSpace space,
     EarlyTerminateSpec earlyTerminate,
@@ -69,38 +70,35 @@ public record SweepSpec(
     Guards guards,
     ObjectiveSpec objectives) {
 
-  public static final int DEFAULT_PARALLELISM = 1;
-  public static final int DEFAULT_MAX_RETRIES = 0;
-
   /** A spec with no warm start. */
-  public SweepSpec(String method, List<Metric> metrics, SearchSpace space, EarlyTerminateSpec earlyTerminate,
+  public SweepSpec(SamplerMethod method, List<Metric> metrics, SearchSpace space, EarlyTerminateSpec earlyTerminate,
       Budget budget, int parallelism, int maxRetries, OptionalLong seed) {
-    this(method, metrics, space, earlyTerminate, budget, parallelism, maxRetries, seed, List.of());
+    this(method, metrics, space, earlyTerminate, budget, parallelism, maxRetries, seed, SweepDefaults.WARM_START);
   }
 
   /** A spec with the default {@link Guards}. */
-  public SweepSpec(String method, List<Metric> metrics, SearchSpace space, EarlyTerminateSpec earlyTerminate,
+  public SweepSpec(SamplerMethod method, List<Metric> metrics, SearchSpace space, EarlyTerminateSpec earlyTerminate,
       Budget budget, int parallelism, int maxRetries, OptionalLong seed, List<String> warmStart) {
-    this(method, metrics, space, earlyTerminate, budget, parallelism, maxRetries, seed, warmStart, Guards.DEFAULT);
+    this(method, metrics, space, earlyTerminate, budget, parallelism, maxRetries, seed, warmStart, SweepDefaults.GUARDS);
   }
 
   /** A spec with no constraints, the default selection and serving measurement. */
-  public SweepSpec(String method, List<Metric> metrics, SearchSpace space, EarlyTerminateSpec earlyTerminate,
+  public SweepSpec(SamplerMethod method, List<Metric> metrics, SearchSpace space, EarlyTerminateSpec earlyTerminate,
       Budget budget, int parallelism, int maxRetries, OptionalLong seed, List<String> warmStart, Guards guards) {
     this(method, metrics, space, earlyTerminate, budget, parallelism, maxRetries, seed, warmStart, guards,
-        ObjectiveSpec.DEFAULT);
+        SweepDefaults.OBJECTIVES);
   }
 
   public SweepSpec {
-    guards = guards == null ? Guards.DEFAULT : guards;
-    objectives = objectives == null ? ObjectiveSpec.DEFAULT : objectives;
-    warmStart = warmStart == null ? List.of() : List.copyOf(warmStart);
+    guards = guards == null ? SweepDefaults.GUARDS : guards;
+    objectives = objectives == null ? SweepDefaults.OBJECTIVES : objectives;
+    warmStart = warmStart == null ? SweepDefaults.WARM_START : List.copyOf(warmStart);
     Objects.requireNonNull(method, "method");
     Objects.requireNonNull(space, "space");
     Objects.requireNonNull(budget, "budget");
     Objects.requireNonNull(seed, "seed");
     metrics = List.copyOf(metrics);
-    earlyTerminate = earlyTerminate == null ? new EarlyTerminateSpec.None() : earlyTerminate;
+    earlyTerminate = earlyTerminate == null ? SweepDefaults.EARLY_TERMINATE : earlyTerminate;
     if (metrics.isEmpty()) {
       throw new IllegalArgumentException("a sweep needs at least one metric");
     }
@@ -172,11 +170,6 @@ public record SweepSpec(
    * @param driverLease how long a driver's lease on the sweep lasts without renewal (it renews every third of it)
    */
   public record Guards(Optional<Duration> trialTimeout, int missedHeartbeats, RetrySeed retrySeed, Duration driverLease) {
-    public static final int DEFAULT_MISSED_HEARTBEATS = 30;
-    public static final Duration DEFAULT_DRIVER_LEASE = Duration.ofSeconds(60);
-    public static final Guards DEFAULT =
-        new Guards(Optional.empty(), DEFAULT_MISSED_HEARTBEATS, RetrySeed.SAME, DEFAULT_DRIVER_LEASE);
-
     public Guards {
       Objects.requireNonNull(trialTimeout, "trialTimeout");
       Objects.requireNonNull(retrySeed, "retrySeed");
@@ -188,16 +181,6 @@ public record SweepSpec(
         throw new IllegalArgumentException("driver_lease must be at least 3s, got " + driverLease);
       }
     }
-  }
-
-  /**
-   * Parses and validates the {@code sweep:} node.
-   *
-   * @throws ConfigException naming the file position, key, value and rule of the first problem
-   *     (unknown keys included)
-   */
-  public static SweepSpec parse(ConfigNode sweepNode) {
-    return SweepSpecParser.parse(sweepNode);
   }
 
   /** One direction per metric, in order. */

@@ -3,12 +3,12 @@ package dev.prepsweep.sweep.study;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.prepsweep.common.config.ConfigNode;
 import dev.prepsweep.sweep.pruner.MedianPruner;
 import dev.prepsweep.sweep.pruner.PruneDecision;
 import dev.prepsweep.sweep.pruner.SuccessiveHalvingPruner;
 import dev.prepsweep.sweep.sampler.RandomSampler;
 import dev.prepsweep.sweep.sampler.SamplerFactory;
+import dev.prepsweep.sweep.sampler.SamplerMethod;
 import dev.prepsweep.sweep.space.FloatDistribution;
 import dev.prepsweep.sweep.space.Parameter;
 import dev.prepsweep.sweep.space.SearchSpace;
@@ -82,12 +82,7 @@ class StudyTest {
 
   @Test
   void resumeKeepingRunningLetsTheDriverFinishOrphansUnderTheirOwnNumbers() {
-    SweepSpec spec = SweepSpec.parse(ConfigNode.parse("""
-        method: random
-        metric: {name: loss, goal: minimize}
-        parameters: {x: {distribution: uniform, min: 0, max: 1}}
-        budget: {trials: 5}
-        """, "sweep.yaml"));
+    SweepSpec spec = spec(SamplerMethod.RANDOM, 5, java.util.OptionalLong.empty());
     Study original = Study.fromSpec(spec, 8);
     Trial done = original.ask();
     original.tell(done.number(), 0.3);
@@ -190,19 +185,19 @@ class StudyTest {
 
   @Test
   void fromSpecUsesTheSpecsSeedOrTheJobsSeed() {
-    String yaml = """
-        sweep:
-          method: sobol
-          metric: {name: loss, goal: minimize}
-          parameters: {x: {distribution: uniform, min: 0, max: 1}}
-          budget: {trials: 3}
-        """;
-    SweepSpec unseeded = SweepSpec.parse(ConfigNode.parse(yaml, "job.yaml").required("sweep"));
-    SweepSpec seeded = SweepSpec.parse(ConfigNode.parse(yaml + "  seed: 11\n", "job.yaml").required("sweep"));
+    SweepSpec unseeded = spec(SamplerMethod.SOBOL, 3, java.util.OptionalLong.empty());
+    SweepSpec seeded = spec(SamplerMethod.SOBOL, 3, java.util.OptionalLong.of(11));
 
     Map<String, Object> jobSeed11 = Study.fromSpec(unseeded, 11).ask().params();
     assertThat(Study.fromSpec(seeded, 99).ask().params()).isEqualTo(jobSeed11);
     assertThat(Study.fromSpec(unseeded, 12).ask().params()).isNotEqualTo(jobSeed11);
     assertThat(Study.fromSpec(seeded, 1).directions()).containsExactly(Direction.MINIMIZE);
+  }
+
+  /** A one-parameter spec as the app's parser builds it from {@code x: {distribution: uniform, min: 0, max: 1}}. */
+  private static SweepSpec spec(SamplerMethod method, int trials, java.util.OptionalLong seed) {
+    return new SweepSpec(method, List.of(new SweepSpec.Metric("loss", Direction.MINIMIZE)), SPACE, null,
+        new SweepSpec.Budget(trials, Optional.empty(), java.util.OptionalInt.empty(), java.util.OptionalDouble.empty()),
+        1, 0, seed);
   }
 }

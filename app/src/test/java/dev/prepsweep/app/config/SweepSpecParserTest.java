@@ -1,4 +1,4 @@
-package dev.prepsweep.sweep.spec;
+package dev.prepsweep.app.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -10,18 +10,22 @@ import dev.prepsweep.sweep.pruner.MedianPruner;
 import dev.prepsweep.sweep.pruner.Pruner;
 import dev.prepsweep.sweep.pruner.SuccessiveHalvingPruner;
 import dev.prepsweep.sweep.sampler.SamplerFactory;
+import dev.prepsweep.sweep.sampler.SamplerMethod;
 import dev.prepsweep.sweep.space.CategoricalDistribution;
 import dev.prepsweep.sweep.space.FloatDistribution;
 import dev.prepsweep.sweep.space.IntDistribution;
 import dev.prepsweep.sweep.space.Parameter;
 import dev.prepsweep.sweep.space.SearchSpace;
+import dev.prepsweep.sweep.spec.EarlyTerminateSpec;
+import dev.prepsweep.sweep.spec.SweepDefaults;
+import dev.prepsweep.sweep.spec.SweepSpec;
 import dev.prepsweep.sweep.study.Direction;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class TestSweepSpec {
+class SweepSpecParserTest {
 
   private static final String FILE = "conf/x.yaml";
 
@@ -58,7 +62,7 @@ class TestSweepSpec {
       """;
 
   private static SweepSpec parse(String yaml) {
-    return SweepSpec.parse(ConfigNode.parse(yaml, FILE).required("sweep"));
+    return SweepSpecParser.parse(ConfigNode.parse(yaml, FILE).required("sweep"));
   }
 
   private static String withParams(String params) {
@@ -85,7 +89,7 @@ class TestSweepSpec {
   void theIssueExampleParsesToTypedValues() {
     SweepSpec spec = parse(FULL);
 
-    assertThat(spec.method()).isEqualTo("random");
+    assertThat(spec.method()).isEqualTo(SamplerMethod.RANDOM);
     assertThat(spec.metrics()).containsExactly(new SweepSpec.Metric("val_accuracy", Direction.MAXIMIZE));
     assertThat(spec.directions()).containsExactly(Direction.MAXIMIZE);
     assertThat(spec.isMultiObjective()).isFalse();
@@ -104,7 +108,7 @@ class TestSweepSpec {
     assertThat(space.parameter("epochs").distribution()).isEqualTo(CategoricalDistribution.of(5L));
 
     assertThat(spec.earlyTerminate()).isEqualTo(
-        new EarlyTerminateSpec.Median(2, EarlyTerminateSpec.Median.DEFAULT_STARTUP_TRIALS));
+        new EarlyTerminateSpec.Median(2, SweepDefaults.MEDIAN.startupTrials()));
     assertThat(spec.pruner(7)).isInstanceOf(MedianPruner.class);
     assertThat(spec.budget().trials()).isEqualTo(8);
     assertThat(spec.budget().wallTime()).contains(Duration.ofMinutes(30));
@@ -120,8 +124,8 @@ class TestSweepSpec {
   void optionalKeysTakeTheirDefaults() {
     SweepSpec spec = parse(withParams("x: {distribution: uniform, min: -1, max: 1}"));
 
-    assertThat(spec.parallelism()).isEqualTo(SweepSpec.DEFAULT_PARALLELISM);
-    assertThat(spec.maxRetries()).isEqualTo(SweepSpec.DEFAULT_MAX_RETRIES);
+    assertThat(spec.parallelism()).isEqualTo(SweepDefaults.PARALLELISM);
+    assertThat(spec.maxRetries()).isEqualTo(SweepDefaults.MAX_RETRIES);
     assertThat(spec.seed()).isEmpty();
     assertThat(spec.seedOr(42)).isEqualTo(42);
     assertThat(spec.earlyTerminate()).isEqualTo(new EarlyTerminateSpec.None());
@@ -182,7 +186,7 @@ class TestSweepSpec {
     assertThat(asha.earlyTerminate()).isEqualTo(new EarlyTerminateSpec.Asha(1, 27, 3));
     assertThat(((SuccessiveHalvingPruner) asha.pruner(7)).rungs()).containsExactly(1, 3, 9);
     assertThat(hb.earlyTerminate()).isEqualTo(new EarlyTerminateSpec.Hyperband(
-        EarlyTerminateSpec.DEFAULT_MIN_RESOURCE, 9, EarlyTerminateSpec.DEFAULT_ETA));
+        SweepDefaults.MIN_RESOURCE, 9, SweepDefaults.ETA));
     assertThat(hb.pruner(7)).isInstanceOf(HyperbandPruner.class);
   }
 
@@ -196,7 +200,7 @@ class TestSweepSpec {
   @Test
   void everyKnownMethodNameIsAccepted() {
     for (String method : SamplerFactory.METHODS) {
-      assertThat(parse(FULL.replace("method: random", "method: " + method)).method()).isEqualTo(method);
+      assertThat(parse(FULL.replace("method: random", "method: " + method)).method().toString()).isEqualTo(method);
     }
   }
 
@@ -392,11 +396,11 @@ class TestSweepSpec {
 
   @Test
   void guardsDefaultAndParse() {
-    assertThat(parse(FULL).guards()).isEqualTo(SweepSpec.Guards.DEFAULT);
-    assertThat(SweepSpec.Guards.DEFAULT.trialTimeout()).isEmpty();
-    assertThat(SweepSpec.Guards.DEFAULT.missedHeartbeats()).isEqualTo(30);
-    assertThat(SweepSpec.Guards.DEFAULT.retrySeed()).isEqualTo(SweepSpec.RetrySeed.SAME);
-    assertThat(SweepSpec.Guards.DEFAULT.driverLease()).isEqualTo(java.time.Duration.ofSeconds(60));
+    assertThat(parse(FULL).guards()).isEqualTo(SweepDefaults.GUARDS);
+    assertThat(SweepDefaults.GUARDS.trialTimeout()).isEmpty();
+    assertThat(SweepDefaults.GUARDS.missedHeartbeats()).isEqualTo(30);
+    assertThat(SweepDefaults.GUARDS.retrySeed()).isEqualTo(SweepSpec.RetrySeed.SAME);
+    assertThat(SweepDefaults.GUARDS.driverLease()).isEqualTo(java.time.Duration.ofSeconds(60));
     SweepSpec spec = parse(FULL.replace("max_retries: 1", """
         max_retries: 1
           retry_seed: new
@@ -459,7 +463,7 @@ class TestSweepSpec {
 
   @Test
   void specsBuiltInCodeAreValidatedToo() {
-    assertThatThrownBy(() -> new SweepSpec("random", List.of(), SearchSpace.EMPTY, null,
+    assertThatThrownBy(() -> new SweepSpec(SamplerMethod.RANDOM, List.of(), SearchSpace.EMPTY, null,
         new SweepSpec.Budget(1, java.util.Optional.empty(), java.util.OptionalInt.empty(), java.util.OptionalDouble.empty()),
         1, 0, java.util.OptionalLong.empty()))
         .isInstanceOf(IllegalArgumentException.class)

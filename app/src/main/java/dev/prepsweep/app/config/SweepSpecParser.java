@@ -1,13 +1,19 @@
-package dev.prepsweep.sweep.spec;
+package dev.prepsweep.app.config;
 
 import dev.prepsweep.common.config.ConfigNode;
-import dev.prepsweep.sweep.sampler.SamplerFactory;
+import dev.prepsweep.sweep.sampler.SamplerMethod;
 import dev.prepsweep.sweep.space.CategoricalDistribution;
 import dev.prepsweep.sweep.space.FloatDistribution;
 import dev.prepsweep.sweep.space.IntDistribution;
 import dev.prepsweep.sweep.space.InvalidSearchSpaceException;
 import dev.prepsweep.sweep.space.Parameter;
 import dev.prepsweep.sweep.space.SearchSpace;
+import dev.prepsweep.sweep.spec.Constraint;
+import dev.prepsweep.sweep.spec.EarlyTerminateSpec;
+import dev.prepsweep.sweep.spec.ObjectiveSpec;
+import dev.prepsweep.sweep.spec.Selection;
+import dev.prepsweep.sweep.spec.SweepDefaults;
+import dev.prepsweep.sweep.spec.SweepSpec;
 import dev.prepsweep.sweep.study.Direction;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,8 +28,12 @@ import java.util.OptionalLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Turns the {@code sweep:} YAML node into a {@link SweepSpec}; every failure names position, key, value and rule. */
-final class SweepSpecParser {
+/**
+ * Turns the {@code sweep:} YAML node into a {@link SweepSpec}; every failure names position, key, value and rule,
+ * and every key left out takes its value from {@link SweepDefaults}. It lives with the other parsers so that
+ * the sweep core keeps plain records and no YAML.
+ */
+public final class SweepSpecParser {
 
   private static final List<String> SWEEP_KEYS = List.of(
       "method", "metric", "metrics", "parameters", "early_terminate", "budget", "parallelism", "max_retries", "seed",
@@ -56,24 +66,30 @@ final class SweepSpecParser {
     return ids;
   }
 
-  static SweepSpec parse(ConfigNode sweep) {
+  /**
+   * Parses and validates the {@code sweep:} node.
+   *
+   * @throws dev.prepsweep.common.config.ConfigException naming the file position, key, value and rule of
+   *     the first problem (unknown keys included)
+   */
+  public static SweepSpec parse(ConfigNode sweep) {
     sweep.allowOnly(SWEEP_KEYS);
-    String method = sweep.required("method").asEnum(SamplerFactory.METHODS);
+    SamplerMethod method = sweep.required("method").asEnum(SamplerMethod.class);
     List<SweepSpec.Metric> metrics = metrics(sweep);
     SearchSpace space = space(sweep.required("parameters"), new HashMap<>());
     EarlyTerminateSpec earlyTerminate = sweep.get("early_terminate")
         .map(SweepSpecParser::earlyTerminate)
-        .orElseGet(EarlyTerminateSpec.None::new);
+        .orElse(SweepDefaults.EARLY_TERMINATE);
     ConfigNode budgetNode = sweep.required("budget");
     SweepSpec.Budget budget = budget(budgetNode);
     if (budget.target().isPresent() && metrics.size() != 1) {
       throw budgetNode.required("target").invalid(
           "a target needs a single metric, but this sweep has " + metrics.size() + "; remove it or use 'metric'");
     }
-    int parallelism = atLeast(sweep, "parallelism", SweepSpec.DEFAULT_PARALLELISM, 1);
-    int maxRetries = atLeast(sweep, "max_retries", SweepSpec.DEFAULT_MAX_RETRIES, 0);
-    OptionalLong seed = sweep.get("seed").map(n -> OptionalLong.of(n.asLong())).orElse(OptionalLong.empty());
-    List<String> warmStart = sweep.get("warm_start").map(SweepSpecParser::sweepIds).orElse(List.of());
+    int parallelism = atLeast(sweep, "parallelism", SweepDefaults.PARALLELISM, 1);
+    int maxRetries = atLeast(sweep, "max_retries", SweepDefaults.MAX_RETRIES, 0);
+    OptionalLong seed = sweep.get("seed").map(n -> OptionalLong.of(n.asLong())).orElse(SweepDefaults.SEED);
+    List<String> warmStart = sweep.get("warm_start").map(SweepSpecParser::sweepIds).orElse(SweepDefaults.WARM_START);
     return new SweepSpec(method, metrics, space, earlyTerminate, budget, parallelism, maxRetries, seed, warmStart,
         guards(sweep), objectives(sweep));
   }
@@ -81,16 +97,17 @@ final class SweepSpecParser {
   // ---------------------------------------------------------------- constraints, selection, serving
 
   private static ObjectiveSpec objectives(ConfigNode sweep) {
-    List<Constraint> constraints = sweep.get("constraints").map(SweepSpecParser::constraints).orElse(List.of());
-    Optional<Selection> select = sweep.get("select").map(SweepSpecParser::selection);
-    int batch = ObjectiveSpec.DEFAULT_SERVING_BATCH_SIZE;
-    int calls = ObjectiveSpec.DEFAULT_SERVING_CALLS;
-    int warmup = ObjectiveSpec.DEFAULT_SERVING_WARMUP_CALLS;
+    ObjectiveSpec d = SweepDefaults.OBJECTIVES;
+    List<Constraint> constraints = sweep.get("constraints").map(SweepSpecParser::constraints).orElse(d.constraints());
+    Optional<Selection> select = sweep.get("select").map(SweepSpecParser::selection).or(d::select);
+    int batch = d.servingBatchSize();
+    int calls = d.servingCalls();
+    int warmup = d.servingWarmupCalls();
     Optional<ConfigNode> serving = sweep.get("serving");
     if (serving.isPresent()) {
       serving.get().allowOnly(SERVING_KEYS);
       batch = atLeast(serving.get(), "batch_size", batch, 1);
-      calls = atLeast(serving.get(), "calls", calls, ObjectiveSpec.DEFAULT_SERVING_CALLS);
+      calls = atLeast(serving.get(), "calls", calls, ObjectiveSpec.MIN_SERVING_CALLS);
       warmup = atLeast(serving.get(), "warmup_calls", warmup, 1);
     }
     return new ObjectiveSpec(constraints, select, batch, calls, warmup);
@@ -126,12 +143,13 @@ final class SweepSpecParser {
   }
 
   private static SweepSpec.Guards guards(ConfigNode sweep) {
-    Optional<Duration> timeout = sweep.get("trial_timeout").map(SweepSpecParser::duration);
-    int missed = atLeast(sweep, "missed_heartbeats", SweepSpec.Guards.DEFAULT_MISSED_HEARTBEATS, 1);
+    SweepSpec.Guards d = SweepDefaults.GUARDS;
+    Optional<Duration> timeout = sweep.get("trial_timeout").map(SweepSpecParser::duration).or(d::trialTimeout);
+    int missed = atLeast(sweep, "missed_heartbeats", d.missedHeartbeats(), 1);
     SweepSpec.RetrySeed retrySeed = sweep.get("retry_seed")
         .map(n -> SweepSpec.RetrySeed.valueOf(n.asEnum(List.of("same", "new")).toUpperCase(java.util.Locale.ROOT)))
-        .orElse(SweepSpec.RetrySeed.SAME);
-    Duration lease = SweepSpec.Guards.DEFAULT_DRIVER_LEASE;
+        .orElse(d.retrySeed());
+    Duration lease = d.driverLease();
     Optional<ConfigNode> leaseNode = sweep.get("driver_lease");
     if (leaseNode.isPresent()) {
       lease = duration(leaseNode.get());
@@ -190,8 +208,8 @@ final class SweepSpecParser {
     if (trials < 1) {
       throw trialsNode.invalid("must be >= 1");
     }
-    Optional<Duration> wallTime = node.get("wall_time").map(SweepSpecParser::duration);
-    OptionalInt failures = OptionalInt.empty();
+    Optional<Duration> wallTime = node.get("wall_time").map(SweepSpecParser::duration).or(() -> SweepDefaults.WALL_TIME);
+    OptionalInt failures = SweepDefaults.FAILURES;
     Optional<ConfigNode> failuresNode = node.get("failures");
     if (failuresNode.isPresent()) {
       int f = failuresNode.get().asInt();
@@ -200,7 +218,7 @@ final class SweepSpecParser {
       }
       failures = OptionalInt.of(f);
     }
-    OptionalDouble target = node.get("target").map(n -> OptionalDouble.of(n.asDouble())).orElse(OptionalDouble.empty());
+    OptionalDouble target = node.get("target").map(n -> OptionalDouble.of(n.asDouble())).orElse(SweepDefaults.TARGET);
     return new SweepSpec.Budget(trials, wallTime, failures, target);
   }
 
@@ -229,17 +247,17 @@ final class SweepSpecParser {
     if (type.equals("median")) {
       node.allowOnly(List.of("type", "min_steps", "startup_trials"));
       return new EarlyTerminateSpec.Median(
-          atLeast(node, "min_steps", EarlyTerminateSpec.Median.DEFAULT_MIN_STEPS, 0),
-          atLeast(node, "startup_trials", EarlyTerminateSpec.Median.DEFAULT_STARTUP_TRIALS, 0));
+          atLeast(node, "min_steps", SweepDefaults.MEDIAN.minSteps(), 0),
+          atLeast(node, "startup_trials", SweepDefaults.MEDIAN.startupTrials(), 0));
     }
     node.allowOnly(List.of("type", "min_resource", "max_resource", "eta"));
-    int minResource = atLeast(node, "min_resource", EarlyTerminateSpec.DEFAULT_MIN_RESOURCE, 1);
+    int minResource = atLeast(node, "min_resource", SweepDefaults.MIN_RESOURCE, 1);
     ConfigNode maxNode = node.required("max_resource");
     int maxResource = maxNode.asInt();
     if (maxResource <= minResource) {
       throw maxNode.invalid("must be > min_resource (" + minResource + ")");
     }
-    int eta = atLeast(node, "eta", EarlyTerminateSpec.DEFAULT_ETA, 2);
+    int eta = atLeast(node, "eta", SweepDefaults.ETA, 2);
     return type.equals("asha")
         ? new EarlyTerminateSpec.Asha(minResource, maxResource, eta)
         : new EarlyTerminateSpec.Hyperband(minResource, maxResource, eta);

@@ -1,17 +1,22 @@
-package dev.prepsweep.sweep.spec;
+package dev.prepsweep.app.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.prepsweep.common.config.ConfigException;
 import dev.prepsweep.common.config.ConfigNode;
+import dev.prepsweep.sweep.spec.Constraint;
+import dev.prepsweep.sweep.spec.ObjectiveSpec;
+import dev.prepsweep.sweep.spec.Selection;
+import dev.prepsweep.sweep.spec.SweepDefaults;
+import dev.prepsweep.sweep.spec.SweepSpec;
 import dev.prepsweep.sweep.study.Direction;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Constraints, the selection rule and serving settings of a sweep: parsed and evaluated without Spark. */
-class ObjectiveSpecTest {
+class ObjectiveSpecParserTest {
 
   private static final String FILE = "conf/moo.yaml";
 
@@ -31,7 +36,7 @@ class ObjectiveSpecTest {
       """;
 
   private static SweepSpec parse(String yaml) {
-    return SweepSpec.parse(ConfigNode.parse(yaml, FILE).required("sweep"));
+    return SweepSpecParser.parse(ConfigNode.parse(yaml, FILE).required("sweep"));
   }
 
   @Test
@@ -43,14 +48,14 @@ class ObjectiveSpecTest {
         List.of(new Constraint("latency_p95_ms", true, 2))));
     assertThat(o.servingBatchSize()).isEqualTo(32);
     assertThat(o.servingCalls()).isEqualTo(300);
-    assertThat(o.servingWarmupCalls()).isEqualTo(ObjectiveSpec.DEFAULT_SERVING_WARMUP_CALLS);
+    assertThat(o.servingWarmupCalls()).isEqualTo(SweepDefaults.OBJECTIVES.servingWarmupCalls());
     assertThat(o.metricNames()).containsExactly("model_bytes", "latency_p95_ms", "val_macro_f1");
   }
 
   @Test
   void withoutTheKeysASweepHasNoConstraintsAndTheDefaultSelection() {
     ObjectiveSpec o = parse(CLASSIC.replaceAll("(?m)^  (constraints|select|serving):.*\\n", "")).objectives();
-    assertThat(o).isEqualTo(ObjectiveSpec.DEFAULT);
+    assertThat(o).isEqualTo(SweepDefaults.OBJECTIVES);
   }
 
   @Test
