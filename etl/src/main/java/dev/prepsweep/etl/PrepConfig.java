@@ -33,10 +33,12 @@ import java.util.TreeSet;
  * @param balance train-only re-balancing and class weights
  * @param guard limits that stop the job before it writes a table when the input looks misread
  * @param ids what to do with records that share an id
+ * @param task {@code classification} (string labels) or {@code regression} (a numeric label, the job file's
+ *     top-level {@code task} key)
  */
 public record PrepConfig(
     Input input, Columns columns, Clean clean, Labels labels, Dedupe dedupe, Split split,
-    Augment augment, Balance balance, Guard guard, Ids ids) implements Serializable {
+    Augment augment, Balance balance, Guard guard, Ids ids, String task) implements Serializable {
 
   public static final List<String> FORMATS = List.of("csv", "json", "parquet", "delta", "text", "image", "idx");
   public static final List<String> UNICODE_FORMS = List.of("NFC", "NFKC", "NFD", "NFKD", "none");
@@ -44,6 +46,7 @@ public record PrepConfig(
   public static final List<String> CONFLICT_POLICIES = List.of("majority", "quarantine");
   public static final List<String> BALANCE_METHODS = List.of("none", "random", "smote");
   public static final List<String> ID_DUPLICATE_POLICIES = List.of("quarantine", "keep_first", "fail");
+  public static final List<String> TASKS = List.of("classification", "regression");
 
   public PrepConfig {
     Objects.requireNonNull(input, "input");
@@ -56,6 +59,12 @@ public record PrepConfig(
     Objects.requireNonNull(balance, "balance");
     Objects.requireNonNull(guard, "guard");
     Objects.requireNonNull(ids, "ids");
+    Objects.requireNonNull(task, "task");
+  }
+
+  /** Whether the label is a number to predict (its strata are quantile bins) rather than a class. */
+  public boolean regression() {
+    return task.equals("regression");
   }
 
   /**
@@ -195,9 +204,10 @@ public record PrepConfig(
    * @param byGroup keep each group (columns.group) in one split
    * @param minPerSplit rows each class must get in every split with a ratio above 0 (0: no
    *     minimum; a class too small for it fails the run)
+   * @param bins regression: the label's quantile bins, the strata of a stratified split
    */
   public record Split(double train, double val, double test, boolean stratify, int folds,
-      boolean byGroup, int minPerSplit) implements Serializable {}
+      boolean byGroup, int minPerSplit, int bins) implements Serializable {}
 
   /**
    * Records sharing an id (after exact and near-duplicate removal), so that no id reaches two splits.
@@ -257,6 +267,14 @@ public record PrepConfig(
    * @throws dev.prepsweep.common.config.ConfigException on unknown keys, missing keys and bad values
    */
   public static PrepConfig parse(ConfigNode prep) {
+    return parse(prep, "classification");
+  }
+
+  /**
+   * As {@link #parse(ConfigNode)} for a job whose top-level {@code task} is {@code task}; regression refuses the
+   * steps that only make sense for classes ({@link RegressionChecks}).
+   */
+  public static PrepConfig parse(ConfigNode prep, String task) {
     prep.allowOnly(Set.of("input", "columns", "clean", "labels", "dedupe", "split", "augment", "balance", "guard", "ids"));
     Input input = parseInput(prep.required("input"));
     Columns columns = parseColumns(prep.required("columns"), input);
@@ -268,7 +286,11 @@ public record PrepConfig(
     Balance balance = parseBalance(prep.get("balance"), input, columns, labels);
     Guard guard = parseGuard(prep.get("guard"));
     Ids ids = parseIds(prep.get("ids"));
-    return new PrepConfig(input, columns, clean, labels, dedupe, split, augment, balance, guard, ids);
+    if (task.equals("regression")) {
+      RegressionChecks.check(prep);
+      balance = new Balance(balance.method(), balance.target(), balance.perLabel(), balance.k(), false);
+    }
+    return new PrepConfig(input, columns, clean, labels, dedupe, split, augment, balance, guard, ids, task);
   }
 
   private static Ids parseIds(Optional<ConfigNode> node) {
@@ -567,10 +589,10 @@ public record PrepConfig(
 
   private static Split parseSplit(Optional<ConfigNode> node, Columns columns) {
     if (node.isEmpty()) {
-      return new Split(0.8, 0.1, 0.1, true, 0, false, 0);
+      return new Split(0.8, 0.1, 0.1, true, 0, false, 0, 10);
     }
     ConfigNode n = node.get();
-    n.allowOnly(Set.of("train", "val", "test", "stratify", "folds", "by_group", "min_per_split"));
+    n.allowOnly(Set.of("train", "val", "test", "stratify", "folds", "by_group", "min_per_split", "bins"));
     double train = ratio(n, "train", 0.8);
     double val = ratio(n, "val", 0.1);
     double test = ratio(n, "test", 0.1);
@@ -599,7 +621,11 @@ public record PrepConfig(
       throw n.required("min_per_split").invalid("needs a stratified row split (stratify: true, by_group: false):"
           + " it sets per-class counts, which a group split or an unstratified split does not plan");
     }
-    return new Split(train, val, test, stratify, folds, byGroup, minPerSplit);
+    int bins = n.getInt("bins", 10);
+    if (bins < 1 || bins > 1000) {
+      throw n.required("bins").invalid("must be between 1 and 1000 quantile bins of the label (regression strata)");
+    }
+    return new Split(train, val, test, stratify, folds, byGroup, minPerSplit, bins);
   }
 
   private static double ratio(ConfigNode n, String key, double dflt) {
@@ -749,6 +775,7 @@ public record PrepConfig(
     m.put("balance", balance.toString());
     m.put("guard", guard.toString());
     m.put("ids", ids.toString());
+    m.put("task", task);
     return m;
   }
 }

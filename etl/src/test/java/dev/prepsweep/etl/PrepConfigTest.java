@@ -28,7 +28,7 @@ class PrepConfigTest {
     assertThat(c.clean()).isEqualTo(new PrepConfig.Clean("NFKC", false, true, false, false, 1, 0, Map.of(), null, null));
     assertThat(c.labels()).isEqualTo(new PrepConfig.Labels(List.of(), Map.of(), true));
     assertThat(c.dedupe()).isEqualTo(new PrepConfig.Dedupe(true, null, "majority"));
-    assertThat(c.split()).isEqualTo(new PrepConfig.Split(0.8, 0.1, 0.1, true, 0, false, 0));
+    assertThat(c.split()).isEqualTo(new PrepConfig.Split(0.8, 0.1, 0.1, true, 0, false, 0, 10));
     assertThat(c.augment().enabled()).isFalse();
     assertThat(c.balance().enabled()).isFalse();
     assertThat(c.balance().classWeights()).isTrue();

@@ -87,6 +87,7 @@ public record TrainingParams(
   static {
     Set<String> all = new TreeSet<>(COMMON);
     FAMILY_PARAMS.values().forEach(all::addAll);
+    all.addAll(RegressionParams.NAMES);
     NAMES = Set.copyOf(all);
   }
 
@@ -239,7 +240,7 @@ public record TrainingParams(
     };
   }
 
-  private static String str(Map<String, Object> params, String name, String defaultValue) {
+  static String str(Map<String, Object> params, String name, String defaultValue) {
     Object v = params.get(name);
     return v == null ? defaultValue : v.toString().trim().toLowerCase(Locale.ROOT);
   }
