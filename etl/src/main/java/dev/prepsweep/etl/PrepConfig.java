@@ -276,6 +276,9 @@ public record PrepConfig(
    */
   public static PrepConfig parse(ConfigNode prep, String task) {
     prep.allowOnly(Set.of("input", "columns", "clean", "labels", "dedupe", "split", "augment", "balance", "guard", "ids"));
+    if (task.equals("regression")) {
+      RegressionChecks.check(prep); // before the class-only sections' own checks, whose advice would not apply
+    }
     Input input = parseInput(prep.required("input"));
     Columns columns = parseColumns(prep.required("columns"), input);
     Clean clean = parseClean(prep.get("clean"), columns);
@@ -287,7 +290,6 @@ public record PrepConfig(
     Guard guard = parseGuard(prep.get("guard"));
     Ids ids = parseIds(prep.get("ids"));
     if (task.equals("regression")) {
-      RegressionChecks.check(prep);
       balance = new Balance(balance.method(), balance.target(), balance.perLabel(), balance.k(), false);
     }
     return new PrepConfig(input, columns, clean, labels, dedupe, split, augment, balance, guard, ids, task);
