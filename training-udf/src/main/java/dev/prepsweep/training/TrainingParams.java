@@ -206,6 +206,9 @@ public record TrainingParams(
         a.put("max_length", torchscript.maxLength());
         a.put("vocab_size", vocabSize);
         a.put("freeze", TorchScriptParams.join(torchscript.freeze()));
+        if (torchscript.tokenizer() != null) {
+          a.put("tokenizer", torchscript.tokenizer());
+        }
       }
       default -> {
         a.put("image_size", imageSize);
