@@ -16,8 +16,9 @@ packages_of() {
   case "$1" in
     # FashionMnistCnnTest (/usr/share/datasets/fashion-mnist); ReportBrowserTest (headless Chromium,
     # with a font for its screenshots); TorchScriptTrainingTest loads the fine-tuned .pt in Python torch
-    # (python3-torch: 150 MB to download, 640 MB installed)
-    test) echo dataset-fashion-mnist chromium fonts-dejavu-core python3-torch ;;
+    # (python3-torch: 150 MB to download, 640 MB installed); TorchScriptIT's regression sweep trains on the
+    # diabetes data python3-sklearn ships (sklearn/datasets/data/diabetes_*.csv.gz)
+    test) echo dataset-fashion-mnist chromium fonts-dejavu-core python3-torch python3-sklearn ;;
     # jupyter-nbconvert executes the notebooks with the Java kernel (the kernel itself comes from Maven)
     notebooks) echo jupyter-nbconvert python3-ipykernel python3-nbclient python3-jupyter-client ;;
     # the references of the benchmarks: bench/prep (pandas + scikit-learn + imbalanced-learn),

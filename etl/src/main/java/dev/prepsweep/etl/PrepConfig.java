@@ -35,10 +35,14 @@ import java.util.TreeMap;
  * @param balance train-only re-balancing and class weights
  * @param guard limits that stop the job before it writes a table when the input looks misread
  * @param ids what to do with records that share an id
+ * @param task {@code classification} (string labels) or {@code regression} (a numeric label, the job file's
+ *     top-level {@code task} key)
  */
 public record PrepConfig(
     Input input, Columns columns, Clean clean, Labels labels, Dedupe dedupe, Split split,
-    Augment augment, Balance balance, Guard guard, Ids ids) implements Serializable {
+    Augment augment, Balance balance, Guard guard, Ids ids, String task) implements Serializable {
+
+  public static final List<String> TASKS = List.of("classification", "regression");
 
   public PrepConfig {
     Objects.requireNonNull(input, "input");
@@ -51,6 +55,13 @@ public record PrepConfig(
     Objects.requireNonNull(balance, "balance");
     Objects.requireNonNull(guard, "guard");
     Objects.requireNonNull(ids, "ids");
+    Objects.requireNonNull(task, "task");
+    require(TASKS.contains(task), "task must be one of " + TASKS + ", got " + task);
+  }
+
+  /** Whether the label is a number to predict (its strata are quantile bins) rather than a class. */
+  public boolean regression() {
+    return task.equals("regression");
   }
 
   /**
@@ -59,7 +70,15 @@ public record PrepConfig(
    * @throws dev.prepsweep.common.config.ConfigException on unknown keys, missing keys and bad values
    */
   public static PrepConfig parse(ConfigNode prep) {
-    return PrepConfigParser.parse(prep);
+    return parse(prep, "classification");
+  }
+
+  /**
+   * As {@link #parse(ConfigNode)} for a job whose top-level {@code task} is {@code task}; regression refuses the
+   * steps that only make sense for classes ({@link RegressionChecks}).
+   */
+  public static PrepConfig parse(ConfigNode prep, String task) {
+    return PrepConfigParser.parse(prep, task);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -350,10 +369,12 @@ public record PrepConfig(
    * @param byGroup keep each group (columns.group) in one split
    * @param minPerSplit rows each class must get in every split with a ratio above 0 (0: no
    *     minimum; a class too small for it fails the run)
+   * @param bins regression: the label's quantile bins, the strata of a stratified split
    */
   public record Split(double train, double val, double test, boolean stratify, int folds,
-      boolean byGroup, int minPerSplit) implements Serializable {
+      boolean byGroup, int minPerSplit, int bins) implements Serializable {
     public Split {
+      require(bins >= 1 && bins <= 1000, "split.bins must be between 1 and 1000, got " + bins);
       require(train > 0 && train <= 1 && val >= 0 && val <= 1 && test >= 0 && test <= 1
           && Math.abs(train + val + test - 1.0) <= 1e-6,
           "split ratios must be in [0, 1] with train > 0 and add up to 1, got train=" + train + ", val=" + val
@@ -456,6 +477,7 @@ public record PrepConfig(
     m.put("balance", balance.toString());
     m.put("guard", guard.toString());
     m.put("ids", ids.toString());
+    m.put("task", task);
     return m;
   }
 

@@ -41,8 +41,11 @@ final class PrepConfigParser {
 
   private PrepConfigParser() {}
 
-  static PrepConfig parse(ConfigNode prep) {
+  static PrepConfig parse(ConfigNode prep, String task) {
     prep.allowOnly(Set.of("input", "columns", "clean", "labels", "dedupe", "split", "augment", "balance", "guard", "ids"));
+    if (task.equals("regression")) {
+      RegressionChecks.check(prep); // before the class-only sections' own checks, whose advice would not apply
+    }
     Input input = input(prep.required("input"));
     Columns columns = columns(prep.required("columns"), input);
     Clean clean = prep.get("clean").map(n -> clean(n, columns)).orElse(PrepDefaults.CLEAN);
@@ -53,7 +56,10 @@ final class PrepConfigParser {
     Balance balance = prep.get("balance").map(n -> balance(n, input, columns, labels)).orElse(PrepDefaults.BALANCE);
     Guard guard = prep.get("guard").map(PrepConfigParser::guard).orElse(PrepDefaults.GUARD);
     Ids ids = prep.get("ids").map(PrepConfigParser::ids).orElse(PrepDefaults.IDS);
-    return new PrepConfig(input, columns, clean, labels, dedupe, split, augment, balance, guard, ids);
+    if (task.equals("regression")) {
+      balance = new Balance(balance.method(), balance.target(), balance.perLabel(), balance.k(), false);
+    }
+    return new PrepConfig(input, columns, clean, labels, dedupe, split, augment, balance, guard, ids, task);
   }
 
   private static Ids ids(ConfigNode n) {
@@ -338,7 +344,7 @@ final class PrepConfigParser {
       return d;
     }
     ConfigNode n = node.get();
-    n.allowOnly(Set.of("train", "val", "test", "stratify", "folds", "by_group", "min_per_split"));
+    n.allowOnly(Set.of("train", "val", "test", "stratify", "folds", "by_group", "min_per_split", "bins"));
     double train = ratio(n, "train", d.train());
     double val = ratio(n, "val", d.val());
     double test = ratio(n, "test", d.test());
@@ -367,7 +373,11 @@ final class PrepConfigParser {
       throw n.required("min_per_split").invalid("needs a stratified row split (stratify: true, by_group: false):"
           + " it sets per-class counts, which a group split or an unstratified split does not plan");
     }
-    return new Split(train, val, test, stratify, folds, byGroup, minPerSplit);
+    int bins = n.getInt("bins", d.bins());
+    if (bins < 1 || bins > 1000) {
+      throw n.required("bins").invalid("must be between 1 and 1000 quantile bins of the label (regression strata)");
+    }
+    return new Split(train, val, test, stratify, folds, byGroup, minPerSplit, bins);
   }
 
   private static double ratio(ConfigNode n, String key, double dflt) {

@@ -63,7 +63,7 @@ public final class PrepDefaults {
   public static final Near NEAR = new Near(0.8, 5, 3);
 
   /** {@code split:}. */
-  public static final Split SPLIT = new Split(0.8, 0.1, 0.1, true, 0, false, 0);
+  public static final Split SPLIT = new Split(0.8, 0.1, 0.1, true, 0, false, 0, 10);
 
   /** {@code augment:}: off. */
   public static final Augment AUGMENT = new Augment(null, null);

@@ -91,10 +91,12 @@ public final class PrepJob {
       long truncated = 0;
       Map<LabelWarnings.Fold, Long> folds = new TreeMap<>(
           java.util.Comparator.comparing(LabelWarnings.Fold::raw).thenComparing(LabelWarnings.Fold::label));
-      for (Row r : staged.groupBy(col(Cols.RULE), when(col(Cols.RULE).isNull(), col("label")).as("label"), col(Cols.FOLDED))
+      // a regression label's values are not gathered: there may be as many as rows
+      Column validLabel = config.regression() ? lit(null).cast("string") : when(col(Cols.RULE).isNull(), col("label"));
+      for (Row r : staged.groupBy(col(Cols.RULE), validLabel.as("label"), col(Cols.FOLDED))
           .agg(count(lit(1)), sum(atLimit)).collectAsList()) {
         byRule.merge(r.isNullAt(0) ? "ok" : r.getString(0), r.getLong(3), Long::sum);
-        if (r.isNullAt(0)) {
+        if (r.isNullAt(0) && !r.isNullAt(1)) {
           validLabels.add(r.getString(1));
           if (!r.isNullAt(2)) {
             folds.merge(new LabelWarnings.Fold(r.getString(2), r.getString(1)), r.getLong(3), Long::sum);
@@ -187,6 +189,14 @@ public final class PrepJob {
       keptRows = ValueFixer.apply(keptRows, config);
       Column labelIndex = array_position(array(labels.stream().map(l -> lit(l)).toArray(Column[]::new)), col("label"))
           .minus(1).cast("int");
+      if (config.regression()) {
+        // the label is the number to predict (target); label_index is its quantile bin, the split's stratum
+        keptRows = keptRows.withColumn("target", col("label").cast("double"));
+        dev.prepsweep.etl.plan.QuantileBins bins = dev.prepsweep.etl.internal.LabelBins.of(keptRows, config.split().bins());
+        labels = bins.names();
+        labelIndex = dev.prepsweep.etl.internal.LabelBins.binOf(bins, col("target"));
+        lineage.warn("task regression: label quantile bins (the split's strata) " + labels);
+      }
       Dataset<Row> clean = keptRows.withColumn("label_index", labelIndex);
       clean = clean.select(cleanColumns(config, clean));
       DeltaIO.Written cleanWrite = DeltaIO.overwrite(clean, wh, "clean");
@@ -237,6 +247,9 @@ public final class PrepJob {
     out.add(col("id"));
     out.add(col("label"));
     out.add(col("label_index"));
+    if (config.regression()) {
+      out.add(col("target"));
+    }
     out.add(config.columns().text().isEmpty() && config.input().format() != PrepConfig.Format.TEXT
         ? lit("").as("text") : col("text"));
     if (config.columns().group() != null) {

@@ -28,11 +28,36 @@ class PrepConfigTest {
     assertThat(c.clean()).isEqualTo(new PrepConfig.Clean(PrepConfig.UnicodeForm.NFKC, false, true, false, false, 1, 0, Map.of(), null, null));
     assertThat(c.labels()).isEqualTo(new PrepConfig.Labels(List.of(), Map.of(), true));
     assertThat(c.dedupe()).isEqualTo(new PrepConfig.Dedupe(true, null, PrepConfig.ConflictPolicy.MAJORITY));
-    assertThat(c.split()).isEqualTo(new PrepConfig.Split(0.8, 0.1, 0.1, true, 0, false, 0));
+    assertThat(c.split()).isEqualTo(new PrepConfig.Split(0.8, 0.1, 0.1, true, 0, false, 0, 10));
     assertThat(c.augment().enabled()).isFalse();
     assertThat(c.balance().enabled()).isFalse();
     assertThat(c.balance().classWeights()).isTrue();
     assertThat(c.ids()).isEqualTo(new PrepConfig.Ids(PrepConfig.IdDuplicates.QUARANTINE));
+  }
+
+  @Test
+  void regressionBinsTheLabelAndRefusesStepsThatNeedClasses() {
+    PrepConfig c = PrepConfig.parse(ConfigNode.parse(MINIMAL + "  split: {bins: 4}\n", "t.yaml").required("prep"),
+        "regression");
+    assertThat(c.regression()).isTrue();
+    assertThat(c.split().bins()).isEqualTo(4);
+    assertThat(c.balance().classWeights()).as("no class_weights table for a number").isFalse();
+    assertThat(parse(MINIMAL).regression()).isFalse();
+    assertThatThrownBy(() -> parse(MINIMAL + "  split: {bins: 0}\n")).isInstanceOf(ConfigException.class)
+        .hasMessage("t.yaml:4:17: key 'prep.split.bins' = 0: must be between 1 and 1000 quantile bins of the label"
+            + " (regression strata)");
+    for (String step : List.of("balance: {method: random}", "balance: {method: none, class_weights: true}",
+        "labels: {allowed: [a, b]}", "augment: {text: {copies: 1, swap: 0.1, minority_only: true}}")) {
+      assertThatThrownBy(() -> PrepConfig.parse(ConfigNode.parse(MINIMAL + "  " + step + "\n", "t.yaml").required("prep"),
+          "regression")).as(step).isInstanceOf(ConfigException.class)
+          .hasMessageContaining("applies to classes; task: regression predicts a number");
+    }
+    assertThatThrownBy(() -> PrepConfig.parse(ConfigNode.parse(MINIMAL + "  balance: {method: smote}\n", "t.yaml")
+        .required("prep"), "regression"))
+        .hasMessage("t.yaml:4:21: key 'prep.balance.method' = smote: balancing applies to classes; task: regression"
+            + " predicts a number (its strata are quantile bins of the label, prep.split.bins); use method: none");
+    assertThat(PrepConfig.parse(ConfigNode.parse(MINIMAL + "  balance: {method: none, class_weights: false}\n"
+        + "  labels: {normalize: true}\n", "t.yaml").required("prep"), "regression").balance().enabled()).isFalse();
   }
 
   @Test
@@ -99,7 +124,7 @@ class PrepConfigTest {
           columns: {label: y, text: t}
           split: {train: 0.8, vall: 0.2}
         """)).isInstanceOf(ConfigException.class)
-        .hasMessage("t.yaml:4:23: unknown key 'prep.split.vall'; allowed here: [by_group, folds, min_per_split, stratify, test, train, val]");
+        .hasMessage("t.yaml:4:23: unknown key 'prep.split.vall'; allowed here: [bins, by_group, folds, min_per_split, stratify, test, train, val]");
   }
 
   @Test

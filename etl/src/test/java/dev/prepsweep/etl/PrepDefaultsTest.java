@@ -151,7 +151,7 @@ class PrepDefaultsTest {
   @Test
   void recordsRejectWhatTheParserRejects() {
     // the records hold their invariants for code that builds them without a file
-    assertThatThrownBy(() -> new PrepConfig.Split(0.8, 0.3, 0.1, true, 0, false, 0))
+    assertThatThrownBy(() -> new PrepConfig.Split(0.8, 0.3, 0.1, true, 0, false, 0, 10))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("add up to 1");
     assertThatThrownBy(() -> new PrepConfig.Near(1.5, 5, 3))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("dedupe.near.threshold");

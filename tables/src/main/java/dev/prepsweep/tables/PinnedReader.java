@@ -78,8 +78,8 @@ public final class PinnedReader {
   }
 
   /**
-   * {@code label_index}, {@code text} and, when the table has them, {@code features}, {@code image} and
-   * {@code fold} of {@code table} at its version (and {@code id} as text when {@code withIds}), uncached.
+   * {@code label_index}, {@code text} and, when the table has them, {@code features}, {@code image},
+   * {@code target} and {@code fold} of {@code table} at its version (and {@code id} as text when {@code withIds}), uncached.
    *
    * @throws PinnedDataException when Kernel cannot read the version (unsupported feature, log gone)
    * @throws IllegalStateException when the table has no {@code label_index}, a row has none, or a file cannot be read
@@ -93,8 +93,8 @@ public final class PinnedReader {
           + "); train on a prepsweep split table");
     }
     List<StructField> wanted = new ArrayList<>();
-    for (String name : withIds ? List.of("id", "label_index", "text", "features", "image", "fold")
-        : List.of("label_index", "text", "features", "image", "fold")) {
+    for (String name : withIds ? List.of("id", "label_index", "text", "features", "image", "fold", "target")
+        : List.of("label_index", "text", "features", "image", "fold", "target")) {
       if (schema.indexOf(name) >= 0) {
         wanted.add(schema.get(name));
       }
@@ -102,7 +102,7 @@ public final class PinnedReader {
     KernelTables.PinnedScan scan = KernelTables.scan(engine, snapshot, new StructType(wanted), table);
     StructType physical = KernelInternals.physicalReadSchema(engine, scan.state());
     Columns out = new Columns(withIds, schema.indexOf("features") >= 0, schema.indexOf("image") >= 0,
-        schema.indexOf("fold") >= 0);
+        schema.indexOf("fold") >= 0, schema.indexOf("target") >= 0);
     for (KernelTables.ScanFile file : scan.files()) {
       try (CloseableIterator<ColumnarBatch> physicalData = engine.getParquetHandler().readParquetFiles(
               single(KernelInternals.dataFile(file.row())), physical, Optional.empty());
@@ -153,8 +153,10 @@ public final class PinnedReader {
     private final List<double[]> features;
     private final List<byte[]> images;
     private final List<Integer> folds;
+    private final List<Double> targets;
 
-    Columns(boolean withIds, boolean hasFeatures, boolean hasImages, boolean hasFolds) {
+    Columns(boolean withIds, boolean hasFeatures, boolean hasImages, boolean hasFolds, boolean hasTargets) {
+      targets = hasTargets ? new ArrayList<>() : null;
       ids = withIds ? new ArrayList<>() : null;
       features = hasFeatures ? new ArrayList<>() : null;
       images = hasImages ? new ArrayList<>() : null;
@@ -171,6 +173,7 @@ public final class PinnedReader {
       ColumnVector feature = features == null ? null : column(batch, "features");
       ColumnVector image = images == null ? null : column(batch, "image");
       ColumnVector fold = folds == null ? null : column(batch, "fold");
+      ColumnVector target = targets == null ? null : column(batch, "target");
       for (int r = 0; r < batch.getSize(); r++) {
         // a row is live when the selection vector (deletion vectors) keeps it
         if (selection != null && (selection.isNullAt(r) || !selection.getBoolean(r))) {
@@ -193,6 +196,9 @@ public final class PinnedReader {
         if (folds != null) {
           folds.add(fold.isNullAt(r) ? -1 : (int) integral(fold, r));
         }
+        if (targets != null) {
+          targets.add(target.isNullAt(r) ? Double.NaN : target.getDouble(r));
+        }
       }
     }
 
@@ -201,7 +207,8 @@ public final class PinnedReader {
           labels.stream().mapToInt(Integer::intValue).toArray(), texts.toArray(String[]::new),
           features == null ? null : features.toArray(double[][]::new),
           images == null ? null : images.toArray(byte[][]::new),
-          folds == null ? null : folds.stream().mapToInt(Integer::intValue).toArray());
+          folds == null ? null : folds.stream().mapToInt(Integer::intValue).toArray(),
+          targets == null ? null : targets.stream().mapToDouble(Double::doubleValue).toArray());
     }
 
     private static ColumnVector column(ColumnarBatch batch, String name) {

@@ -37,6 +37,8 @@ public final class Featurizer implements Serializable {
   private final int imageSize;
   private final double[] mean;
   private final double[] std;
+  /** {@code hf_tokens} only: the tokenizer.json that makes the ids ({@link HfTokens}). */
+  private String tokenizer;
 
   private Featurizer(String model, int hashDim, int vocabSize, int maxTokens, int imageSize, double[] mean, double[] std) {
     this.model = model;
@@ -112,6 +114,12 @@ public final class Featurizer implements Serializable {
    * module gives the same predictions on the same raw features in Python.
    */
   private static Featurizer torchscript(TrainingParams p, SplitRows train) {
+    if (p.torchscript().tokenizer() != null) {
+      Featurizer f = new Featurizer("hf_tokens", p.hashDim(), p.vocabSize(), p.torchscript().maxLength(), p.imageSize(),
+          null, null);
+      f.tokenizer = p.torchscript().tokenizer();
+      return f;
+    }
     if (p.torchscript().tokenInputs()) {
       return new Featurizer("text_cnn", p.hashDim(), p.vocabSize(), p.torchscript().maxLength(), p.imageSize(), null, null);
     }
@@ -129,7 +137,7 @@ public final class Featurizer implements Serializable {
   long[] rowShape() {
     return switch (model) {
       case "mlp_text" -> new long[] {hashDim};
-      case "text_cnn" -> new long[] {maxTokens};
+      case "text_cnn", "hf_tokens" -> new long[] {maxTokens};
       case "mlp" -> new long[] {mean.length};
       default -> new long[] {1, imageSize, imageSize};
     };
@@ -145,7 +153,7 @@ public final class Featurizer implements Serializable {
 
   /** Whether rows encode to token ids (int64) rather than floats. */
   boolean tokenIds() {
-    return model.equals("text_cnn");
+    return model.equals("text_cnn") || model.equals("hf_tokens");
   }
 
   /** Encodes all rows. */
@@ -155,7 +163,11 @@ public final class Featurizer implements Serializable {
     if (tokenIds()) {
       long[] ids = new long[Math.multiplyExact(n, size)];
       for (int i = 0; i < n; i++) {
-        tokens(rows.texts()[i], ids, i * size);
+        if (tokenizer != null) {
+          HfTokens.ids(tokenizer, maxTokens, rows.texts()[i], ids, i * size);
+        } else {
+          tokens(rows.texts()[i], ids, i * size);
+        }
       }
       return new Encoded(null, ids, rows.labels(), rowShape());
     }
@@ -265,13 +277,18 @@ public final class Featurizer implements Serializable {
     m.put("image_size", imageSize);
     m.put("mean", mean == null ? null : toList(mean));
     m.put("std", std == null ? null : toList(std));
+    if (tokenizer != null) {
+      m.put("tokenizer", tokenizer);
+    }
     return m;
   }
 
   static Featurizer fromMap(Map<String, Object> m) {
-    return new Featurizer((String) m.get("model"), ((Number) m.get("hash_dim")).intValue(),
+    Featurizer f = new Featurizer((String) m.get("model"), ((Number) m.get("hash_dim")).intValue(),
         ((Number) m.get("vocab_size")).intValue(), ((Number) m.get("max_tokens")).intValue(),
         ((Number) m.get("image_size")).intValue(), toArray(m.get("mean")), toArray(m.get("std")));
+    f.tokenizer = (String) m.get("tokenizer");
+    return f;
   }
 
   private static List<Double> toList(double[] a) {

@@ -9,7 +9,7 @@ import java.util.Arrays;
 /**
  * What the sweep driver checks before its first trial when trials train a user's model: the module
  * loads and one forward pass on a real batch of the pinned train rows, encoded as trials encode
- * them, returns one logit per label.
+ * them, returns one logit per label (one value per row for {@code task: regression}).
  */
 public final class ModelCheck {
   private ModelCheck() {}
@@ -32,7 +32,8 @@ public final class ModelCheck {
     Featurizer featurizer = Featurizer.fit(params, rows);
     try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
       TorchScriptModule.check(manager, params.torchscript().path(), PinnedSnapshotReader.hadoopConf(),
-          ModelTrainer.upload(manager, featurizer.encode(batch)), spec.labels().size());
+          ModelTrainer.upload(manager, featurizer.encode(batch)),
+          RegressionParams.from(spec.params()).regression() ? 1 : spec.labels().size()); // regression: one value
     }
   }
 }

@@ -42,6 +42,8 @@ final class ModelTrainer {
   private final int classes;
   private final Device device;
   private final ServingSettings serving;
+  /** Set for a regression model (one output, {@link RegressionLoss}); null for a classifier. */
+  private RegressionRun regression;
 
   ModelTrainer(TrainingParams params, int classes, Device device) {
     this(params, classes, device, ServingSettings.DEFAULT);
@@ -53,6 +55,12 @@ final class ModelTrainer {
     this.classes = classes;
     this.device = device;
     this.serving = serving == null ? ServingSettings.DEFAULT : serving;
+  }
+
+  /** Trains a regression model (one output) with {@code run}'s loss, targets and metrics instead of a classifier. */
+  ModelTrainer regression(RegressionRun run) {
+    this.regression = run;
+    return this;
   }
 
   /**
@@ -136,7 +144,7 @@ final class ModelTrainer {
         resumed = state.epoch();
       }
 
-      float[] targets = targets(train.labels(), classWeights);
+      float[] targets = regression != null ? regression.trainOutputs() : targets(train.labels(), classWeights);
       float[] rowWeight = new float[n];
       for (int i = 0; i < n; i++) {
         rowWeight[i] = classWeights == null ? 1f : classWeights[train.labels()[i]];
@@ -175,7 +183,7 @@ final class ModelTrainer {
           }
           // the loss is sum(log_softmax * t) with t = -target / weightSum: the weighted mean
           // cross-entropy in two ops, without a scalar array per step
-          float scale = -1f / weightSum;
+          float scale = regression != null ? 1f : -1f / weightSum;
           for (int i = 0; i < m; i++) {
             int base = order[from + i] * classes;
             for (int c = 0; c < classes; c++) {
@@ -193,9 +201,15 @@ final class ModelTrainer {
             firstBatch = System.nanoTime();
           }
         }
-        ClassificationMetrics v = evaluate(block, ps, manager, xVal, val.labels());
-        EpochMetrics metrics = new EpochMetrics(epoch, lossSum / n, v.logLoss(), v.accuracy(), v.macroF1(),
-            (System.nanoTime() - started) / 1e9, n, v.rocAuc(), lr);
+        EpochMetrics metrics;
+        if (regression != null) {
+          metrics = regression.epoch(epoch, lossSum / n, RegressionRun.outputs(block, ps, manager, xVal),
+              (System.nanoTime() - started) / 1e9, n, lr);
+        } else {
+          ClassificationMetrics v = evaluate(block, ps, manager, xVal, val.labels());
+          metrics = new EpochMetrics(epoch, lossSum / n, v.logLoss(), v.accuracy(), v.macroF1(),
+              (System.nanoTime() - started) / 1e9, n, v.rocAuc(), lr);
+        }
         history.add(metrics);
         onEpoch.accept(metrics);
         double current = metrics.metric(objective);
@@ -237,7 +251,8 @@ final class ModelTrainer {
       float value;
       try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
         NDArray logits = block.forward(ps, new NDList(input), true).singletonOrThrow();
-        NDArray loss = logits.logSoftmax(1).mul(target).sum();
+        NDArray loss = regression != null ? RegressionLoss.of(regression.params(), logits, target)
+            : logits.logSoftmax(1).mul(target).sum();
         // toFloatArray reads the scalar's memory; getFloat would first index it (one more op, recorded
         // by autograd: ~30 us a step in the profile)
         value = loss.toFloatArray()[0];

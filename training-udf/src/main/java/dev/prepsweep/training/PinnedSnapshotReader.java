@@ -24,7 +24,7 @@ public final class PinnedSnapshotReader {
   /** {@code label_index}, {@code text} and, when present, {@code features} and {@code image} at the pinned version. */
   public static SplitRows readRows(TableVersion table) {
     PinnedRows rows = PinnedReader.cached(table);
-    return new SplitRows(rows.texts(), rows.labels(), rows.features(), rows.images());
+    return new SplitRows(rows.texts(), rows.labels(), rows.features(), rows.images(), rows.targets());
   }
 
   /**
@@ -58,6 +58,7 @@ public final class PinnedSnapshotReader {
     int[] labels = new int[n];
     double[][] features = rows.features() == null ? null : new double[n][];
     byte[][] images = rows.images() == null ? null : new byte[n][];
+    double[] targets = rows.targets() == null ? null : new double[n];
     int j = 0;
     for (int i = 0; i < held.length; i++) {
       if (held[i] != keep) {
@@ -71,9 +72,12 @@ public final class PinnedSnapshotReader {
       if (images != null) {
         images[j] = rows.images()[i];
       }
+      if (targets != null) {
+        targets[j] = rows.targets()[i];
+      }
       j++;
     }
-    return new SplitRows(texts, labels, features, images);
+    return new SplitRows(texts, labels, features, images, targets);
   }
 
   /** The executor's Hadoop configuration (with spark.hadoop.* settings), or a default one outside Spark. */

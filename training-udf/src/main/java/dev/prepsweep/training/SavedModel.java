@@ -107,6 +107,27 @@ public final class SavedModel implements AutoCloseable {
     return metadata;
   }
 
+  /**
+   * A regression model's predictions of the rows ({@code mean + std * output}, the target scale saved with it).
+   *
+   * @throws IllegalStateException when the model is a classifier
+   */
+  @SuppressWarnings("unchecked")
+  public float[] predictions(SplitRows rows) {
+    if (!metadata.containsKey("target")) {
+      throw new IllegalStateException("the model " + metadata.get("sweep_id") + "/trial " + metadata.get("trial_id")
+          + " is a classifier (task: classification): it gives class probabilities, not predicted numbers");
+    }
+    if (rows.size() == 0) {
+      return new float[0];
+    }
+    try (NDManager batch = manager.newSubManager()) {
+      NDArray x = ModelTrainer.upload(batch, featurizer.encode(rows));
+      return TargetScale.fromMap((Map<String, Object>) metadata.get("target"))
+          .toPrediction(RegressionRun.outputs(block, ps, batch, x));
+    }
+  }
+
   /** Class probabilities of the rows (their labels are ignored), row-major {@code rows x labels}. */
   public float[] probabilities(SplitRows rows) {
     if (rows.size() == 0) {

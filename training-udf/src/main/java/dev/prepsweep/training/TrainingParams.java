@@ -87,6 +87,7 @@ public record TrainingParams(
   static {
     Set<String> all = new TreeSet<>(COMMON);
     FAMILY_PARAMS.values().forEach(all::addAll);
+    all.addAll(RegressionParams.NAMES);
     NAMES = Set.copyOf(all);
   }
 
@@ -205,6 +206,9 @@ public record TrainingParams(
         a.put("max_length", torchscript.maxLength());
         a.put("vocab_size", vocabSize);
         a.put("freeze", TorchScriptParams.join(torchscript.freeze()));
+        if (torchscript.tokenizer() != null) {
+          a.put("tokenizer", torchscript.tokenizer());
+        }
       }
       default -> {
         a.put("image_size", imageSize);
@@ -239,7 +243,7 @@ public record TrainingParams(
     };
   }
 
-  private static String str(Map<String, Object> params, String name, String defaultValue) {
+  static String str(Map<String, Object> params, String name, String defaultValue) {
     Object v = params.get(name);
     return v == null ? defaultValue : v.toString().trim().toLowerCase(Locale.ROOT);
   }

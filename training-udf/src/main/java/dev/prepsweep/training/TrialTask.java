@@ -83,7 +83,9 @@ public final class TrialTask {
       TrainingParams params = TrainingParams.from(spec.params());
       Device dev = chooseDevice(gpuAddress, spec.requireGpu());
       device = dev.toString();
-      int classes = spec.labels().size();
+      RegressionParams regression = RegressionParams.from(spec.params());
+      // a regression model has one output; spec.labels() then names the label's quantile bins (label_index)
+      int classes = regression.regression() ? 1 : spec.labels().size();
       SplitRows trainRows;
       SplitRows valRows;
       // under cross-validation the fold's rows of train validate, the other folds' rows train
@@ -97,8 +99,8 @@ public final class TrialTask {
         trainRows = PinnedSnapshotReader.readRows(spec.train());
         valRows = PinnedSnapshotReader.readRows(spec.val());
       }
-      checkLabels(trainRows.labels(), classes, "train");
-      checkLabels(valRows.labels(), classes, spec.fold() >= 0 ? "train fold " + spec.fold() : "val");
+      checkLabels(trainRows.labels(), spec.labels().size(), "train");
+      checkLabels(valRows.labels(), spec.labels().size(), spec.fold() >= 0 ? "train fold " + spec.fold() : "val");
       Featurizer featurizer = Featurizer.fit(params, trainRows);
       checkMemory(params, featurizer, trainRows.size(), valRows.size(), classes);
       Featurizer.Encoded train = encoded(spec.train(), part.isEmpty() ? "" : part + "-rest", params, featurizer, trainRows);
@@ -117,10 +119,16 @@ public final class TrialTask {
       CheckpointStore store = spec.trialArtifactUri() == null ? null
           : new CheckpointStore(spec.trialArtifactUri(), PinnedSnapshotReader.hadoopConf());
       Map<String, Object> meta = SavedModel.metadata(spec, featurizer);
+      RegressionRun regressionRun = null;
+      if (regression.regression()) {
+        TargetScale scale = params.torchscript() != null ? TargetScale.IDENTITY : TargetScale.fit(trainRows.targets());
+        regressionRun = new RegressionRun(regression, scale, trainRows.targets(), valRows.targets());
+        meta.put("target", scale.toMap());
+      }
       ModelTrainer.Result result;
       ONE_TRAINING_PER_JVM.acquireUninterruptibly();
       try {
-        result = new ModelTrainer(params, classes, dev, spec.serving()).train(train, val, spec.seed(), spec.objective(),
+        result = new ModelTrainer(params, classes, dev, spec.serving()).regression(regressionRun).train(train, val, spec.seed(), spec.objective(),
             spec.maximize(), weights, store, meta, m -> {
               epochs.add(m);
               onEpoch.accept(m);

@@ -25,7 +25,7 @@ import java.util.Optional;
 final class JobConfigParser {
 
   static final List<String> TOP_LEVEL_KEYS = List.of("warehouse", "seed", "prep", "sweep", "train", "data", "resources",
-      "artifacts", "cv");
+      "artifacts", "cv", "task");
   static final List<String> REGRESSION_METRICS = List.of("val_rmse", "val_mae", "val_r2");
 
   private JobConfigParser() {}
@@ -45,7 +45,9 @@ final class JobConfigParser {
     ConfigNode root = ConfigNode.parse(text, source).allowOnly(TOP_LEVEL_KEYS);
     String warehouse = root.getString("warehouse", JobDefaults.WAREHOUSE);
     long seed = root.getLong("seed", JobDefaults.SEED);
-    Optional<PrepConfig> prep = root.get("prep").map(PrepConfig::parse);
+    // task: classification (default) or regression, for prep and trials alike; trials get it as the parameter 'task'
+    String task = root.get("task").map(t -> t.asEnum(PrepConfig.TASKS)).orElse("classification");
+    Optional<PrepConfig> prep = root.get("prep").map(p -> PrepConfig.parse(p, task));
     Optional<SweepSpec> sweep = root.get("sweep").map(SweepSpecParser::parse);
     Map<String, Object> train = new LinkedHashMap<>(JobDefaults.TRAIN);
     Optional<ConfigNode> trainNode = root.get("train");
@@ -57,6 +59,9 @@ final class JobConfigParser {
           TrainerCheck.putParam(train, e.getKey(), e.getValue());
           continue;
         }
+        if (e.getKey().equals("task")) {
+          throw e.getValue().invalid("task is set at the top level of the job file (it applies to prep and trials)");
+        }
         if (!TextMlpParams.NAMES.contains(e.getKey())) {
           throw new ConfigException(e.getValue().position() + ": unknown key '" + e.getValue().path()
               + "'; training parameters are " + new java.util.TreeSet<>(TextMlpParams.NAMES));
@@ -66,12 +71,18 @@ final class JobConfigParser {
             ? String.join(",", e.getValue().asList().stream().map(ConfigNode::asString).toList())
             : e.getValue().asValue());
       }
+    }
+    if (task.equals("regression") && !TrainerCheck.isPlugin(train)) {
+      train.put("task", task);
+    }
+    if (trainNode.isPresent() || task.equals("regression")) {
       try {
-        if (!plugin) {
+        if (!TrainerCheck.isPlugin(train)) {
           TextMlpParams.from(train);
+          dev.prepsweep.training.RegressionParams.from(train);
         }
       } catch (IllegalArgumentException e) {
-        throw trainNode.get().invalid(e.getMessage());
+        throw trainNode.map(n -> n.invalid(e.getMessage())).orElseGet(() -> root.required("task").invalid(e.getMessage()));
       }
     }
     DataTables data = root.get("data").map(JobConfigParser::data).orElse(JobDefaults.DATA);
@@ -89,6 +100,7 @@ final class JobConfigParser {
     }
     TrialResources resources = root.get("resources").map(JobConfigParser::resources).orElse(JobDefaults.RESOURCES);
     sweep.ifPresent(spec -> checkSweepAgainstTrainer(spec, root.required("sweep"), TrainerCheck.isPlugin(train)));
+    sweep.ifPresent(spec -> checkSweepAgainstTask(spec, root.required("sweep"), task, TrainerCheck.isPlugin(train)));
     String artifacts = root.getString("artifacts", JobDefaults.ARTIFACTS);
     Optional<CrossValidation> cv = root.get("cv").map(n -> crossValidation(n, prep)).or(() -> JobDefaults.CV);
     return new JobConfig(warehouse, seed, prep, sweep, Map.copyOf(train), data, resources, artifacts, source, text, cv);
@@ -169,6 +181,26 @@ final class JobConfigParser {
         String key = spec.objectives().constraints().stream().anyMatch(c -> c.metric().equals(name))
             ? "constraints" : "select";
         throw sweepNode.required(key).invalid("metric '" + name + "' is not reported by the trainer; known: " + known);
+      }
+    }
+  }
+
+  /**
+   * A regression sweep optimises a regression metric and may sweep its loss; a classifier's may do neither (a
+   * plug-in reports what it likes). Sampled values of {@code loss} and {@code huber_delta} are checked in the trial.
+   */
+  private static void checkSweepAgainstTask(SweepSpec spec, ConfigNode sweepNode, String task, boolean plugin) {
+    boolean regression = task.equals("regression");
+    String first = spec.metrics().get(0).name();
+    if (!plugin && regression != REGRESSION_METRICS.contains(first)) {
+      throw sweepNode.required("metric").invalid("metric '" + first + "' is not reported for task: " + task
+          + (regression ? "; a regression sweep reports " + REGRESSION_METRICS : "; use val_accuracy, val_macro_f1,"
+          + " val_loss (" + REGRESSION_METRICS + " need task: regression)"));
+    }
+    for (Parameter p : spec.space().allParameters()) {
+      if (p.name().equals("task") || (!regression && !plugin && List.of("loss", "huber_delta").contains(p.name()))) {
+        throw sweepNode.required("parameters").invalid("parameter '" + p.name() + "' cannot be swept for task: "
+            + task + (p.name().equals("task") ? "; set task at the top level" : "; loss applies to task: regression"));
       }
     }
   }

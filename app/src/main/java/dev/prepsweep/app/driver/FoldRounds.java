@@ -93,7 +93,8 @@ final class FoldRounds {
       mean.add(new EpochMetrics(e, avg(at, EpochMetrics::trainLoss), avg(at, EpochMetrics::valLoss),
           avg(at, EpochMetrics::valAccuracy), avg(at, EpochMetrics::valMacroF1),
           at.stream().mapToDouble(EpochMetrics::seconds).sum(), at.stream().mapToLong(EpochMetrics::samples).sum(),
-          avg(at, EpochMetrics::valRocAuc), avg(at, EpochMetrics::lr)));
+          avg(at, EpochMetrics::valRocAuc), avg(at, EpochMetrics::lr), avg(at, EpochMetrics::valRmse),
+          avg(at, EpochMetrics::valMae), avg(at, EpochMetrics::valR2)));
     }
     return mean;
   }

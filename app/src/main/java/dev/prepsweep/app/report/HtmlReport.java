@@ -110,7 +110,7 @@ public final class HtmlReport {
       page.html.append("<h3>Best trials</h3><div class=\"scroll\"><table class=\"grid\"><thead><tr><th>#</th><th>trial</th><th>")
           .append(esc(s.primary().name())).append("</th>");
       List<String> metricCols = new ArrayList<>();
-      for (String m : List.of("val_accuracy", "val_loss", "val_macro_f1", "train_loss")) {
+      for (String m : ReportQueries.METRIC_COLUMNS) {
         if (!m.equals(s.primary().name()) && done.stream().anyMatch(t -> t.metrics().get(m) != null)) {
           metricCols.add(m);
           page.html.append("<th>").append(esc(m)).append("</th>");

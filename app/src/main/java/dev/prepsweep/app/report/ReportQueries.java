@@ -37,7 +37,8 @@ public final class ReportQueries {
   static final List<String> STAGE_ORDER = List.of("read", "clean", "dedupe", "quarantine", "clean_table", "split",
       "augment", "balance", "augment_balance");
 
-  static final List<String> METRIC_COLUMNS = List.of("val_accuracy", "val_loss", "val_macro_f1", "train_loss");
+  static final List<String> METRIC_COLUMNS = List.of("val_accuracy", "val_loss", "val_macro_f1", "train_loss", "val_rmse",
+      "val_mae", "val_r2");
 
   private final SparkSession spark;
   private final Warehouse warehouse;
@@ -168,9 +169,11 @@ public final class ReportQueries {
       }
     }
     Map<String, Double> metrics = new LinkedHashMap<>();
+    List<String> columns = java.util.Arrays.asList(r.schema().fieldNames());
     for (String m : METRIC_COLUMNS) {
-      Double v = r.getAs(m);
-      if (v != null) {
+      // tables written before regression existed lack its columns; a metric the task does not report is NaN
+      Double v = columns.contains(m) ? r.getAs(m) : null;
+      if (v != null && !v.isNaN()) {
         metrics.put(m, v);
       }
     }

@@ -23,6 +23,36 @@ class JobConfigTest {
   }
 
   @Test
+  void taskRegressionReachesPrepAndTrialsAndIsCheckedBeforeSpark() {
+    String regression = """
+        task: regression
+        train: {model: mlp, loss: huber, huber_delta: 0.5}
+        sweep:
+          method: random
+          metric: {name: val_rmse, goal: minimize}
+          parameters:
+            loss: {values: [mse, mae]}
+          budget: {trials: 2}
+        """;
+    JobConfig c = JobConfig.parse(regression, "job.yaml");
+    assertThat(c.train()).containsEntry("task", "regression").containsEntry("loss", "huber");
+    assertThat(JobConfig.parse(SWEEP, "job.yaml").train()).doesNotContainKey("task");
+    assertThatThrownBy(() -> JobConfig.parse("task: ranking\n" + SWEEP, "job.yaml"))
+        .isInstanceOf(ConfigException.class).hasMessage("job.yaml:1:7: key 'task' = 'ranking' must be one of [classification, regression]")
+        .hasMessageContaining("classification").hasMessageContaining("regression");
+    assertThatThrownBy(() -> JobConfig.parse(regression.replace("val_rmse, goal: minimize", "val_accuracy, goal: maximize"),
+        "job.yaml")).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("key 'sweep.metric'").hasMessageContaining("metric 'val_accuracy' is not reported for task:"
+            + " regression; a regression sweep reports [val_rmse, val_mae, val_r2]");
+    assertThatThrownBy(() -> JobConfig.parse(regression.replace("task: regression\n", ""), "job.yaml"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("'loss' = huber applies to task: regression");
+    assertThatThrownBy(() -> JobConfig.parse(regression.replace("loss: huber,", "loss: huber, class_weights: balanced,"),
+        "job.yaml")).isInstanceOf(ConfigException.class).hasMessageContaining("task: regression has none");
+    assertThatThrownBy(() -> JobConfig.parse(regression.replace("model: mlp,", "model: mlp, task: regression,"),
+        "job.yaml")).isInstanceOf(ConfigException.class).hasMessageContaining("task is set at the top level");
+  }
+
+  @Test
   void defaultsApplyWhenKeysAreAbsent() {
     JobConfig config = JobConfig.parse(SWEEP, "job.yaml");
     assertThat(config.seed()).isEqualTo(JobDefaults.SEED);

@@ -23,6 +23,7 @@ public final class InputGuard {
       case "input.malformed" -> "prep.input.format (" + format + ": one JSON object per line)";
       case "input.too_large" -> "prep.input.format and the line ends of the file";
       case "label.missing", "label.unknown" -> "prep.columns.label and prep.labels";
+      case "label.not_numeric" -> "prep.columns.label and task";
       default -> "prep.columns and prep.clean against the data";
     };
   }
@@ -35,7 +36,7 @@ public final class InputGuard {
    */
   public static Optional<PrepException> check(PrepConfig config, long read, Map<String, Long> byRule, int labels) {
     PrepConfig.Guard g = config.guard();
-    if (labels > g.maxLabels()) {
+    if (labels > g.maxLabels() && !config.regression()) { // a regression label has as many values as it likes
       return Optional.of(PrepErrors.guardLabels(labels, g.maxLabels(), config.columns().label(),
           config.input().format() == PrepConfig.Format.CSV ? hint("input.column_count", "csv") + ", quote and escape"
               : "prep.columns.label"));

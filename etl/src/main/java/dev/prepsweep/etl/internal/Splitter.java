@@ -49,6 +49,9 @@ public final class Splitter {
   /** The split tables' columns, in order; the trainer depends on these names and types. */
   public static Column[] splitColumns(PrepConfig config, boolean withFold) {
     List<Column> out = new ArrayList<>(List.of(col("id"), col("label"), col("label_index"), col("text"), col("split")));
+    if (config.regression()) {
+      out.add(3, col("target"));
+    }
     if (config.columns().group() != null) {
       out.add(col("group"));
     }
@@ -82,7 +85,7 @@ public final class Splitter {
     Dataset<Row> assigned;
     SplitPlanner.SplitPlan plan;
     if (s.byGroup()) {
-      Dataset<Row> groups = clean.groupBy("group", "label").agg(count(lit(1)).as("_n"))
+      Dataset<Row> groups = clean.groupBy(col("group"), stratum(config, labels).as("label")).agg(count(lit(1)).as("_n"))
           .groupBy("group").agg(sum("_n").as("_w"), max(struct(col("_n"), col("label"))).getField("label").as("_glabel"))
           .withColumn(Cols.KEY, xxhash64(lit(seed), col("group")).bitwiseAND(lit(Long.MAX_VALUE)));
       Column stratum = s.stratify() ? col("_glabel") : lit("*");
@@ -95,7 +98,7 @@ public final class Splitter {
     } else {
       Dataset<Row> keyed = clean.withColumn(Cols.KEY,
           xxhash64(lit(seed), col("id"), col("label"), col("text")).bitwiseAND(lit(Long.MAX_VALUE)));
-      Column stratum = s.stratify() ? col("label") : lit("*");
+      Column stratum = s.stratify() ? stratum(config, labels) : lit("*");
       Map<String, long[]> weights = RankRunner.bucketWeights(keyed, stratum, Cols.KEY, null, bits);
       Map<String, Long> small = SplitPlanner.tooSmall(RankRunner.totals(weights), ratios, s.minPerSplit());
       if (!small.isEmpty()) {
@@ -122,7 +125,7 @@ public final class Splitter {
     }
     // the rows written, per split and class (reads only the label and the partition folder names);
     // checked against the plan below
-    for (Row r : done.groupBy("split", "label").count().collectAsList()) {
+    for (Row r : done.groupBy(col("split"), stratum(config, labels)).count().collectAsList()) {
       counts.get(r.getString(0)).put(r.getString(1), r.getLong(2));
     }
     for (String name : SplitPlanner.SPLITS) {
@@ -139,6 +142,16 @@ public final class Splitter {
     }
     LOG.info("split counts {}", counts);
     return new Result(counts);
+  }
+
+  /**
+   * A row's stratum, which the split keeps in proportion: its label, or under {@code task: regression} its label's
+   * quantile bin ({@code label_index}, named by {@code labels}, the bins' names).
+   */
+  static Column stratum(PrepConfig config, List<String> labels) {
+    return config.regression()
+        ? element_at(array(labels.stream().map(l -> lit(l)).toArray(Column[]::new)), col("label_index").plus(1))
+        : col("label");
   }
 
   /** Fails loudly if a written split does not hold exactly the planned rows per stratum. */

@@ -72,7 +72,7 @@ public final class Validator {
         : readerIds ? coalesce(col(Cols.R_ID), derivedId) : derivedId;
     values.add(id.as("_v_id"));
     Column norm = trim(col(Cols.R_LABEL), WS);
-    if (labels.normalize()) {
+    if (labels.normalize() && !config.regression()) {
       // Java's Unicode lower case, as the text cleaner folds case; Spark's lower() goes through ICU,
       // whose one-time table set-up held both task threads for about a second
       norm = LOWER.apply(norm);
@@ -112,6 +112,14 @@ public final class Validator {
     }
     rules.add(new Rule(col("_v_norm").isNull().or(col("_v_norm").equalTo("")), "label.missing",
         lit("column '" + c.label() + "' (label) is null or empty")));
+    if (config.regression()) {
+      // a regression label is a finite number; its canonical text (Spark's double to string) is the label
+      Column number = col("_v_norm").try_cast(DataTypes.DoubleType);
+      rules.add(new Rule(number.isNull().or(isnan(number)).or(number.equalTo(Double.POSITIVE_INFINITY))
+          .or(number.equalTo(Double.NEGATIVE_INFINITY)), "label.not_numeric", concat(lit("label '"),
+          col(Cols.R_LABEL), lit("' is not a finite number, and task: regression predicts a number"))));
+      label = number.cast(DataTypes.StringType);
+    }
     if (!labels.allowed().isEmpty()) {
       rules.add(new Rule(label.isin(labels.allowed().toArray()).equalTo(false), "label.unknown",
           concat(lit("label '"), col(Cols.R_LABEL), lit("' is not one of " + labels.allowed()
@@ -161,7 +169,8 @@ public final class Validator {
     out.add(label.as("label"));
     // counted for the "labels case-folded" warning, then dropped: valid rows whose raw label is not
     // the label it was folded to (surrounding whitespace, and case when labels.normalize is on)
-    out.add(when(ruleChain.isNull().and(col(Cols.R_LABEL).notEqual(col("_v_norm"))), col(Cols.R_LABEL)).as(Cols.FOLDED));
+    out.add((config.regression() ? lit(null).cast(DataTypes.StringType)
+        : when(ruleChain.isNull().and(col(Cols.R_LABEL).notEqual(col("_v_norm"))), col(Cols.R_LABEL))).as(Cols.FOLDED));
     if (hasText) {
       out.add(col("_v_text").as("text"));
     }

@@ -68,7 +68,10 @@ public final class ModelScorer {
       .add("log_loss", DataTypes.DoubleType)
       .add("roc_auc", DataTypes.DoubleType)
       .add("predictions_path", DataTypes.StringType)
-      .add("scored_at", DataTypes.TimestampType);
+      .add("scored_at", DataTypes.TimestampType)
+      .add("rmse", DataTypes.DoubleType)
+      .add("mae", DataTypes.DoubleType)
+      .add("r2", DataTypes.DoubleType);
 
   /** Loaded models of this JVM by URI. */
   private static final Map<String, SavedModel> MODELS = new ConcurrentHashMap<>();
@@ -112,6 +115,14 @@ public final class ModelScorer {
    * metrics of those predictions against {@code label_index}.
    */
   public static TestMetrics scoreToDelta(Dataset<Row> input, String modelUri, String predictionsPath, String split) {
+    if (Arrays.asList(input.columns()).contains("target")) {
+      // a regression split: predicted numbers against the target
+      RegressionScorer.score(input, modelUri).write().format("delta").mode("overwrite")
+          .option("overwriteSchema", "true").save(predictionsPath);
+      Dataset<Row> written = input.sparkSession().read().format("delta").load(predictionsPath);
+      SavedModel local = MODELS.get(modelUri); // loaded here only when this JVM scored (local mode)
+      return RegressionScorer.evaluate(written, modelUri, split, predictionsPath, local == null ? null : local.metadata());
+    }
     new DjlModelTransformer(modelUri).transform(input).write().format("delta").mode("overwrite")
         .option("overwriteSchema", "true").save(predictionsPath);
     Dataset<Row> written = input.sparkSession().read().format("delta").load(predictionsPath);
@@ -185,10 +196,17 @@ public final class ModelScorer {
 
   /** Appends {@code metrics} as one row to the Delta table at {@code path} (schema {@link #TEST_METRICS}). */
   public static void appendMetrics(SparkSession spark, TestMetrics m, String path) {
-    Row row = RowFactory.create(m.modelUri(), m.sweepId(), m.trialId(), m.split(), m.rows(), m.accuracy(), m.macroF1(),
-        m.logLoss(), Double.isNaN(m.rocAuc()) ? null : m.rocAuc(), m.predictionsPath(),
-        new Timestamp(System.currentTimeMillis()));
-    spark.createDataFrame(List.of(row), TEST_METRICS).write().format("delta").mode("append").save(path);
+    Row row = RowFactory.create(m.modelUri(), m.sweepId(), m.trialId(), m.split(), m.rows(), nullIfNaN(m.accuracy()),
+        nullIfNaN(m.macroF1()),
+        nullIfNaN(m.logLoss()), nullIfNaN(m.rocAuc()), m.predictionsPath(),
+        new Timestamp(System.currentTimeMillis()), nullIfNaN(m.rmse()), nullIfNaN(m.mae()), nullIfNaN(m.r2()));
+    // tables written before the regression columns existed gain them
+    spark.createDataFrame(List.of(row), TEST_METRICS).write().format("delta").mode("append").option("mergeSchema", "true")
+        .save(path);
+  }
+
+  private static Double nullIfNaN(double v) {
+    return Double.isNaN(v) ? null : v;
   }
 
   /** The model at {@code uri}, loaded once per JVM. */
@@ -210,9 +228,20 @@ public final class ModelScorer {
    * Test metrics of one model on one split.
    *
    * @param rocAuc binary tasks only, NaN otherwise
+   * @param rmse regression only (NaN for a classifier), as are {@code mae} and {@code r2}; a regression model's
+   *     classification metrics are NaN
    */
   public record TestMetrics(String modelUri, String sweepId, Integer trialId, String split, long rows, double accuracy,
-      double macroF1, double logLoss, double rocAuc, String predictionsPath) implements Serializable {}
+      double macroF1, double logLoss, double rocAuc, String predictionsPath, double rmse, double mae, double r2)
+      implements Serializable {
+
+    /** A classifier's metrics. */
+    public TestMetrics(String modelUri, String sweepId, Integer trialId, String split, long rows, double accuracy,
+        double macroF1, double logLoss, double rocAuc, String predictionsPath) {
+      this(modelUri, sweepId, trialId, split, rows, accuracy, macroF1, logLoss, rocAuc, predictionsPath, Double.NaN,
+          Double.NaN, Double.NaN);
+    }
+  }
 
   /** Scores one partition in chunks with the executor's cached model. */
   static final class ScorePartition implements MapPartitionsFunction<Row, Row> {

@@ -21,15 +21,24 @@ import java.util.regex.Pattern;
  * @param freeze globs over the module's parameter names ({@code *} any characters, {@code ?} one) kept fixed
  * @param head globs of the parameters trained with {@code lr * head_lr_mult}
  * @param headLrMult the learning-rate multiplier of the {@code head} parameters (sweepable)
+ * @param tokenizer {@code inputs: tokens} only: a HuggingFace {@code tokenizer.json} (any Hadoop filesystem) that
+ *     turns the text into ids instead of the hashing tokenizer, truncated and padded to {@code max_length}
+ *     ({@link HfTokens}); null for the hashing tokenizer
  */
 public record TorchScriptParams(String path, String inputs, int maxLength, List<String> freeze, List<String> head,
-    double headLrMult) implements Serializable {
+    double headLrMult, String tokenizer) implements Serializable {
+
+  /** Settings with the hashing tokenizer. */
+  public TorchScriptParams(String path, String inputs, int maxLength, List<String> freeze, List<String> head,
+      double headLrMult) {
+    this(path, inputs, maxLength, freeze, head, headLrMult, null);
+  }
 
   public static final List<String> INPUTS = List.of("features", "tokens");
 
   /** The parameters of this family besides the common ones ({@code vocab_size} is shared with {@code text_cnn}). */
   public static final Set<String> NAMES = Set.of("path", "inputs", "max_length", "vocab_size", "freeze", "head",
-      "head_lr_mult");
+      "head_lr_mult", "tokenizer");
 
   public TorchScriptParams {
     freeze = List.copyOf(freeze);
@@ -39,6 +48,8 @@ public record TorchScriptParams(String path, String inputs, int maxLength, List<
     require(INPUTS.contains(inputs), "inputs", inputs, "must be one of " + INPUTS);
     require(maxLength >= 1 && maxLength <= 100_000, "max_length", maxLength, "must be in [1, 100000]");
     require(headLrMult > 0 && headLrMult <= 1000, "head_lr_mult", headLrMult, "must be in (0, 1000]");
+    require(tokenizer == null || (!tokenizer.isBlank() && inputs.equals("tokens")), "tokenizer", tokenizer,
+        "applies to inputs: tokens and names a tokenizer.json file");
     for (String g : freeze) {
       require(!g.isBlank(), "freeze", freeze, "must not hold an empty glob");
     }
@@ -55,7 +66,8 @@ public record TorchScriptParams(String path, String inputs, int maxLength, List<
     return new TorchScriptParams(path == null ? null : path.toString().trim(),
         inputs == null ? "features" : inputs.toString().trim().toLowerCase(Locale.ROOT),
         TrainingParams.integer(params, "max_length", 128), globs(params.get("freeze")), globs(params.get("head")),
-        TrainingParams.num(params, "head_lr_mult", 1.0));
+        TrainingParams.num(params, "head_lr_mult", 1.0),
+        params.get("tokenizer") == null ? null : params.get("tokenizer").toString().trim());
   }
 
   public boolean tokenInputs() {
