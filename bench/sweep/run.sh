@@ -60,7 +60,7 @@ one_run() {
            ROUND(1000 * (wall_s * parallelism - busy_s) / attempts, 0),
            ROUND(100 * busy_s / (farming_s * parallelism), 1),
            ROUND(1000 * (farming_s * parallelism - busy_s) / attempts, 0)
-    FROM w" | sed -n 2p | sed "s/^/$label,$n,$load,/;s/\$/,$(echo "$end - $start" | bc)/" >> "$RESULTS"
+    FROM w" | sed -n 2p | tr -d '\r' | sed "s/^/$label,$n,$load,/;s/\$/,$(echo "$end - $start" | bc)/" >> "$RESULTS"
   tail -1 "$RESULTS"
 }
 
