@@ -52,7 +52,7 @@ bench_check() {
     echo "== fresh clone: BENCH CHECK FAILED: $*"
   fi
 }
-DJL_CACHE_DIR="$WORK/djl-offline" bench_check no_network bench/sweep/run.sh 4
+DJL_CACHE_DIR="$WORK/djl-offline" bench_check no_network bench/sweep/run.sh 4 1
 DJL_CACHE_DIR="$WORK/djl-offline" bench_check no_network bench/sweep/asha-vs-random.sh 3
 
 bench_check bench/prep/run.sh 2000

@@ -89,12 +89,18 @@ public final class DeltaIO {
   }
 
   /**
-   * The JSON user metadata of the commit that made {@code table}'s version, from Delta's public
-   * commit history ({@code DeltaTable.history}: read from the log on the driver, no Spark job); empty
-   * when that commit carries none or its log entry is gone.
+   * The JSON user metadata of the commit that made {@code table}'s version; empty when that commit
+   * carries none or its log entry is gone. Read from the version's commit file with Delta Kernel's
+   * JSON reader ({@link KernelTables#commitUserMetadata}); only when that file is gone (log cleanup)
+   * from Delta's public commit history ({@code DeltaTable.history}). A sweep reads its label names
+   * here before its first trial, and {@code DeltaTable.history} would first build Spark's
+   * {@code DeltaLog} for the table: 1.5 s warm and 34 s cold in a fresh driver on a loaded machine,
+   * against 30 ms cold for Kernel (docs/sweep-benchmark.md, "Where the idle slot time goes").
    */
   public static Optional<JsonNode> userMetadata(SparkSession spark, TableVersion table) {
-    Optional<String> meta = commitInfo(spark, table.path(), table.version())
+    Optional<Optional<String>> fromCommitFile = KernelTables.commitUserMetadata(
+        spark.sparkContext().hadoopConfiguration(), table);
+    Optional<String> meta = fromCommitFile.isPresent() ? fromCommitFile.get() : commitInfo(spark, table.path(), table.version())
         .map(info -> info.isNullAt(info.fieldIndex("userMetadata")) ? null : info.<String>getAs("userMetadata"));
     try {
       return meta.isEmpty() ? Optional.empty() : Optional.of(JSON.readTree(meta.get()));

@@ -4,6 +4,7 @@ import dev.prepsweep.common.TableVersion;
 import io.delta.kernel.Scan;
 import io.delta.kernel.Snapshot;
 import io.delta.kernel.Table;
+import io.delta.kernel.data.ColumnarBatch;
 import io.delta.kernel.data.FilteredColumnarBatch;
 import io.delta.kernel.data.Row;
 import io.delta.kernel.defaults.engine.DefaultEngine;
@@ -14,8 +15,10 @@ import io.delta.kernel.types.ArrayType;
 import io.delta.kernel.types.DataType;
 import io.delta.kernel.types.MapType;
 import io.delta.kernel.types.StructField;
+import io.delta.kernel.types.StringType;
 import io.delta.kernel.types.StructType;
 import io.delta.kernel.utils.CloseableIterator;
+import io.delta.kernel.utils.FileStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -95,6 +98,75 @@ final class KernelTables {
     }
     files.sort(Comparator.comparing(ScanFile::dataFile));
     return new PinnedScan(scan, state, files);
+  }
+
+  /** What {@link #commitUserMetadata} reads of a commit file: the commit info's user metadata only. */
+  private static final StructType COMMIT_USER_METADATA = new StructType()
+      .add("commitInfo", new StructType().add("userMetadata", StringType.STRING));
+
+  /**
+   * The user metadata ({@code commitInfo.userMetadata}) of the commit file of {@code t}'s version, read
+   * with the engine's JSON reader (public Kernel API; the file is the Delta protocol's
+   * {@code _delta_log/<version, 20 digits>.json}): present-and-empty when the commit records none,
+   * absent when the commit file itself is gone (a log cleanup after a checkpoint), so the caller
+   * asks Delta's commit history instead.
+   */
+  static Optional<Optional<String>> commitUserMetadata(Configuration conf, TableVersion t) {
+    Engine engine = engine(conf);
+    String file = t.path() + "/_delta_log/" + String.format("%020d", t.version()) + ".json";
+    FileStatus status;
+    try {
+      org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(file);
+      org.apache.hadoop.fs.FileStatus found = path.getFileSystem(conf).getFileStatus(path);
+      status = FileStatus.of(file, found.getLen(), found.getModificationTime());
+    } catch (java.io.FileNotFoundException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new UncheckedIOException(TableErrors.unreadable(t, e).getMessage(), e);
+    }
+    try (CloseableIterator<ColumnarBatch> batches = engine.getJsonHandler()
+        .readJsonFiles(one(status), COMMIT_USER_METADATA, Optional.empty())) {
+      while (batches.hasNext()) {
+        try (CloseableIterator<Row> rows = batches.next().getRows()) {
+          while (rows.hasNext()) {
+            Row row = rows.next();
+            if (!row.isNullAt(0)) {
+              Row info = row.getStruct(0);
+              return Optional.of(info.isNullAt(0) ? Optional.empty() : Optional.of(info.getString(0)));
+            }
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(TableErrors.unreadable(t, e).getMessage(), e);
+    } catch (KernelException e) {
+      throw TableErrors.logUnreadable(t, e);
+    }
+    return Optional.of(Optional.empty());
+  }
+
+  /** A closeable iterator over one file status (Kernel's own helper for it is internal). */
+  private static CloseableIterator<FileStatus> one(FileStatus status) {
+    return new CloseableIterator<>() {
+      private boolean done;
+
+      @Override
+      public boolean hasNext() {
+        return !done;
+      }
+
+      @Override
+      public FileStatus next() {
+        if (done) {
+          throw new java.util.NoSuchElementException();
+        }
+        done = true;
+        return status;
+      }
+
+      @Override
+      public void close() {}
+    };
   }
 
   /**

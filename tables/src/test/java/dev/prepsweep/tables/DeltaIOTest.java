@@ -40,6 +40,24 @@ class DeltaIOTest {
     assertThat(pinned.where("part = 2").count()).isEqualTo(40);
   }
 
+  @Test
+  void userMetadataIsEachVersionsOwnAsDeltasHistoryRecordsIt() throws Exception {
+    String warehouse = SharedSpark.tempDir("deltaio-meta").toString();
+    TableVersion first = DeltaIO.overwrite(rows(0, 10), warehouse, "m", java.util.Map.of(DeltaIO.LABELS, java.util.List.of("ham", "spam"))).table();
+    TableVersion second = DeltaIO.overwrite(rows(0, 5), warehouse, "m", java.util.Map.of(DeltaIO.LABELS, java.util.List.of("a", "b", "c"))).table();
+    TableVersion third = DeltaIO.overwrite(rows(0, 5), warehouse, "m").table();
+    assertThat(DeltaIO.userMetadata(spark, first).orElseThrow().get(DeltaIO.LABELS).toString()).isEqualTo("[\"ham\",\"spam\"]");
+    assertThat(DeltaIO.userMetadata(spark, second).orElseThrow().get(DeltaIO.LABELS).toString()).isEqualTo("[\"a\",\"b\",\"c\"]");
+    assertThat(DeltaIO.userMetadata(spark, third)).as("a commit without user metadata").isEmpty();
+    // the same as Delta's own commit history says for each version
+    for (TableVersion v : new TableVersion[] {first, second, third}) {
+      Row h = io.delta.tables.DeltaTable.forPath(spark, v.path()).history()
+          .where(org.apache.spark.sql.functions.col("version").equalTo(v.version())).select("userMetadata").head();
+      assertThat(DeltaIO.userMetadata(spark, v).map(Object::toString).orElse(null))
+          .isEqualTo(h.isNullAt(0) ? null : DeltaIO.JSON.readTree(h.getString(0)).toString());
+    }
+  }
+
   private Dataset<Row> rows(int from, int n) {
     return spark.range(from, from + n).selectExpr("cast(id as int) as n", "concat('row ', id) as text",
         "array(cast(id as double), 0.5d) as features");

@@ -33,6 +33,12 @@ import org.apache.spark.sql.types.StructType;
  * JVM and creating tables, 3 s later). The sweep's own row, which changes with every finished trial,
  * is rewritten at most every {@link #SWEEP_ROW_INTERVAL_MILLIS}. A write that is not due yet is
  * scheduled for when it is; {@link #flush} writes everything at once, without waiting.
+ *
+ * <p>The first write waits {@link #FIRST_WRITE_DELAY_MILLIS} after the writer starts: a sweep's
+ * first seconds are when every training slot waits for its first task, on a driver and executors
+ * that are still cold, and the first write is the costliest (Delta's {@code DeltaLog} built cold,
+ * tables created: a dozen Spark jobs whose tasks run on the executors the first trials start on).
+ * What it would write then is the sweep's RUNNING row and the RUNNING rows of its first trials.
  */
 public final class ResultWriter implements AutoCloseable {
 
@@ -49,6 +55,8 @@ public final class ResultWriter implements AutoCloseable {
   static final long MAX_INTERVAL_MILLIS = 30_000;
   /** Idle time per unit of write time: 3 keeps the writer busy at most a quarter of the time. */
   static final long IDLE_PER_BUSY = 3;
+  /** How long after the writer starts its first write may begin (a flush writes at once). */
+  static final long FIRST_WRITE_DELAY_MILLIS = MIN_INTERVAL_MILLIS;
   /** The least time between two writes of the sweep's row while the sweep runs. */
   static final long SWEEP_ROW_INTERVAL_MILLIS = 30_000;
 
@@ -85,6 +93,12 @@ public final class ResultWriter implements AutoCloseable {
     this.paramsType = paramsType;
     // close() flushes everything; a write scheduled for later must not outlive it
     thread.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    nextDrainMillis = System.currentTimeMillis() + FIRST_WRITE_DELAY_MILLIS;
+  }
+
+  /** When the next write may start, unless a flush asks for it sooner. */
+  synchronized long nextWriteDueMillis() {
+    return nextDrainMillis;
   }
 
   /** Queues a trial attempt (its latest state replaces an earlier queued one of the same attempt). */

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Where the scheduling overhead goes (docs/sweep-benchmark.md, "Where the idle slot time goes"): one
+# sweep of bench/sweep/scheduling.yaml with Spark's event log on, then breakdown.py splits each
+# slot's idle time into set-up, task launch, result return, refill and tail from the event log's
+# task times and the trials table's own start/end times. The event log costs the driver a little
+# CPU, so take the utilisation figures from run.sh, not from here.
+#   bench/sweep/breakdown.sh [trials]     (default 200)
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$ROOT"
+TRIALS="${1:-200}"
+OUT=bench/out
+WH=bench/out/sweep-warehouse
+mkdir -p "$OUT/eventlog"
+CONFIG="$OUT/scheduling.yaml"
+sed "s/trials: 200/trials: $TRIALS/" bench/sweep/scheduling.yaml > "$CONFIG"
+if [[ ! -d "$WH/train" ]]; then
+  bin/prepsweep prep --warehouse "$WH" > "$OUT/prep.txt"
+fi
+before=$(ls "$OUT/eventlog" | sort)
+# SparkConf reads spark.* system properties; PREPSWEEP_DRIVER_MEMORY is the launcher's JVM options slot.
+PREPSWEEP_DRIVER_MEMORY="-Xmx3g -Dspark.eventLog.enabled=true -Dspark.eventLog.dir=file://$ROOT/$OUT/eventlog -Dspark.eventLog.compress=false -Dspark.eventLog.rolling.enabled=false" \
+  bin/prepsweep sweep --config "$CONFIG" --warehouse "$WH" > "$OUT/breakdown-sweep.txt" 2> "$OUT/breakdown-sweep.err"
+LOG="$OUT/eventlog/$(comm -13 <(echo "$before") <(ls "$OUT/eventlog" | sort) | grep -v inprogress | tail -1)"
+SWEEP=$(grep -o 'sweep sw-[^ ]*' "$OUT/breakdown-sweep.txt" | sed -n 1p | cut -d' ' -f2)
+bin/prepsweep query --warehouse "$WH" --format csv --max-rows 100000 "
+  SELECT sweep_id, trial_id, attempt, executor_id, unix_millis(started_at) AS started_ms, unix_millis(ended_at) AS ended_ms
+  FROM trials WHERE sweep_id = '$SWEEP' AND state <> 'RUNNING' ORDER BY started_at" > "$OUT/breakdown-attempts.csv"
+read -r START END < <(bin/prepsweep query --warehouse "$WH" --format csv "
+  SELECT unix_millis(started_at) AS s, unix_millis(ended_at) AS e FROM sweeps WHERE sweep_id = '$SWEEP'" | sed -n 2p | tr ',' ' ')
+echo "sweep $SWEEP, event log $LOG"
+python3 bench/sweep/breakdown.py "$LOG" "$OUT/breakdown-attempts.csv" "$START" "$END"
