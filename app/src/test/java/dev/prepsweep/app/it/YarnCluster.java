@@ -134,7 +134,8 @@ final class YarnCluster implements AutoCloseable {
 
   /** Every container log (stdout, stderr) the NodeManagers kept for {@code appId}, for failure messages. */
   String containerLogs(String appId) {
-    Path base = Path.of("target", "YarnClusterIT").toAbsolutePath();
+    // MiniYARNCluster keeps its folders under Hadoop's test data folder (test.build.data, default target/test/data)
+    Path base = Path.of(System.getProperty("test.build.data", "target/test/data"), "YarnClusterIT").toAbsolutePath();
     try (Stream<Path> files = Files.exists(base) ? Files.walk(base) : Stream.empty()) {
       Set<Path> logs = files.filter(p -> p.toString().contains(appId) && Files.isRegularFile(p)
           && (p.endsWith("stdout") || p.endsWith("stderr"))).collect(Collectors.toSet());

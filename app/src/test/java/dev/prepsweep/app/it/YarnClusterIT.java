@@ -36,9 +36,11 @@ class YarnClusterIT {
     ApplicationReport report;
     String appId = null;
     try (YarnCluster yarn = new YarnCluster(WORK, 2)) {
-      // executors of one core: each trains one trial at a time, so two trials at once need both
+      // executors of one core: each trains one trial at a time, so two trials at once need both;
+      // small data, so few partitions (Delta's snapshot state defaults to 50)
       Process submit = yarn.submit(APP, List.of("spark.driver.memory=1g", "spark.executor.instances=2",
-              "spark.executor.cores=1", "spark.executor.memory=1g"),
+              "spark.executor.cores=1", "spark.executor.memory=1g", "spark.sql.shuffle.partitions=4",
+              "spark.databricks.delta.snapshotPartitions=2"),
           "run", "--config", config.toString(), "--warehouse", warehouse);
       // The ResourceManager lists an attempt's containers while they run: record every one seen
       while (!submit.waitFor(1, TimeUnit.SECONDS)) {
