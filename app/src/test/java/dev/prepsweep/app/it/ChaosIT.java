@@ -46,7 +46,6 @@ class ChaosIT {
   private static final int MAX_WORKER_KILLS = 2;
   private static final Duration KILL_EVERY = Duration.ofSeconds(3);
   private static final Duration CHAOS_FOR = Duration.ofSeconds(120);
-  private static final Pattern TASK_STARTED = Pattern.compile("-trial-\\d+-\\d+: task started on executor ");
 
   @Test
   void sweepUnderKilledExecutorsAndWorkersEndsEveryTrialOnceWithEveryAttemptOnRecord() throws Exception {
@@ -57,7 +56,8 @@ class ChaosIT {
     try (StandaloneCluster cluster = new StandaloneCluster(WORK, 3, 2, "1536m", 1, 0)) {
       Process submit = cluster.submit("submit", List.of("spark.executor.cores=2", "spark.executor.memory=1g"),
           "sweep", "--config", config.toString(), "--warehouse", warehouse.toString());
-      cluster.procs.awaitLog("submit", "task started on executor ", Duration.ofMinutes(5));
+      // the chaos starts with the first trial task (generous wait: CI machines may be loaded)
+      cluster.procs.awaitLog("submit", "task started on executor ", Duration.ofMinutes(10));
       chaos(cluster, submit, kills);
       assertThat(submit.waitFor(10, TimeUnit.MINUTES)).as("the sweep finished after the chaos %s", kills).isTrue();
       driverLog = cluster.procs.log("submit");
@@ -128,9 +128,6 @@ class ChaosIT {
       int down = downWorker(cluster);
       if (down > 0) {
         cluster.restartWorker(down);
-        continue;
-      }
-      if (!TASK_STARTED.matcher(cluster.procs.log("submit")).find()) {
         continue;
       }
       List<String> executors = cluster.executorIds();

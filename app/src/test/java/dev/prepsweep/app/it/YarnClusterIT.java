@@ -43,7 +43,11 @@ class YarnClusterIT {
               "spark.databricks.delta.snapshotPartitions=2"),
           "run", "--config", config.toString(), "--warehouse", warehouse);
       // The ResourceManager lists an attempt's containers while they run: record every one seen
+      // (generous limit: CI machines may be loaded)
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(15);
       while (!submit.waitFor(1, TimeUnit.SECONDS)) {
+        assertThat(System.nanoTime()).as("spark-submit finished within 15 minutes:\n%s", yarn.procs.log(APP))
+            .isLessThan(deadline);
         ApplicationReport now = yarn.report(APP);
         if (now != null) {
           appId = now.getApplicationId().toString();
