@@ -22,7 +22,7 @@ class StandaloneClusterIT {
   private static final Path WORK = Path.of("target/it-standalone").toAbsolutePath();
 
   @Test
-  void submittedJobTrainsOnBothWorkers() throws Exception {
+  void submittedClusterJarTrainsOnBothWorkers() throws Exception {
     assertThat(ClusterInstall.clusterJar()).exists();
     Path input = TestData.sample(WORK, 6);
     Path config = TestData.config(WORK, input, 4, 1);
@@ -32,7 +32,8 @@ class StandaloneClusterIT {
       masterUrl = cluster.masterUrl;
       Process submit = cluster.submit("submit", List.of("spark.executor.memory=1g", "spark.executor.cores=2"),
           "run", "--config", config.toString(), "--warehouse", warehouse);
-      assertThat(submit.waitFor(8, TimeUnit.MINUTES)).as("spark-submit finished").isTrue();
+      // generous: CI machines may be loaded (on a 2-core machine at load 35 the prep alone took 8 minutes)
+      assertThat(submit.waitFor(15, TimeUnit.MINUTES)).as("spark-submit finished").isTrue();
       assertThat(submit.exitValue()).as(cluster.procs.log("submit")).isZero();
       assertThat(cluster.procs.log("submit")).contains("best val_accuracy = ");
     }
