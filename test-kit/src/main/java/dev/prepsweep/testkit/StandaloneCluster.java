@@ -18,6 +18,9 @@ import java.util.Optional;
  */
 public final class StandaloneCluster implements AutoCloseable {
 
+  /** How long a Master or Worker may take to start (generous: CI machines may be loaded). */
+  private static final Duration START_LIMIT = Duration.ofMinutes(3);
+
   private final LocalProcesses procs;
   private final String masterUrl;
   private final Path work;
@@ -49,12 +52,12 @@ public final class StandaloneCluster implements AutoCloseable {
     this.masterUrl = "spark://127.0.0.1:" + port;
     procs.java("master", env, List.of(), "org.apache.spark.deploy.master.Master",
         "--host", "127.0.0.1", "--port", String.valueOf(port), "--webui-port", String.valueOf(LocalProcesses.freePort()));
-    procs.awaitLog("master", "I have been elected leader", Duration.ofSeconds(90));
+    procs.awaitLog("master", "I have been elected leader", START_LIMIT);
     for (int w = 1; w <= workers; w++) {
       this.workers.add(startWorker(w, "worker-" + w));
     }
     for (int w = 1; w <= workers; w++) {
-      procs.awaitLog("worker-" + w, "Successfully registered with master", Duration.ofSeconds(90));
+      procs.awaitLog("worker-" + w, "Successfully registered with master", START_LIMIT);
     }
   }
 
@@ -80,7 +83,7 @@ public final class StandaloneCluster implements AutoCloseable {
     }
     String logName = "worker-" + n + "-r" + (++restarts);
     workers.set(n - 1, startWorker(n, logName));
-    procs.awaitLog(logName, "Successfully registered with master", Duration.ofSeconds(90));
+    procs.awaitLog(logName, "Successfully registered with master", START_LIMIT);
   }
 
   /** Whether worker {@code n} (1-based) is running. */
