@@ -26,6 +26,8 @@ final class StandaloneCluster implements AutoCloseable {
   final Map<String, String> env;
   private final dev.prepsweep.testkit.StandaloneCluster cluster;
   private final Path appJar;
+  /** Module class folders of this test's class path (a build that did not package them), for executors. */
+  private final String extraClassPath;
 
   /**
    * A cluster of this test's class path, to which {@link #submit} sends the thin jar.
@@ -52,6 +54,7 @@ final class StandaloneCluster implements AutoCloseable {
       int fakeGpus, ClusterInstall install) throws IOException, InterruptedException {
     LocalSparkHome sparkHome = install == null ? TestSparkHome.prepare(work.resolve("spark-home")) : install.sparkHome();
     this.appJar = install == null ? Path.of("target/prepsweep-app.jar").toAbsolutePath() : ClusterInstall.clusterJar();
+    this.extraClassPath = sparkHome.extraClassPath();
     Path slotScript = sparkHome.home().resolve("bin/trainer-slots.sh");
     Files.createDirectories(slotScript.getParent());
     Files.writeString(slotScript, SparkSessions.trainerSlotScript(trainerSlots));
@@ -69,8 +72,13 @@ final class StandaloneCluster implements AutoCloseable {
     Path logConfig = Path.of("src/test/resources/it-cluster-log4j2.properties");
     this.procs = install == null ? new LocalProcesses(work.resolve("logs"), logConfig)
         : new LocalProcesses(work.resolve("logs"), logConfig, install.classpath());
-    this.cluster = new dev.prepsweep.testkit.StandaloneCluster(work, procs, this.env, workers, coresPerWorker,
-        memoryPerWorker, jvm);
+    try {
+      this.cluster = new dev.prepsweep.testkit.StandaloneCluster(work, procs, this.env, workers, coresPerWorker,
+          memoryPerWorker, jvm);
+    } catch (RuntimeException | Error | InterruptedException e) {
+      procs.close(); // a Master or Worker that did not start in time: stop the ones that did
+      throw e;
+    }
     this.masterUrl = cluster.masterUrl();
   }
 
@@ -80,6 +88,9 @@ final class StandaloneCluster implements AutoCloseable {
         "--class", "dev.prepsweep.app.cli.Main",
         "--conf", "spark.executor.resource.trainer.amount=1",
         "--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.ui.enabled=false"));
+    if (!extraClassPath.isEmpty()) {
+      args.addAll(List.of("--conf", "spark.executor.extraClassPath=" + extraClassPath));
+    }
     for (String c : sparkConf) {
       args.add("--conf");
       args.add(c);
