@@ -20,6 +20,7 @@ public class LocalProcesses implements AutoCloseable {
 
   private final Path logs;
   private final String logConfig;
+  private final String classpath;
   private final List<Process> started = new ArrayList<>();
 
   /**
@@ -28,8 +29,18 @@ public class LocalProcesses implements AutoCloseable {
    *     INFO lines, so it must keep Spark's deploy INFO lines)
    */
   public LocalProcesses(Path logs, Path logConfig) {
+    this(logs, logConfig, System.getProperty("java.class.path"));
+  }
+
+  /**
+   * As {@link #LocalProcesses(Path, Path)}, the children running on {@code classpath} instead of this
+   * JVM's: a cluster's own installation (Spark without the application), to which a test submits an
+   * application jar that must bring everything else.
+   */
+  public LocalProcesses(Path logs, Path logConfig, String classpath) {
     this.logs = logs;
     this.logConfig = logConfig.toAbsolutePath().toString();
+    this.classpath = classpath;
     try {
       Files.createDirectories(logs);
     } catch (IOException e) {
@@ -50,8 +61,8 @@ public class LocalProcesses implements AutoCloseable {
   }
 
   /**
-   * Starts {@code java <this JVM's flags> -cp <this classpath> mainClass args...}; {@code jvmArgs}
-   * come after this JVM's flags, so an {@code -Xmx} there wins.
+   * Starts {@code java <this JVM's flags> -cp <the children's class path> mainClass args...};
+   * {@code jvmArgs} come after this JVM's flags, so an {@code -Xmx} there wins.
    */
   public Process java(String name, Map<String, String> env, List<String> jvmArgs, String mainClass, String... args) {
     List<String> cmd = new ArrayList<>();
@@ -64,7 +75,7 @@ public class LocalProcesses implements AutoCloseable {
     cmd.add("-Dlog4j2.configurationFile=" + logConfig);
     cmd.addAll(jvmArgs);
     cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(classpath);
     cmd.add(mainClass);
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)

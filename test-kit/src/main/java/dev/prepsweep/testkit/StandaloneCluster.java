@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A Spark standalone cluster on loopback made of separate JVMs started from this test's class path:
@@ -17,9 +18,19 @@ import java.util.Map;
  */
 public final class StandaloneCluster implements AutoCloseable {
 
+  /** How long a Master or Worker may take to start (generous: CI machines may be loaded). */
+  private static final Duration START_LIMIT = Duration.ofMinutes(3);
+
   private final LocalProcesses procs;
   private final String masterUrl;
+  private final Path work;
+  private final Map<String, String> env;
+  private final int coresPerWorker;
+  private final String memoryPerWorker;
+  private final List<String> workerJvmArgs;
+  /** The live (or last killed) process of each worker, by worker number - 1. */
   private final List<Process> workers = new ArrayList<>();
+  private int restarts;
 
   /**
    * Starts the Master and the Workers and waits until every Worker has registered.
@@ -32,25 +43,69 @@ public final class StandaloneCluster implements AutoCloseable {
   public StandaloneCluster(Path work, LocalProcesses procs, Map<String, String> env, int workers, int coresPerWorker,
       String memoryPerWorker, List<String> workerJvmArgs) throws InterruptedException {
     this.procs = procs;
+    this.work = work;
+    this.env = Map.copyOf(env);
+    this.coresPerWorker = coresPerWorker;
+    this.memoryPerWorker = memoryPerWorker;
+    this.workerJvmArgs = List.copyOf(workerJvmArgs);
     int port = LocalProcesses.freePort();
     this.masterUrl = "spark://127.0.0.1:" + port;
     procs.java("master", env, List.of(), "org.apache.spark.deploy.master.Master",
         "--host", "127.0.0.1", "--port", String.valueOf(port), "--webui-port", String.valueOf(LocalProcesses.freePort()));
-    procs.awaitLog("master", "I have been elected leader", Duration.ofSeconds(90));
+    procs.awaitLog("master", "I have been elected leader", START_LIMIT);
     for (int w = 1; w <= workers; w++) {
-      Path workDir = work.resolve("worker-" + w);
-      try {
-        Files.createDirectories(workDir);
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot create the worker folder " + workDir + ": " + e.getMessage(), e);
+      this.workers.add(startWorker(w, "worker-" + w));
+    }
+    for (int w = 1; w <= workers; w++) {
+      procs.awaitLog("worker-" + w, "Successfully registered with master", START_LIMIT);
+    }
+  }
+
+  private Process startWorker(int n, String logName) {
+    Path workDir = work.resolve("worker-" + n);
+    try {
+      Files.createDirectories(workDir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the worker folder " + workDir + ": " + e.getMessage(), e);
+    }
+    return procs.java(logName, env, workerJvmArgs, "org.apache.spark.deploy.worker.Worker", masterUrl,
+        "--host", "127.0.0.1", "--cores", String.valueOf(coresPerWorker), "--memory", memoryPerWorker,
+        "--work-dir", workDir.toString(), "--webui-port", String.valueOf(LocalProcesses.freePort()));
+  }
+
+  /**
+   * Starts worker {@code n} (1-based) again after {@link #killWorker}, as a replaced machine would
+   * come back, and waits until it has registered with the Master; it logs to {@code worker-N-rK.log}.
+   */
+  public void restartWorker(int n) throws InterruptedException {
+    if (workers.get(n - 1).isAlive()) {
+      throw new IllegalStateException("worker " + n + " is running; kill it before restarting it");
+    }
+    String logName = "worker-" + n + "-r" + (++restarts);
+    workers.set(n - 1, startWorker(n, logName));
+    procs.awaitLog(logName, "Successfully registered with master", START_LIMIT);
+  }
+
+  /** Whether worker {@code n} (1-based) is running. */
+  public boolean workerAlive(int n) {
+    return workers.get(n - 1).isAlive();
+  }
+
+  /** The Spark executor ids of the executor JVMs the live workers launched and that are still running. */
+  public List<String> executorIds() {
+    List<String> ids = new ArrayList<>();
+    for (Process worker : workers) {
+      for (ProcessHandle p : worker.descendants().toList()) {
+        executorId(p).ifPresent(ids::add);
       }
-      this.workers.add(procs.java("worker-" + w, env, workerJvmArgs, "org.apache.spark.deploy.worker.Worker", masterUrl,
-          "--host", "127.0.0.1", "--cores", String.valueOf(coresPerWorker), "--memory", memoryPerWorker,
-          "--work-dir", workDir.toString(), "--webui-port", String.valueOf(LocalProcesses.freePort())));
     }
-    for (int w = 1; w <= workers; w++) {
-      procs.awaitLog("worker-" + w, "Successfully registered with master", Duration.ofSeconds(90));
-    }
+    return ids;
+  }
+
+  private static Optional<String> executorId(ProcessHandle p) {
+    List<String> args = List.of(p.info().arguments().orElse(new String[0]));
+    int at = args.indexOf("--executor-id");
+    return p.isAlive() && at >= 0 && at + 1 < args.size() ? Optional.of(args.get(at + 1)) : Optional.empty();
   }
 
   /** {@code spark://127.0.0.1:PORT}. */
@@ -77,9 +132,7 @@ public final class StandaloneCluster implements AutoCloseable {
   public boolean killExecutor(String executorId) {
     for (Process worker : workers) {
       for (ProcessHandle p : worker.descendants().toList()) {
-        List<String> args = List.of(p.info().arguments().orElse(new String[0]));
-        int at = args.indexOf("--executor-id");
-        if (at >= 0 && at + 1 < args.size() && args.get(at + 1).equals(executorId)) {
+        if (executorId(p).filter(executorId::equals).isPresent()) {
           return p.destroyForcibly();
         }
       }

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -22,7 +23,19 @@ public final class TestSparkHome {
    * ({@code conf/log4j2-test.properties}) unless the class path brings the application's.
    */
   public static LocalSparkHome prepare(Path home) {
-    LocalSparkHome sparkHome = LocalSparkHome.fromThisJvm(home);
+    return withLogConfig(LocalSparkHome.fromThisJvm(home));
+  }
+
+  /**
+   * Builds the home at {@code home} from the jars of {@code classpath} only: a cluster's Spark
+   * installation without this test's application classes (for a test that submits an application jar).
+   */
+  public static LocalSparkHome prepare(Path home, List<String> classpath) {
+    return withLogConfig(LocalSparkHome.prepare(home, classpath));
+  }
+
+  private static LocalSparkHome withLogConfig(LocalSparkHome sparkHome) {
+    Path home = sparkHome.home();
     Path log4j = home.resolve("conf/log4j2.properties");
     if (!Files.exists(log4j)) {
       try {

@@ -86,7 +86,19 @@ public final class Main {
   public static void main(String[] args) {
     int code = run(args, System.out);
     System.out.flush();
+    if (code == ExitCode.OK.code && inYarnApplicationMaster()) {
+      // YARN cluster mode: Spark's ApplicationMaster reports SUCCEEDED when main returns; an exit
+      // here would reach its shutdown hook first, which reports FAILED ("Shutdown hook called
+      // before final status was reported"). A non-zero exit is a failure there as everywhere.
+      return;
+    }
     System.exit(code);
+  }
+
+  /** Whether this driver runs inside Spark's YARN ApplicationMaster (it sets these before calling main). */
+  static boolean inYarnApplicationMaster() {
+    return "yarn".equals(System.getProperty("spark.master"))
+        && "cluster".equals(System.getProperty("spark.submit.deployMode"));
   }
 
   /** Runs a command; returns the exit code instead of exiting (for tests). */
