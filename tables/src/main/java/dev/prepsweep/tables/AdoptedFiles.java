@@ -117,11 +117,12 @@ final class AdoptedFiles {
 
   /**
    * Appends {@code files} to the table at {@code path} in one Kernel commit, with {@code metadata}
-   * (JSON) as the domain {@link #DOMAIN}, and runs the commit's hooks (checkpoint, checksum).
+   * (JSON) as the domain {@link #DOMAIN}, runs the commit's hooks (checkpoint, checksum) and brings
+   * Spark's Delta up to the new version.
    *
    * @return the committed version
    */
-  static long append(Engine engine, String path, List<DataFile> files, Optional<String> metadata) {
+  static long append(SparkSession spark, Engine engine, String path, List<DataFile> files, Optional<String> metadata) {
     Transaction txn = transaction(engine, path);
     metadata.ifPresent(m -> txn.addDomainMetadata(DOMAIN, m));
     Row state = txn.getTransactionState(engine);
@@ -143,6 +144,15 @@ final class AdoptedFiles {
         // the commit stands; a missing checkpoint or checksum only makes later log reads slower
         LOG.warn("{} after commit {} of {} failed: {}", hook.getType(), result.getVersion(), path, e.getMessage());
       }
+    }
+    // Spark's Delta caches each table's snapshot and, with spark.databricks.delta.stalenessLimit set,
+    // serves reads of the latest version from it without looking at the log: a commit it did not
+    // make would stay unseen. Its public history reads the log (DeltaLog.update, never stale), which
+    // refreshes that snapshot, and shows Delta sees this commit.
+    long seen = DeltaTable.forPath(spark, path).history(1).select("version").head().getLong(0);
+    if (seen < result.getVersion()) {
+      throw new IllegalStateException("Delta Kernel committed version " + result.getVersion() + " of " + path
+          + ", but Delta on Spark sees version " + seen + " as the latest");
     }
     return result.getVersion();
   }

@@ -79,7 +79,7 @@ public final class DeltaIO {
     }
     AdoptedFiles.empty(spark, path, schema);
     List<AdoptedFiles.DataFile> files = AdoptedFiles.moveInto(conf, from, new Path(path));
-    long version = AdoptedFiles.append(engine, path, files, userMetadataJson(userMetadata));
+    long version = AdoptedFiles.append(spark, engine, path, files, userMetadataJson(userMetadata));
     return new Written(new TableVersion(name, path, version), rows(files));
   }
 
@@ -240,7 +240,7 @@ public final class DeltaIO {
       }
       List<AdoptedFiles.DataFile> all = new ArrayList<>(kept);
       all.addAll(written);
-      long version = AdoptedFiles.append(engine, path, all, Optional.empty());
+      long version = AdoptedFiles.append(spark, engine, path, all, Optional.empty());
       return new Written(new TableVersion(name, path, version), rows(written));
     }
     if (latestVersionIfAny(spark, path).isPresent()) {

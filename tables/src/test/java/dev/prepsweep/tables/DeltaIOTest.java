@@ -56,6 +56,7 @@ class DeltaIOTest {
     assertThat(first.rows()).isEqualTo(200);
     assertThat(first.table().version()).as("an empty table, then the files").isEqualTo(1);
     assertPinnedEqualsDelta(first.table(), 200);
+    assertThat(spark.read().format("delta").load(first.table().path()).count()).as("Delta's latest version").isEqualTo(200);
     assertThat(DeltaIO.userMetadata(spark, first.table()).orElseThrow().get(DeltaIO.LABELS).toString()).isEqualTo("[\"x\",\"y\"]");
     List<String> files = DeltaIO.checksumFiles(spark, first.table()).orElseThrow();
     assertThat(files).hasSize(3).allSatisfy(f -> assertThat(java.nio.file.Path.of(java.net.URI.create(f)).getParent())
