@@ -6,10 +6,12 @@ import dev.prepsweep.common.TableVersion;
 import io.delta.tables.DeltaTable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -58,16 +60,32 @@ public final class DeltaIO {
 
   /**
    * Overwrites (a new version) the table at {@code warehouse/name} with the rows of the Parquet files
-   * under {@code from} (missing: no rows), which hold exactly {@code schema}'s columns.
-   * {@code userMetadata} as in {@link #overwrite(Dataset, String, String, Map)}.
-   *
-   * <p>The rows are read and written again by Delta's public writer: neither Delta's public API nor
-   * Delta Kernel 4.0's can commit files that already exist in place of a table's earlier files (Kernel
-   * only appends; its replace and remove actions are internal), and Delta's transaction classes that
-   * could are internal. docs/prep-benchmark.md gives the measured cost.
+   * directly under {@code from} (missing: no rows), which hold exactly {@code schema}'s columns. The
+   * files are moved into the table's folder and committed as they are ({@link AdoptedFiles}: Delta's
+   * public API empties the table, one Delta Kernel commit appends the files; the returned version is
+   * the second, the first is an empty version). {@code userMetadata} is recorded as the version's
+   * domain metadata instead of the commit's (Kernel commits carry none); {@link #userMetadata} reads
+   * either. A table Kernel cannot append to as it is (partitioned, column mapping, a protocol Kernel
+   * does not write) gets the rows read and written again by Delta's writer, one commit with the
+   * metadata in it. docs/prep-benchmark.md gives the measured cost of both.
    */
   public static Written overwriteWithFiles(SparkSession spark, Path from, StructType schema, String warehouse,
       String name, Map<String, ?> userMetadata) {
+    String path = warehouse + "/" + name;
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    var engine = KernelTables.engine(conf);
+    if (!AdoptedFiles.kernelCanAppend(engine, path)) {
+      return rewrite(spark, from, schema, warehouse, name, userMetadata);
+    }
+    AdoptedFiles.empty(spark, path, schema);
+    List<AdoptedFiles.DataFile> files = AdoptedFiles.moveInto(conf, from, new Path(path));
+    long version = AdoptedFiles.append(spark, engine, path, files, userMetadataJson(userMetadata));
+    return new Written(new TableVersion(name, path, version), rows(files));
+  }
+
+  /** As {@link #overwriteWithFiles}, the files' rows read and written again by Delta's writer (one commit). */
+  private static Written rewrite(SparkSession spark, Path from, StructType schema, String warehouse, String name,
+      Map<String, ?> userMetadata) {
     Dataset<Row> rows;
     try {
       rows = from.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(from)
@@ -77,6 +95,10 @@ public final class DeltaIO {
       throw new UncheckedIOException("cannot list " + from + ": " + e.getMessage(), e);
     }
     return overwrite(rows, warehouse, name, userMetadata);
+  }
+
+  private static long rows(List<AdoptedFiles.DataFile> files) {
+    return files.stream().mapToLong(AdoptedFiles.DataFile::rows).sum();
   }
 
   /** {@code userMetadata} as the JSON a commit records; empty for null. */
@@ -89,19 +111,30 @@ public final class DeltaIO {
   }
 
   /**
-   * The JSON user metadata of the commit that made {@code table}'s version; empty when that commit
-   * carries none or its log entry is gone. Read from the version's commit file with Delta Kernel's
-   * JSON reader ({@link KernelTables#commitUserMetadata}); only when that file is gone (log cleanup)
-   * from Delta's public commit history ({@code DeltaTable.history}). A sweep reads its label names
-   * here before its first trial, and {@code DeltaTable.history} would first build Spark's
-   * {@code DeltaLog} for the table: 1.5 s warm and 34 s cold in a fresh driver on a loaded machine,
-   * against 30 ms cold for Kernel (docs/sweep-benchmark.md, "Where the idle slot time goes").
+   * The JSON metadata prep recorded with {@code table}'s version: the user metadata of the commit that
+   * made the version, else (a version whose commit carries none, such as prep's adopted files, whose
+   * Kernel commit cannot carry any, or a later plain SQL change) the table's domain metadata
+   * {@link AdoptedFiles#DOMAIN} at that version; empty when there is neither. The commit is read from
+   * the version's commit file with Delta Kernel's JSON reader ({@link KernelTables#commitUserMetadata})
+   * and, only when that file is gone (log cleanup), from Delta's public commit history
+   * ({@code DeltaTable.history}). A sweep reads its label names here before its first trial, and
+   * {@code DeltaTable.history} would first build Spark's {@code DeltaLog} for the table: 1.5 s warm and
+   * 34 s cold in a fresh driver on a loaded machine, against 30 ms cold for Kernel
+   * (docs/sweep-benchmark.md, "Where the idle slot time goes").
    */
   public static Optional<JsonNode> userMetadata(SparkSession spark, TableVersion table) {
     Optional<Optional<String>> fromCommitFile = KernelTables.commitUserMetadata(
         spark.sparkContext().hadoopConfiguration(), table);
     Optional<String> meta = fromCommitFile.isPresent() ? fromCommitFile.get() : commitInfo(spark, table.path(), table.version())
         .map(info -> info.isNullAt(info.fieldIndex("userMetadata")) ? null : info.<String>getAs("userMetadata"));
+    if (meta.isEmpty()) {
+      try {
+        var engine = KernelTables.engine(spark.sparkContext().hadoopConfiguration());
+        meta = KernelTables.snapshot(engine, table).getDomainMetadata(AdoptedFiles.DOMAIN);
+      } catch (PinnedDataException e) {
+        // Kernel cannot read this version: there is no domain metadata to fall back on
+      }
+    }
     try {
       return meta.isEmpty() ? Optional.empty() : Optional.of(JSON.readTree(meta.get()));
     } catch (IOException e) {
@@ -166,7 +199,7 @@ public final class DeltaIO {
   }
 
   /** Whether a scan file's rows are filtered by a deletion vector (inline in the log or in a file). */
-  private static boolean hasDeletionVector(KernelTables.ScanFile f) {
+  static boolean hasDeletionVector(KernelTables.ScanFile f) {
     return KernelInternals.hasDeletionVector(f.row());
   }
 
@@ -184,21 +217,84 @@ public final class DeltaIO {
 
   /**
    * Makes {@code warehouse/name} the {@code source} version's rows plus {@code added} (rows with the
-   * source's schema) without copying the source's data files: Delta's public shallow clone of the
-   * version references them, and an append adds the new rows. Delta clones only into an empty table,
-   * so a table that exists is first emptied (a delete of every row, which removes every file and
-   * keeps them for time travel): two commits for a new table, three for a rerun. The returned rows
-   * are the added ones. The table needs the source's files: a
-   * {@code VACUUM} of the source that removes them breaks this version (not the source).
+   * source's columns) without copying the source's data files: its version references them by
+   * absolute path. When the source version's files hold its rows as they are (no deletion vectors,
+   * partition or mapped columns) and Kernel can append to the table, the added rows are written as
+   * Parquet into the table's folder and one Delta Kernel commit appends them with the source's files,
+   * after Delta's public API emptied the table ({@link AdoptedFiles}: two commits). Otherwise Delta's
+   * public shallow clone of the version and an append (a table that exists is first emptied, since
+   * Delta clones only into an empty table: two commits for a new table, three for a rerun). The
+   * returned rows are the added ones. The table needs the source's files: a {@code VACUUM} of the
+   * source that removes them breaks this version (not the source).
    */
   public static Written sourceRowsPlus(TableVersion source, Dataset<Row> added, String warehouse, String name) {
     String path = warehouse + "/" + name;
     SparkSession spark = added.sparkSession();
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    var engine = KernelTables.engine(conf);
+    Optional<PlainVersion> plain = plainVersion(engine, source);
+    if (plain.isPresent() && AdoptedFiles.kernelCanAppend(engine, path)) {
+      StructType schema = plain.get().schema();
+      List<AdoptedFiles.DataFile> kept = AdoptedFiles.inPlace(conf, plain.get().files());
+      AdoptedFiles.empty(spark, path, schema);
+      Path staging = new Path(path, "prepsweep-staging-" + java.util.UUID.randomUUID());
+      inColumnsOf(added, schema, source).write().mode(SaveMode.ErrorIfExists).parquet(staging.toString());
+      List<AdoptedFiles.DataFile> written = AdoptedFiles.moveInto(conf, staging, new Path(path));
+      try {
+        staging.getFileSystem(conf).delete(staging, true);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot remove " + staging + ": " + e.getMessage(), e);
+      }
+      List<AdoptedFiles.DataFile> all = new ArrayList<>(kept);
+      all.addAll(written);
+      long version = AdoptedFiles.append(spark, engine, path, all, Optional.empty());
+      return new Written(new TableVersion(name, path, version), rows(written));
+    }
     if (latestVersionIfAny(spark, path).isPresent()) {
       DeltaTable.forPath(spark, path).delete();
     }
     DeltaTable.forPath(spark, source.path()).cloneAtVersion(source.version(), path, true, true);
     return append(added, warehouse, name);
+  }
+
+  /** A version whose files hold its rows as they are: its schema and files. */
+  private record PlainVersion(StructType schema, List<KernelTables.ScanFile> files) {}
+
+  /**
+   * {@code t}'s version's schema and files when its files hold its rows as they are (no partition
+   * columns, column mapping, widened types or deletion vectors); empty otherwise.
+   */
+  private static Optional<PlainVersion> plainVersion(io.delta.kernel.engine.Engine engine, TableVersion t) {
+    io.delta.kernel.Snapshot snapshot;
+    try {
+      snapshot = KernelTables.snapshot(engine, t);
+    } catch (PinnedDataException e) {
+      return Optional.empty();
+    }
+    if (!snapshot.getPartitionColumnNames().isEmpty() || !KernelTables.plainColumns(snapshot.getSchema())) {
+      return Optional.empty();
+    }
+    var scan = KernelTables.scan(engine, snapshot, null, t);
+    return scan.files().stream().anyMatch(DeltaIO::hasDeletionVector) ? Optional.empty()
+        : Optional.of(new PlainVersion((StructType) DataType.fromJson(snapshot.getSchema().toJson()), scan.files()));
+  }
+
+  /** {@code rows} with exactly {@code schema}'s columns in its order, or an error naming the difference. */
+  private static Dataset<Row> inColumnsOf(Dataset<Row> rows, StructType schema, TableVersion source) {
+    StructType have = rows.schema();
+    for (var f : schema.fields()) {
+      var match = java.util.Arrays.stream(have.fields()).filter(h -> h.name().equals(f.name())).findFirst();
+      if (match.isEmpty() || !match.get().dataType().asNullable().equals(f.dataType().asNullable())) {
+        throw new IllegalArgumentException("rows to add to " + source + " must have its columns " + schema.simpleString()
+            + "; they have " + have.simpleString());
+      }
+    }
+    if (have.fields().length != schema.fields().length) {
+      throw new IllegalArgumentException("rows to add to " + source + " must have its columns " + schema.simpleString()
+          + "; they have " + have.simpleString());
+    }
+    return rows.select(java.util.Arrays.stream(schema.fieldNames()).map(n -> rows.col("`" + n + "`"))
+        .toArray(org.apache.spark.sql.Column[]::new));
   }
 
   /**
