@@ -97,10 +97,10 @@ final class AttemptWatch extends SparkListener {
     }
   }
 
-  /** The verdict of {@code rule} on the attempt of {@code group}, or null while it may go on. */
-  HangRule.Verdict check(String group, HangRule rule, long now) {
+  /** When the task of the attempt of {@code group} launched and last reported progress (0 before it launched). */
+  Optional<TrialLauncher.Heartbeat> heartbeat(String group) {
     Watched w = byGroup.get(group);
-    return w == null ? null : rule.check(w.launchedAt, w.lastProgressAt, now);
+    return w == null ? Optional.empty() : Optional.of(new TrialLauncher.Heartbeat(w.launchedAt, w.lastProgressAt));
   }
 
   void stop() {

@@ -1,0 +1,151 @@
+package dev.prepsweep.app.driver;
+
+import dev.prepsweep.app.config.TrialResources;
+import dev.prepsweep.app.spark.SparkSessions;
+import dev.prepsweep.training.TrialOutcome;
+import dev.prepsweep.training.TrialSpec;
+import dev.prepsweep.training.TrialTask;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.resource.ResourceProfile;
+import org.apache.spark.resource.ResourceProfileBuilder;
+import org.apache.spark.resource.TaskResourceRequests;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.util.LongAccumulator;
+
+/**
+ * Runs each attempt as its own Spark job (one task per task spec, in a job group named after the
+ * attempt, so it can be cancelled and is one entry in Spark's UI), on the stage-level resources a trial
+ * asks for. Its {@link AttemptWatch} supplies the heartbeats and the executor losses under attempts.
+ */
+final class SparkTrialLauncher implements TrialLauncher {
+
+  private final JavaSparkContext jsc;
+  private final ResourceProfile profile;
+  private final int lookahead;
+  private final ExecutorService pool;
+  private final AttemptWatch watch;
+  private final Map<String, String> groups = new ConcurrentHashMap<>();
+
+  /**
+   * @param parallelism the sweep's attempts in flight at most (one launcher thread each, waiting on its job)
+   */
+  SparkTrialLauncher(SparkSession spark, TrialResources resources, int parallelism) {
+    this.jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    this.profile = trialProfile(spark, resources);
+    // Where slots are enforced by Spark (a trainer slot or GPU per trial task), one extra trial job
+    // waits in Spark's queue, so a freed slot starts the next trial without waiting for the driver.
+    this.lookahead = profile != null && (SparkSessions.hasTrainerSlots(spark) || resources.gpus() > 0) ? 1 : 0;
+    this.pool = Executors.newFixedThreadPool(parallelism + lookahead, r -> {
+      Thread t = new Thread(r, "prepsweep-trial-launcher");
+      t.setDaemon(true);
+      return t;
+    });
+    this.watch = new AttemptWatch(spark.sparkContext());
+  }
+
+  @Override
+  public CompletableFuture<Result> launch(TrialSpec spec, List<TrialSpec> tasks) {
+    String group = group(spec);
+    groups.put(key(spec), group);
+    // the task's heartbeat: one add when it starts and one per epoch, carried by executor heartbeats
+    LongAccumulator beat = watch.watch(group);
+    ResourceProfile resources = profile;
+    return CompletableFuture.supplyAsync(() -> {
+      // One Spark UI entry per trial attempt, named after it.
+      jsc.setJobGroup(group, "prepsweep " + spec.sweepId() + " trial " + spec.trialId() + " attempt " + spec.attempt()
+          + " " + spec.params(), true);
+      List<TrialOutcome> outcomes;
+      try {
+        // one task per spec: a trial's cross-validation folds train in parallel where slots allow
+        var rdd = jsc.parallelize(tasks, tasks.size());
+        if (resources != null) {
+          rdd = rdd.withResources(resources);
+        }
+        outcomes = rdd.map(s -> {
+          beat.add(1);
+          return TrialTask.run(s, m -> beat.add(1));
+        }).collect();
+      } catch (Exception e) {
+        // The Spark job itself failed: cancelled, or the task was lost more often than spark.task.maxFailures.
+        // (Spark 4 throws a cancelled job's SparkException, a checked exception, through collect() unwrapped.)
+        return ended(spec, tasks, Result.failed(spec, tasks, "Spark job failed: " + e.getMessage(),
+            System.currentTimeMillis(), Optional.empty()).outcomes());
+      }
+      return ended(spec, tasks, outcomes);
+    }, pool);
+  }
+
+  /** The attempt's result with the executor loss under it, if any; the attempt is no longer watched. */
+  private Result ended(TrialSpec spec, List<TrialSpec> tasks, List<TrialOutcome> outcomes) {
+    String group = groups.remove(key(spec));
+    Optional<ExecutorLoss> lost = watch.lost(group);
+    watch.forget(group);
+    return new Result(spec, tasks, outcomes, lost);
+  }
+
+  @Override
+  public void cancel(TrialSpec attempt) {
+    String group = groups.get(key(attempt));
+    if (group != null) {
+      jsc.cancelJobGroup(group);
+    }
+  }
+
+  @Override
+  public int capacity() {
+    return Integer.MAX_VALUE;
+  }
+
+  @Override
+  public int lookahead() {
+    return lookahead;
+  }
+
+  @Override
+  public Optional<Heartbeat> heartbeat(TrialSpec attempt) {
+    String group = groups.get(key(attempt));
+    return group == null ? Optional.empty() : watch.heartbeat(group);
+  }
+
+  @Override
+  public void close() {
+    watch.stop();
+    pool.shutdownNow();
+  }
+
+  private static String group(TrialSpec spec) {
+    return spec.sweepId() + "-trial-" + spec.trialId() + "-" + spec.attempt();
+  }
+
+  private static String key(TrialSpec spec) {
+    return spec.trialId() + "/" + spec.attempt();
+  }
+
+  /**
+   * The stage-level resources of a trial task: its cores, its GPU share, and one trainer slot where
+   * executors have them. Null where Spark cannot schedule per stage (local mode) or nothing is asked.
+   */
+  private static ResourceProfile trialProfile(SparkSession spark, TrialResources resources) {
+    if (SparkSessions.isSingleJvm(spark)) {
+      return null;
+    }
+    TaskResourceRequests requests = new TaskResourceRequests().cpus(resources.cpus());
+    boolean custom = resources.cpus() != 1;
+    if (resources.gpus() > 0) {
+      requests.resource("gpu", resources.gpus());
+      custom = true;
+    }
+    if (SparkSessions.hasTrainerSlots(spark)) {
+      requests.resource(SparkSessions.TRAINER_RESOURCE, 1.0);
+      custom = true;
+    }
+    return custom ? new ResourceProfileBuilder().require(requests).build() : null;
+  }
+}
