@@ -12,6 +12,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.apache.spark.SparkConf;
+import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.resource.ResourceProfile;
 import org.apache.spark.resource.ResourceProfileBuilder;
@@ -27,7 +29,13 @@ import org.apache.spark.util.LongAccumulator;
 final class SparkTrialLauncher implements TrialLauncher {
 
   private final JavaSparkContext jsc;
+  private final SparkContext sc;
   private final ResourceProfile profile;
+  /** Trial tasks one executor runs at once; 0 when Spark does not say (then any number once one executor is up). */
+  private final int slotsPerExecutor;
+  private final boolean singleJvm;
+  private final boolean dynamicAllocation;
+  private final int maxExecutors;
   private final int lookahead;
   private final ExecutorService pool;
   private final AttemptWatch watch;
@@ -38,7 +46,15 @@ final class SparkTrialLauncher implements TrialLauncher {
    */
   SparkTrialLauncher(SparkSession spark, TrialResources resources, int parallelism) {
     this.jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    this.sc = spark.sparkContext();
     this.profile = trialProfile(spark, resources);
+    SparkConf conf = sc.getConf();
+    this.singleJvm = SparkSessions.isSingleJvm(spark);
+    this.slotsPerExecutor = SparkSessions.hasTrainerSlots(spark)
+        ? (int) conf.getDouble("spark.executor.resource." + SparkSessions.TRAINER_RESOURCE + ".amount", 1)
+        : conf.contains("spark.executor.cores") ? conf.getInt("spark.executor.cores", 1) / resources.cpus() : 0;
+    this.dynamicAllocation = conf.getBoolean("spark.dynamicAllocation.enabled", false);
+    this.maxExecutors = conf.getInt("spark.dynamicAllocation.maxExecutors", Integer.MAX_VALUE);
     // Where slots are enforced by Spark (a trainer slot or GPU per trial task), one extra trial job
     // waits in Spark's queue, so a freed slot starts the next trial without waiting for the driver.
     this.lookahead = profile != null && (SparkSessions.hasTrainerSlots(spark) || resources.gpus() > 0) ? 1 : 0;
@@ -98,9 +114,24 @@ final class SparkTrialLauncher implements TrialLauncher {
     }
   }
 
+  /**
+   * The executors alive now (Spark's status tracker lists the driver too) times their trial slots. Under
+   * dynamic allocation one executor more, up to {@code spark.dynamicAllocation.maxExecutors}: Spark adds
+   * executors only for tasks that wait, so there must be trials waiting for the sweep to grow.
+   */
   @Override
   public int capacity() {
-    return Integer.MAX_VALUE;
+    if (singleJvm) {
+      return Integer.MAX_VALUE;
+    }
+    int executors = Math.max(0, sc.statusTracker().getExecutorInfos().length - 1);
+    if (dynamicAllocation) {
+      executors = Math.min(maxExecutors, executors + 1);
+    }
+    if (slotsPerExecutor <= 0) {
+      return executors == 0 ? 0 : Integer.MAX_VALUE;
+    }
+    return executors * slotsPerExecutor;
   }
 
   @Override

@@ -147,7 +147,7 @@ public final class SweepDriver {
         conf.getInt("spark.task.maxFailures", 4),
         new HangRule(spec.guards().trialTimeout(), spec.guards().missedHeartbeats(),
             conf.getTimeAsMs("spark.executor.heartbeatInterval", "10s")),
-        spark.sparkContext().master());
+        spark.sparkContext().master(), executorWaitMillis(conf));
     SweepScheduler.History resumed = history.withPreviousDriver(lease.previous()
         .map(h -> " (driver " + h.owner() + " on " + h.host() + ", pid " + h.pid() + ")").orElse(""));
     AttemptSpecs specs = new AttemptSpecs(run, Warehouse.qualify(run.config().artifactsOr(warehouse.root())));
@@ -168,6 +168,17 @@ public final class SweepDriver {
       };
       return new SweepScheduler(run, specs, study, launcher, new ResultRecords(writer), controls,
           System::currentTimeMillis, settings).run(resumed);
+    }
+  }
+
+  /** How long a sweep waits for a first executor: {@code spark.prepsweep.executorWait}, default 10 minutes. */
+  private static long executorWaitMillis(SparkConf conf) {
+    String key = SweepScheduler.EXECUTOR_WAIT_KEY;
+    try {
+      return conf.getTimeAsMs(key, "10min");
+    } catch (RuntimeException e) {
+      throw new ConfigException("--conf " + key + "=" + conf.get(key, "") + ": must be a duration such as 90s or 10min ("
+          + e.getMessage() + ")", e);
     }
   }
 

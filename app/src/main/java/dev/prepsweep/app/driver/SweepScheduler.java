@@ -40,6 +40,8 @@ import org.slf4j.LoggerFactory;
 final class SweepScheduler {
 
   private static final Logger LOG = LoggerFactory.getLogger(SweepScheduler.class);
+  /** The Spark property that bounds the wait for a first executor ({@link Settings#executorWaitMillis}). */
+  static final String EXECUTOR_WAIT_KEY = "spark.prepsweep.executorWait";
 
   /** Where the scheduler's rows go ({@code trials}, {@code sweeps}). */
   interface Records {
@@ -70,9 +72,11 @@ final class SweepScheduler {
    * @param maxLostReruns reruns per trial after executor losses that were not its fault (Spark's task max failures)
    * @param hangRule when a running attempt counts as hung
    * @param master what the sweep's row records as the cluster it ran on
+   * @param executorWaitMillis how long the sweep waits, with nothing running, for the launcher to have capacity
+   *     (an executor to train on) before it ends FAILED
    */
   record Settings(int parallelism, long pollMillis, long progressEveryMillis, int maxLostReruns, HangRule hangRule,
-      String master) {}
+      String master, long executorWaitMillis) {}
 
   /**
    * What a resumed sweep had recorded: trials to run again as the given attempt (those left RUNNING),
@@ -119,6 +123,10 @@ final class SweepScheduler {
   private final List<Integer> queued = new ArrayList<>();
   private boolean stop;
   private boolean cancelled;
+  /** The launcher's capacity last seen, to log when the cluster grows or shrinks. */
+  private int lastCapacity = -1;
+  /** When the sweep started waiting for capacity with nothing running (0: not waiting). */
+  private long waitingSince;
   private String status = "COMPLETE";
   private String message;
 
@@ -194,7 +202,10 @@ final class SweepScheduler {
     long lastProgress = clock.getAsLong();
     while (true) {
       launchWhatFits();
-      if (running.isEmpty()) {
+      if (!running.isEmpty()) {
+        waitingSince = 0;
+      }
+      if (running.isEmpty() && (stop || !hasWork() || !awaitCapacity())) {
         break;
       }
       launcher.idle();
@@ -260,9 +271,44 @@ final class SweepScheduler {
     }
   }
 
+  /** The attempts that may be in flight now: the sweep's parallelism within the launcher's live capacity. */
   private int inFlightLimit() {
-    int capacity = Math.min(settings.parallelism(), launcher.capacity());
-    return capacity <= 0 ? 0 : capacity + launcher.lookahead();
+    int capacity = launcher.capacity();
+    if (capacity != lastCapacity && lastCapacity >= 0) {
+      LOG.info("sweep {}: the cluster has room for {} trial(s) at once now (was {}); {} running", run.sweepId(),
+          capacity == Integer.MAX_VALUE ? "any number of" : capacity, lastCapacity, running.size());
+    }
+    lastCapacity = capacity;
+    int limit = Math.min(settings.parallelism(), capacity);
+    return limit <= 0 ? 0 : limit + launcher.lookahead();
+  }
+
+  /** Whether a trial could be launched if there were room: queued, promotable, within the budget, or finishing. */
+  private boolean hasWork() {
+    return !queued.isEmpty() || (segmented && study.promotable().isPresent())
+        || study.trials().size() < spec.budget().trials() || (segmented && study.finishing().isPresent());
+  }
+
+  /**
+   * With work to do, nothing running and no capacity (no executor yet, or every one gone): keeps waiting while
+   * within {@code executorWaitMillis} of when the wait began, else ends the sweep FAILED. Returns whether to wait on.
+   */
+  private boolean awaitCapacity() {
+    long now = clock.getAsLong();
+    if (waitingSince == 0) {
+      waitingSince = now;
+      LOG.warn("sweep {}: no executor to train on yet; waiting up to {} s for one ({})", run.sweepId(),
+          settings.executorWaitMillis() / 1000, EXECUTOR_WAIT_KEY);
+    }
+    if (now - waitingSince <= settings.executorWaitMillis()) {
+      return true;
+    }
+    status = "FAILED";
+    message = "no executor to train on joined within " + settings.executorWaitMillis() / 1000 + " s ("
+        + EXECUTOR_WAIT_KEY + "); check that the cluster has workers with free cores and memory (and trainer slots)";
+    LOG.error("sweep {}: {}", run.sweepId(), message);
+    stop = true;
+    return false;
   }
 
   /** The trial to launch next: queued, promoted, newly sampled, or the one that finishes a spent budget; null: none. */

@@ -34,6 +34,7 @@ import org.junit.jupiter.api.Test;
 class SweepSchedulerTest {
 
   private static final long START = 1_700_000_000_000L;
+  private static final long EXECUTOR_WAIT_MILLIS = 5_000;
 
   private final AtomicLong clock = new AtomicLong(START);
   private final List<String> events = new ArrayList<>();
@@ -85,7 +86,7 @@ class SweepSchedulerTest {
     SweepSpec spec = run.spec();
     SweepScheduler.Settings settings = new SweepScheduler.Settings(spec.parallelism(), 0, Long.MAX_VALUE, 4,
         new HangRule(spec.guards().trialTimeout(), spec.guards().missedHeartbeats(), InMemoryLauncher.STEP_MILLIS),
-        "memory");
+        "memory", EXECUTOR_WAIT_MILLIS);
     return new SweepScheduler(run, new AttemptSpecs(run, "/tmp/prepsweep-scheduler-test"), study, l, records(),
         controls, clock::get, settings).run(history);
   }
@@ -387,5 +388,37 @@ class SweepSchedulerTest {
         "row t0.1 COMPLETE 0.50",
         "sweep COMPLETE complete 5 failed 0 pruned 0", "flush");
     assertThat(s.bestTrialId()).isEqualTo(4);
+  }
+
+  // ---- elastic capacity
+
+  @Test
+  void launchesFollowTheLaunchersCapacityAsExecutorsJoin() {
+    // no executor for 3 s, then one, then (from 5 s) two
+    SweepRun run = sweepRun(sweep("budget: {trials: 4}", "parallelism: 2"));
+    InMemoryLauncher l = new InMemoryLauncher(clock, events, SweepSchedulerTest::trains, false)
+        .capacity(() -> clock.get() < START + 3_000 ? 0 : clock.get() < START + 5_000 ? 1 : 2);
+    SweepSummary s = run(run, Study.fromSpec(run.spec(), run.seed()), SweepScheduler.History.NONE, l, () -> false);
+    assertThat(events).containsExactly(
+        "row t0.1 RUNNING", "launch t0.1 ->2", "row t0.1 COMPLETE 0.50",
+        "row t1.1 RUNNING", "launch t1.1 ->2", "row t1.1 COMPLETE 0.55",
+        "row t2.1 RUNNING", "launch t2.1 ->2",
+        "row t3.1 RUNNING", "launch t3.1 ->2",
+        "row t2.1 COMPLETE 0.60", "row t3.1 COMPLETE 0.65",
+        "sweep COMPLETE complete 4 failed 0 pruned 0", "flush");
+    assertThat(rows.get(0).startedAtMillis()).as("the first trial started once an executor joined").isEqualTo(START + 3_000);
+    assertThat(s.complete()).isEqualTo(4);
+  }
+
+  @Test
+  void noExecutorWithinTheWaitEndsTheSweepFailedSayingWhy() {
+    SweepRun run = sweepRun(sweep("budget: {trials: 2}"));
+    InMemoryLauncher l = new InMemoryLauncher(clock, events, SweepSchedulerTest::trains, false).capacity(() -> 0);
+    SweepSummary s = run(run, Study.fromSpec(run.spec(), run.seed()), SweepScheduler.History.NONE, l, () -> false);
+    assertThat(events).containsExactly("sweep FAILED complete 0 failed 0 pruned 0", "flush");
+    assertThat(s.status()).isEqualTo("FAILED");
+    assertThat(sweepRows.get(sweepRows.size() - 1).message())
+        .startsWith("no executor to train on joined within 5 s (spark.prepsweep.executorWait)");
+    assertThat(clock.get() - START).as("waited the whole bound, no longer").isEqualTo(EXECUTOR_WAIT_MILLIS + 1_000);
   }
 }
