@@ -15,6 +15,7 @@ import java.util.concurrent.Executors;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.resource.ExecutorResourceRequests;
 import org.apache.spark.resource.ResourceProfile;
 import org.apache.spark.resource.ResourceProfileBuilder;
 import org.apache.spark.resource.TaskResourceRequests;
@@ -177,6 +178,30 @@ final class SparkTrialLauncher implements TrialLauncher {
       requests.resource(SparkSessions.TRAINER_RESOURCE, 1.0);
       custom = true;
     }
-    return custom ? new ResourceProfileBuilder().require(requests).build() : null;
+    if (!custom) {
+      return null;
+    }
+    ResourceProfileBuilder profile = new ResourceProfileBuilder().require(requests);
+    SparkConf conf = spark.sparkContext().getConf();
+    if (conf.getBoolean("spark.dynamicAllocation.enabled", false)) {
+      // Under dynamic allocation Spark starts executors per profile, and a profile of task requests only gets
+      // executors without the trainer slot or GPU its tasks need: ask for the configured executor's resources.
+      ExecutorResourceRequests executor = new ExecutorResourceRequests();
+      if (conf.contains("spark.executor.cores")) {
+        executor.cores(conf.getInt("spark.executor.cores", 1));
+      }
+      if (conf.contains("spark.executor.memory")) {
+        executor.memory(conf.get("spark.executor.memory"));
+      }
+      for (String name : List.of(SparkSessions.TRAINER_RESOURCE, "gpu")) {
+        String prefix = "spark.executor.resource." + name + ".";
+        if (conf.contains(prefix + "amount")) {
+          executor.resource(name, (long) conf.getDouble(prefix + "amount", 1), conf.get(prefix + "discoveryScript", ""),
+              conf.get(prefix + "vendor", ""));
+        }
+      }
+      profile.require(executor);
+    }
+    return profile.build();
   }
 }
