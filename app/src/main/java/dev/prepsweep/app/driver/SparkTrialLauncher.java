@@ -2,6 +2,7 @@ package dev.prepsweep.app.driver;
 
 import dev.prepsweep.app.config.TrialResources;
 import dev.prepsweep.app.spark.SparkSessions;
+import dev.prepsweep.common.config.ConfigException;
 import dev.prepsweep.training.TrialOutcome;
 import dev.prepsweep.training.TrialSpec;
 import dev.prepsweep.training.TrialTask;
@@ -21,6 +22,8 @@ import org.apache.spark.resource.ResourceProfileBuilder;
 import org.apache.spark.resource.TaskResourceRequests;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.LongAccumulator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs each attempt as its own Spark job (one task per task spec, in a job group named after the
@@ -28,6 +31,8 @@ import org.apache.spark.util.LongAccumulator;
  * asks for. Its {@link AttemptWatch} supplies the heartbeats and the executor losses under attempts.
  */
 final class SparkTrialLauncher implements TrialLauncher {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SparkTrialLauncher.class);
 
   private final JavaSparkContext jsc;
   private final SparkContext sc;
@@ -125,7 +130,9 @@ final class SparkTrialLauncher implements TrialLauncher {
     if (singleJvm) {
       return Integer.MAX_VALUE;
     }
-    int executors = Math.max(0, sc.statusTracker().getExecutorInfos().length - 1);
+    // the status tracker knows the executors that were there before the sweep; the watch those added since
+    // (the tracker's store can lag far behind Spark's listener bus on a loaded driver)
+    int executors = Math.max(sc.statusTracker().getExecutorInfos().length - 1, watch.executorsJoined());
     if (dynamicAllocation) {
       executors = Math.min(maxExecutors, executors + 1);
     }
@@ -158,6 +165,28 @@ final class SparkTrialLauncher implements TrialLauncher {
 
   private static String key(TrialSpec spec) {
     return spec.trialId() + "/" + spec.attempt();
+  }
+
+  /** How long a sweep waits for a first executor: {@code spark.prepsweep.executorWait}, default 10 minutes. */
+  static long executorWaitMillis(SparkConf conf) {
+    String key = SweepScheduler.EXECUTOR_WAIT_KEY;
+    try {
+      return conf.getTimeAsMs(key, "10min");
+    } catch (RuntimeException e) {
+      throw new ConfigException("--conf " + key + "=" + conf.get(key, "") + ": must be a duration such as 90s or 10min ("
+          + e.getMessage() + ")", e);
+    }
+  }
+
+  /** The trials a sweep of {@code requested} parallelism runs at once on {@code spark}'s master. */
+  static int parallelism(SparkSession spark, int requested) {
+    if (SparkSessions.isSingleJvm(spark) && requested > 1) {
+      LOG.warn("master {} runs every task in one JVM, where DJL can train only one model at a time:"
+          + " running 1 trial at a time instead of {}. Use the embedded default (bin/prepsweep with no"
+          + " --master) or a cluster for parallel trials.", spark.sparkContext().master(), requested);
+      return 1;
+    }
+    return requested;
   }
 
   /**

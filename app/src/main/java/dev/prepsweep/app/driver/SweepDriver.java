@@ -4,7 +4,6 @@ import dev.prepsweep.app.config.DataTables;
 import dev.prepsweep.app.config.JobConfig;
 import dev.prepsweep.app.results.ResultTables;
 import dev.prepsweep.app.results.ResultWriter;
-import dev.prepsweep.app.spark.SparkSessions;
 import dev.prepsweep.app.warehouse.Warehouse;
 import dev.prepsweep.common.TableVersion;
 import dev.prepsweep.common.config.ConfigException;
@@ -140,14 +139,14 @@ public final class SweepDriver {
   /** Runs the sweep while holding its lease, its trials as Spark jobs; gives the lease up when done. */
   private SweepSummary execute(SweepRun run, Study study, SweepScheduler.History history, SweepLease.Acquired lease) {
     SweepSpec spec = run.spec();
-    int parallelism = effectiveParallelism(spec.parallelism());
+    int parallelism = SparkTrialLauncher.parallelism(spark, spec.parallelism());
     SparkConf conf = spark.sparkContext().getConf();
     SweepScheduler.Settings settings = new SweepScheduler.Settings(parallelism, POLL_MILLIS, PROGRESS_EVERY_MILLIS,
         // reruns after executor losses that were not the trial's fault: bounded like Spark's own task reruns
         conf.getInt("spark.task.maxFailures", 4),
         new HangRule(spec.guards().trialTimeout(), spec.guards().missedHeartbeats(),
             conf.getTimeAsMs("spark.executor.heartbeatInterval", "10s")),
-        spark.sparkContext().master(), executorWaitMillis(conf));
+        spark.sparkContext().master(), SparkTrialLauncher.executorWaitMillis(conf));
     SweepScheduler.History resumed = history.withPreviousDriver(lease.previous()
         .map(h -> " (driver " + h.owner() + " on " + h.host() + ", pid " + h.pid() + ")").orElse(""));
     AttemptSpecs specs = new AttemptSpecs(run, Warehouse.qualify(run.config().artifactsOr(warehouse.root())));
@@ -171,17 +170,6 @@ public final class SweepDriver {
     }
   }
 
-  /** How long a sweep waits for a first executor: {@code spark.prepsweep.executorWait}, default 10 minutes. */
-  private static long executorWaitMillis(SparkConf conf) {
-    String key = SweepScheduler.EXECUTOR_WAIT_KEY;
-    try {
-      return conf.getTimeAsMs(key, "10min");
-    } catch (RuntimeException e) {
-      throw new ConfigException("--conf " + key + "=" + conf.get(key, "") + ": must be a duration such as 90s or 10min ("
-          + e.getMessage() + ")", e);
-    }
-  }
-
   /** Teaches the sampler the finished trials of the sweeps named in {@code warm_start}. */
   private Study warmStarted(Study study, SweepSpec spec) {
     for (String earlier : spec.warmStart()) {
@@ -195,15 +183,5 @@ public final class SweepDriver {
           kept, earlier, trials.size() - kept);
     }
     return study;
-  }
-
-  private int effectiveParallelism(int requested) {
-    if (SparkSessions.isSingleJvm(spark) && requested > 1) {
-      LOG.warn("master {} runs every task in one JVM, where DJL can train only one model at a time:"
-          + " running 1 trial at a time instead of {}. Use the embedded default (bin/prepsweep with no"
-          + " --master) or a cluster for parallel trials.", spark.sparkContext().master(), requested);
-      return 1;
-    }
-    return requested;
   }
 }
