@@ -2,11 +2,13 @@ package dev.prepsweep.app.driver;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.ExecutorLostFailure;
 import org.apache.spark.SparkContext;
 import org.apache.spark.scheduler.AccumulableInfo;
 import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerExecutorAdded;
 import org.apache.spark.scheduler.SparkListenerExecutorMetricsUpdate;
 import org.apache.spark.scheduler.SparkListenerExecutorRemoved;
 import org.apache.spark.scheduler.SparkListenerJobStart;
@@ -39,6 +41,8 @@ final class AttemptWatch extends SparkListener {
   private static final Logger LOG = LoggerFactory.getLogger(AttemptWatch.class);
   /** Executors removed during the sweep and Spark's reason, to complete a loss's description. */
   private final Map<String, String> removedExecutors = new ConcurrentHashMap<>();
+  /** Executors Spark added while the sweep ran (or that ran its tasks), less those it removed. */
+  private final Set<String> liveExecutors = ConcurrentHashMap.newKeySet();
 
   private final SparkContext sc;
   private final Map<String, Watched> byGroup = new ConcurrentHashMap<>();
@@ -97,10 +101,10 @@ final class AttemptWatch extends SparkListener {
     }
   }
 
-  /** The verdict of {@code rule} on the attempt of {@code group}, or null while it may go on. */
-  HangRule.Verdict check(String group, HangRule rule, long now) {
+  /** When the task of the attempt of {@code group} launched and last reported progress (0 before it launched). */
+  Optional<TrialLauncher.Heartbeat> heartbeat(String group) {
     Watched w = byGroup.get(group);
-    return w == null ? null : rule.check(w.launchedAt, w.lastProgressAt, now);
+    return w == null ? Optional.empty() : Optional.of(new TrialLauncher.Heartbeat(w.launchedAt, w.lastProgressAt));
   }
 
   void stop() {
@@ -118,6 +122,9 @@ final class AttemptWatch extends SparkListener {
 
   @Override
   public void onTaskStart(SparkListenerTaskStart task) {
+    if (!removedExecutors.containsKey(task.taskInfo().executorId())) {
+      liveExecutors.add(task.taskInfo().executorId());
+    }
     Watched w = byStage.get(task.stageId());
     if (w != null) {
       // a rerun (lost executor) starts the clocks again
@@ -144,6 +151,17 @@ final class AttemptWatch extends SparkListener {
   @Override
   public void onExecutorRemoved(SparkListenerExecutorRemoved removed) {
     removedExecutors.put(removed.executorId(), removed.reason());
+    liveExecutors.remove(removed.executorId());
+  }
+
+  @Override
+  public void onExecutorAdded(SparkListenerExecutorAdded added) {
+    liveExecutors.add(added.executorId());
+  }
+
+  /** How many executors joined since the sweep started (or ran its tasks) and are still alive. */
+  int executorsJoined() {
+    return liveExecutors.size();
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.prepsweep.app.driver;
 
+import dev.prepsweep.sweep.study.TrialState;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -15,9 +16,6 @@ import java.util.Optional;
  */
 record HangRule(Optional<Duration> trialTimeout, long silenceMillis, long heartbeatMillis) {
 
-  static final String TIMED_OUT = "TIMED_OUT";
-  static final String LOST = "LOST";
-
   HangRule(Optional<Duration> trialTimeout, int missedHeartbeats, long heartbeatMillis) {
     this(trialTimeout, missedHeartbeats * heartbeatMillis, heartbeatMillis);
   }
@@ -29,12 +27,12 @@ record HangRule(Optional<Duration> trialTimeout, long silenceMillis, long heartb
     }
     long ran = nowMillis - launchedAtMillis;
     if (trialTimeout.isPresent() && ran > trialTimeout.get().toMillis()) {
-      return new Verdict(TIMED_OUT, "the attempt ran " + seconds(ran) + " s, longer than trial_timeout ("
+      return new Verdict(TrialState.TIMED_OUT, "the attempt ran " + seconds(ran) + " s, longer than trial_timeout ("
           + trialTimeout.get().toSeconds() + " s); its Spark job was cancelled");
     }
     long silent = nowMillis - Math.max(launchedAtMillis, lastProgressAtMillis);
     if (silent > silenceMillis) {
-      return new Verdict(LOST, "no heartbeat from the attempt's task for " + seconds(silent) + " s ("
+      return new Verdict(TrialState.LOST, "no heartbeat from the attempt's task for " + seconds(silent) + " s ("
           + silenceMillis / heartbeatMillis + " missed at " + seconds(heartbeatMillis)
           + " s, missed_heartbeats): it hung or its executor stopped reporting; its Spark job was cancelled");
     }
@@ -45,5 +43,5 @@ record HangRule(Optional<Duration> trialTimeout, long silenceMillis, long heartb
     return String.valueOf(Math.round(millis / 100.0) / 10.0);
   }
 
-  record Verdict(String state, String reason) {}
+  record Verdict(TrialState state, String reason) {}
 }

@@ -53,15 +53,10 @@ final class SweepHistory {
     for (Row r : rows) {
       int number = r.getInt(0);
       int attempt = r.getInt(1);
-      String state = r.getString(2);
       List<Double> values = r.isNullAt(3) ? List.of() : r.getList(3);
       Map<String, Object> params = typed(r.getString(4), space);
-      TrialState trialState = switch (state) {
-        case "COMPLETE" -> TrialState.COMPLETE;
-        case "PRUNED" -> TrialState.PRUNED;
-        case "RUNNING" -> TrialState.RUNNING;
-        default -> TrialState.FAILED;
-      };
+      // an attempt that ended LOST, TIMED_OUT or CANCELLED is a failed trial to the study
+      TrialState trialState = TrialState.valueOf(r.getString(2)).forStudy();
       Trial trial = new Trial(number, params, trialState, trialState == TrialState.COMPLETE ? values : List.of(), null);
       // A later FAILED attempt row is superseded by its retry; keep the highest attempt per trial.
       latest.put(number, new StoredTrial(trial, attempt));

@@ -3,6 +3,7 @@ package dev.prepsweep.app.driver;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.prepsweep.sweep.spec.SweepSpec;
+import dev.prepsweep.sweep.study.TrialState;
 import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -21,7 +22,7 @@ class HangRuleTest {
   @Test
   void anAttemptLongerThanTrialTimeoutIsTimedOut() {
     HangRule.Verdict v = RULE.check(1_000, 31_000, 31_500);
-    assertThat(v.state()).isEqualTo("TIMED_OUT");
+    assertThat(v.state()).isEqualTo(TrialState.TIMED_OUT);
     assertThat(v.reason()).isEqualTo("the attempt ran 30.5 s, longer than trial_timeout (30 s); its Spark job was cancelled");
   }
 
@@ -29,7 +30,7 @@ class HangRuleTest {
   void anAttemptSilentForMissedHeartbeatsIsLost() {
     assertThat(RULE.check(1_000, 10_000, 16_000)).as("6 s silent = 3 heartbeats: not yet").isNull();
     HangRule.Verdict v = RULE.check(1_000, 10_000, 16_100);
-    assertThat(v.state()).isEqualTo("LOST");
+    assertThat(v.state()).isEqualTo(TrialState.LOST);
     assertThat(v.reason()).startsWith("no heartbeat from the attempt's task for 6.1 s (3 missed at 2.0 s, missed_heartbeats)");
     assertThat(new HangRule(Optional.empty(), 3, 2_000).check(1_000, 999_000, 1_000_000))
         .as("no trial_timeout: a long attempt that beats goes on").isNull();
@@ -38,10 +39,10 @@ class HangRuleTest {
   @Test
   void retrySeedNewGivesEachRetryItsOwnReproducibleSeed() {
     long trial = 42L;
-    assertThat(SweepDriver.retrySeed(trial, 1, SweepSpec.RetrySeed.NEW)).as("first attempt: the trial seed").isEqualTo(trial);
-    assertThat(SweepDriver.retrySeed(trial, 2, SweepSpec.RetrySeed.SAME)).isEqualTo(trial);
-    long second = SweepDriver.retrySeed(trial, 2, SweepSpec.RetrySeed.NEW);
-    long third = SweepDriver.retrySeed(trial, 3, SweepSpec.RetrySeed.NEW);
-    assertThat(second).isNotEqualTo(trial).isNotEqualTo(third).isEqualTo(SweepDriver.retrySeed(trial, 2, SweepSpec.RetrySeed.NEW));
+    assertThat(AttemptSpecs.retrySeed(trial, 1, SweepSpec.RetrySeed.NEW)).as("first attempt: the trial seed").isEqualTo(trial);
+    assertThat(AttemptSpecs.retrySeed(trial, 2, SweepSpec.RetrySeed.SAME)).isEqualTo(trial);
+    long second = AttemptSpecs.retrySeed(trial, 2, SweepSpec.RetrySeed.NEW);
+    long third = AttemptSpecs.retrySeed(trial, 3, SweepSpec.RetrySeed.NEW);
+    assertThat(second).isNotEqualTo(trial).isNotEqualTo(third).isEqualTo(AttemptSpecs.retrySeed(trial, 2, SweepSpec.RetrySeed.NEW));
   }
 }

@@ -119,6 +119,41 @@ class SweepFaultsIT {
     assertThat(last).isEqualTo(6);
   }
 
+  /**
+   * Elastic executors (issue #17 item 6): under dynamic allocation from no executor at all (min 0, max 2), the
+   * sweep waits for Spark to add executors, the added ones receive trials, idle ones are removed mid-sweep, and
+   * every trial completes exactly once.
+   */
+  @Test
+  void dynamicAllocationFromNoExecutorGrowsAndEveryTrialCompletesOnce() throws Exception {
+    Path dir = WORK.resolve("elastic");
+    Path warehouse = PreparedSplits.warehouse(dir.resolve("warehouse"));
+    Path config = PreparedSplits.config(dir, SWEEP.replace("trials: 6", "trials: 4"));
+    String driverLog;
+    // two trainer slots per worker: executors of the trials' profile and of the default one (Delta writes) both fit
+    try (StandaloneCluster cluster = new StandaloneCluster(dir, 2, 2, "1536m", 2, 0)) {
+      Process submit = cluster.submit("submit", List.of("spark.executor.cores=1", "spark.executor.memory=512m",
+              "spark.dynamicAllocation.enabled=true", "spark.dynamicAllocation.shuffleTracking.enabled=true",
+              "spark.dynamicAllocation.minExecutors=0", "spark.dynamicAllocation.initialExecutors=0",
+              "spark.dynamicAllocation.maxExecutors=2", "spark.dynamicAllocation.executorIdleTimeout=3s"),
+          "sweep", "--config", config.toString(), "--warehouse", warehouse.toString());
+      assertThat(submit.waitFor(8, TimeUnit.MINUTES)).as("sweep finished").isTrue();
+      driverLog = cluster.procs.log("submit");
+      assertThat(submit.exitValue()).as(driverLog).isZero();
+    }
+    assertThat(driverLog).as("the in-flight limit followed the executors Spark added")
+        .contains("the cluster has room for 2 trial(s) at once now (was 1)");
+    SparkSession spark = checks();
+    Dataset<Row> trials = spark.read().format("delta").load(warehouse + "/trials");
+    assertThat(trials.filter("state = 'COMPLETE'").select("trial_id").distinct().count()).isEqualTo(4);
+    assertThat(trials.filter("state = 'COMPLETE'").count()).as("each trial completed once").isEqualTo(4);
+    assertThat(trials.groupBy("trial_id", "attempt").count().filter("count > 1").count())
+        .as("no attempt recorded twice").isZero();
+    assertThat(trials.filter("state NOT IN ('COMPLETE', 'LOST')").count()).as(driverLog).isZero();
+    assertThat(trials.filter("state = 'COMPLETE'").select("executor_id").distinct().count())
+        .as("executors added mid-sweep received trials").isGreaterThanOrEqualTo(2);
+  }
+
   /** The executor id of the first trial task started after {@code from} characters of the driver's log. */
   private static String awaitNextTaskStart(StandaloneCluster cluster, int from) throws InterruptedException {
     Pattern started = Pattern.compile("-trial-\\d+-\\d+: task started on executor (\\S+) ");

@@ -1,0 +1,72 @@
+package dev.prepsweep.app.driver;
+
+import dev.prepsweep.app.results.TrialRecord;
+import dev.prepsweep.sweep.study.TrialState;
+import dev.prepsweep.training.EpochMetrics;
+import dev.prepsweep.training.TrainingParams;
+import dev.prepsweep.training.TrialOutcome;
+import dev.prepsweep.training.TrialSpec;
+import java.util.List;
+
+/** The {@code trials} rows of attempts (pure): what the scheduler writes when an attempt starts, ends or is closed. */
+final class AttemptRecords {
+
+  private AttemptRecords() {}
+
+  /** An attempt with no task outcome to report: RUNNING when launched, or LOST with a driver that died. */
+  static TrialRecord withoutOutcome(TrialSpec spec, TrialState state, List<EpochMetrics> history, long startedAt,
+      Long endedAt, String error) {
+    return new TrialRecord(spec.sweepId(), spec.trialId(), spec.attempt(), state.name(), List.of(), spec.params(),
+        spec.seed(), best(history, spec.objective(), spec.maximize()), history, null, null, null, null, startedAt, endedAt,
+        error, spec.train(), spec.val(), null, 0, null, null, null, classWeightsChoice(spec), classWeightsVersion(spec),
+        null, List.of(), null, List.of());
+  }
+
+  /** A record with the attempt's serving cost and its constraint violation (NaN: the sweep has no constraints). */
+  static TrialRecord of(FoldTrials cv, TrialSpec spec, TrialState state, List<Double> values, TrialOutcome o,
+      List<EpochMetrics> history, double violation) {
+    EpochMetrics best = best(history, spec.objective(), spec.maximize());
+    List<List<EpochMetrics>> folds = cv.byFold(spec.trialId());
+    // under cross-validation: each fold's objective at the trial's best (fold-averaged) epoch, and their spread
+    List<Double> foldValues = folds.isEmpty() || best == null ? List.of()
+        : FoldRounds.foldValues(folds, best.epoch(), spec.objective());
+    return new TrialRecord(spec.sweepId(), spec.trialId(), spec.attempt(), state.name(), values, spec.params(),
+        spec.seed(), best, history, o.executorId(), o.host(), o.gpuAddress(), o.device(),
+        o.startedAtMillis(), o.endedAtMillis(), o.error(), spec.train(), spec.val(), o.modelUri(), o.resumedFromEpoch(),
+        o.serving(), Double.isNaN(violation) ? null : violation, null, classWeightsChoice(spec),
+        classWeightsVersion(spec), cv.enabled() ? cv.folds() : null, foldValues,
+        foldValues.isEmpty() ? null : FoldRounds.std(foldValues), folds);
+  }
+
+  /**
+   * The failed outcome with the driver's reason for ending it (the task only saw its job cancelled) and
+   * where it ran: the task's executor, or the lost executor's, which the task could not report.
+   */
+  static TrialOutcome ended(TrialOutcome o, String error, String executorId, String host) {
+    return new TrialOutcome(o.sweepId(), o.trialId(), o.attempt(), false, error, o.epochs(), null, executorId, host,
+        o.gpuAddress(), o.device(), o.startedAtMillis(), o.endedAtMillis(), o.modelUri(), o.resumedFromEpoch(),
+        o.serving());
+  }
+
+  /** The best epoch by the objective. */
+  static EpochMetrics best(List<EpochMetrics> history, String metric, boolean maximize) {
+    EpochMetrics best = null;
+    for (EpochMetrics m : history) {
+      if (best == null || (maximize ? m.metric(metric) > best.metric(metric) : m.metric(metric) < best.metric(metric))) {
+        best = m;
+      }
+    }
+    return best;
+  }
+
+  /** The trial's class_weights choice: none, balanced or table. */
+  private static String classWeightsChoice(TrialSpec spec) {
+    return TrainingParams.classWeights(spec.params().get("class_weights"));
+  }
+
+  /** The class_weights version a trial trained with: set only when its choice is 'table'. */
+  private static Long classWeightsVersion(TrialSpec spec) {
+    return "table".equals(classWeightsChoice(spec)) && spec.classWeightsTable() != null
+        ? spec.classWeightsTable().version() : null;
+  }
+}

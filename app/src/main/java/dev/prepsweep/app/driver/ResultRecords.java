@@ -1,0 +1,29 @@
+package dev.prepsweep.app.driver;
+
+import dev.prepsweep.app.results.ResultWriter;
+import dev.prepsweep.app.results.SweepRecord;
+import dev.prepsweep.app.results.TrialRecord;
+
+/** The scheduler's rows written to the result tables through a {@link ResultWriter}. */
+record ResultRecords(ResultWriter writer) implements SweepScheduler.Records {
+
+  @Override
+  public void write(TrialRecord record) {
+    writer.write(record);
+  }
+
+  @Override
+  public void write(SweepRecord record) {
+    writer.write(record);
+  }
+
+  @Override
+  public void flush() {
+    writer.flush();
+  }
+
+  @Override
+  public void discardPending() {
+    writer.discardPending();
+  }
+}

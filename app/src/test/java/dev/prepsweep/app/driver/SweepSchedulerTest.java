@@ -1,0 +1,424 @@
+package dev.prepsweep.app.driver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.prepsweep.app.config.JobConfig;
+import dev.prepsweep.app.driver.InMemoryLauncher.Fail;
+import dev.prepsweep.app.driver.InMemoryLauncher.Hang;
+import dev.prepsweep.app.driver.InMemoryLauncher.Lose;
+import dev.prepsweep.app.driver.InMemoryLauncher.Plan;
+import dev.prepsweep.app.driver.InMemoryLauncher.Train;
+import dev.prepsweep.app.results.SweepRecord;
+import dev.prepsweep.app.results.TrialRecord;
+import dev.prepsweep.common.TableVersion;
+import dev.prepsweep.sweep.spec.SweepSpec;
+import dev.prepsweep.sweep.study.Study;
+import dev.prepsweep.sweep.study.Trial;
+import dev.prepsweep.sweep.study.TrialState;
+import dev.prepsweep.training.EpochMetrics;
+import dev.prepsweep.training.TrialSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The sweep scheduler driven by an {@link InMemoryLauncher} (no Spark): each test asserts the exact
+ * sequence of launches ({@code launch t<trial>.<attempt> -><target epoch>}) and rows
+ * ({@code row t<trial>.<attempt> <state> [value]}) and the sweep's last row.
+ */
+class SweepSchedulerTest {
+
+  private static final long START = 1_700_000_000_000L;
+  private static final long EXECUTOR_WAIT_MILLIS = 5_000;
+
+  private final AtomicLong clock = new AtomicLong(START);
+  private final List<String> events = new ArrayList<>();
+  private final List<TrialRecord> rows = new ArrayList<>();
+  private final List<SweepRecord> sweepRows = new ArrayList<>();
+  private InMemoryLauncher launcher;
+
+  /** A sweep over {@code lr} whose every trial trains 2 epochs, with {@code extra} lines in its {@code sweep:} section. */
+  private static String sweep(String... extra) {
+    return """
+        train: {epochs: 2}
+        sweep:
+          method: random
+          metric: {name: val_accuracy, goal: maximize}
+          parameters:
+            lr: {distribution: log_uniform, min: 1.0e-4, max: 1.0e-1}
+        """ + String.join("", List.of(extra).stream().map(l -> "  " + l + "\n").toList());
+  }
+
+  /** Every attempt trains; trial n's accuracy is 0.5 + n/20 at every epoch. */
+  private static Plan trains(TrialSpec s) {
+    return new Train(e -> 0.5 + s.trialId() / 20.0);
+  }
+
+  private SweepSummary run(String yaml, Function<TrialSpec, Plan> plans) {
+    return run(yaml, plans, false, () -> false);
+  }
+
+  private SweepSummary run(String yaml, Function<TrialSpec, Plan> plans, boolean lastFirst, BooleanSupplier cancel) {
+    SweepRun run = sweepRun(yaml);
+    return run(run, Study.fromSpec(run.spec(), run.seed()), SweepScheduler.History.NONE,
+        new InMemoryLauncher(clock, events, plans, lastFirst), cancel);
+  }
+
+  private SweepSummary run(SweepRun run, Study study, SweepScheduler.History history, InMemoryLauncher l,
+      BooleanSupplier cancel) {
+    launcher = l;
+    SweepScheduler.Controls controls = new SweepScheduler.Controls() {
+      @Override
+      public boolean cancelRequested() {
+        return cancel.getAsBoolean();
+      }
+
+      @Override
+      public Optional<String> leaseLost() {
+        return Optional.empty();
+      }
+    };
+    SweepSpec spec = run.spec();
+    SweepScheduler.Settings settings = new SweepScheduler.Settings(spec.parallelism(), 0, Long.MAX_VALUE, 4,
+        new HangRule(spec.guards().trialTimeout(), spec.guards().missedHeartbeats(), InMemoryLauncher.STEP_MILLIS),
+        "memory", EXECUTOR_WAIT_MILLIS);
+    return new SweepScheduler(run, new AttemptSpecs(run, "/tmp/prepsweep-scheduler-test"), study, l, records(),
+        controls, clock::get, settings).run(history);
+  }
+
+  private static SweepRun sweepRun(String yaml) {
+    JobConfig config = JobConfig.parse(yaml, "test.yaml");
+    SweepSpec spec = config.requireSweep();
+    return new SweepRun("sw-test", config, spec, spec.seedOr(config.seed()), new TableVersion("train", "/w/train", 3),
+        new TableVersion("val", "/w/val", 3), Optional.empty(), new PinnedData(List.of("neg", "pos"), null, null), START);
+  }
+
+  private SweepScheduler.Records records() {
+    return new SweepScheduler.Records() {
+      @Override
+      public void write(TrialRecord r) {
+        rows.add(r);
+        events.add("row t" + r.trialId() + "." + r.attempt() + " " + r.state()
+            + (r.values().isEmpty() ? "" : String.format(" %.2f", r.values().get(0))));
+      }
+
+      @Override
+      public void write(SweepRecord r) {
+        sweepRows.add(r);
+        if (!r.status().equals("RUNNING")) {
+          events.add("sweep " + r.status() + " complete " + r.trialsComplete() + " failed " + r.trialsFailed()
+              + " pruned " + r.trialsPruned());
+        }
+      }
+
+      @Override
+      public void flush() {
+        events.add("flush");
+      }
+
+      @Override
+      public void discardPending() {
+        events.add("discard");
+      }
+    };
+  }
+
+  private TrialRecord row(int trial, int attempt, String state) {
+    return rows.stream().filter(r -> r.trialId() == trial && r.attempt() == attempt && r.state().equals(state))
+        .reduce((a, b) -> b).orElseThrow();
+  }
+
+  // ---- budgets
+
+  @Test
+  void trialsBudgetKeepsParallelismInFlightAndLaunchesAsSlotsFree() {
+    SweepSummary s = run(sweep("budget: {trials: 3}", "parallelism: 2"), SweepSchedulerTest::trains);
+    assertThat(events).containsExactly(
+        "row t0.1 RUNNING", "launch t0.1 ->2",
+        "row t1.1 RUNNING", "launch t1.1 ->2",
+        "row t0.1 COMPLETE 0.50",
+        "row t2.1 RUNNING", "launch t2.1 ->2",
+        "row t1.1 COMPLETE 0.55",
+        "row t2.1 COMPLETE 0.60",
+        "sweep COMPLETE complete 3 failed 0 pruned 0", "flush");
+    assertThat(s.bestTrialId()).isEqualTo(2);
+    assertThat(s.status()).isEqualTo("COMPLETE");
+  }
+
+  @Test
+  void wallTimeStopsNewTrialsOnceSpent() {
+    // each trial takes one step (1 s) of the test clock; 2 s are used up after the third
+    SweepSummary s = run(sweep("budget: {trials: 10, wall_time: 2s}"), SweepSchedulerTest::trains);
+    assertThat(events).containsExactly(
+        "row t0.1 RUNNING", "launch t0.1 ->2", "row t0.1 COMPLETE 0.50",
+        "row t1.1 RUNNING", "launch t1.1 ->2", "row t1.1 COMPLETE 0.55",
+        "row t2.1 RUNNING", "launch t2.1 ->2", "row t2.1 COMPLETE 0.60",
+        "sweep COMPLETE complete 3 failed 0 pruned 0", "flush");
+    assertThat(s.complete()).isEqualTo(3);
+  }
+
+  @Test
+  void failureBudgetEndsTheSweepFailed() {
+    SweepSummary s = run(sweep("budget: {trials: 6, failures: 2}"), t -> new Fail("boom"));
+    assertThat(events).containsExactly(
+        "row t0.1 RUNNING", "launch t0.1 ->2", "row t0.1 FAILED",
+        "row t1.1 RUNNING", "launch t1.1 ->2", "row t1.1 FAILED",
+        "sweep FAILED complete 0 failed 2 pruned 0", "flush");
+    assertThat(s.status()).isEqualTo("FAILED");
+    assertThat(sweepRows.get(sweepRows.size() - 1).message()).isEqualTo("2 trials failed: the failure budget (2) is spent");
+  }
+
+  @Test
+  void targetStopsOnceATrialReachesIt() {
+    SweepSummary s = run(sweep("budget: {trials: 10, target: 0.6}"), SweepSchedulerTest::trains);
+    assertThat(events).containsExactly(
+        "row t0.1 RUNNING", "launch t0.1 ->2", "row t0.1 COMPLETE 0.50",
+        "row t1.1 RUNNING", "launch t1.1 ->2", "row t1.1 COMPLETE 0.55",
+        "row t2.1 RUNNING", "launch t2.1 ->2", "row t2.1 COMPLETE 0.60",
+        "sweep COMPLETE complete 3 failed 0 pruned 0", "flush");
+    assertThat(s.bestValue()).isEqualTo(0.6);
+  }
+
+  // ---- retries
+
+  @Test
+  void failedAttemptIsRetriedWithTheSameSeed() {
+    run(sweep("budget: {trials: 2}", "max_retries: 1"),
+        t -> t.trialId() == 0 && t.attempt() == 1 ? new Fail("flaky") : trains(t));
+    assertThat(events).containsExactly(
+        "row t0.1 RUNNING", "launch t0.1 ->2", "row t0.1 FAILED",
+        "row t0.2 RUNNING", "launch t0.2 ->2", "row t0.2 COMPLETE 0.50",
+        "row t1.1 RUNNING", "launch t1.1 ->2", "row t1.1 COMPLETE 0.55",
+        "sweep COMPLETE complete 2 failed 0 pruned 0", "flush");
+    assertThat(launcher.launched.get(1).seed()).isEqualTo(launcher.launched.get(0).seed());
+    assertThat(launcher.launched.get(1).params()).isEqualTo(launcher.launched.get(0).params());
+  }
+
+  @Test
+  void retrySeedNewGivesTheRetryADerivedSeed() {
+    run(sweep("budget: {trials: 1}", "max_retries: 2", "retry_seed: new"),
+        t -> t.attempt() < 3 ? new Fail("seed-dependent") : trains(t));
+    assertThat(events).containsExactly(
+        "row t0.1 RUNNING", "launch t0.1 ->2", "row t0.1 FAILED",
+        "row t0.2 RUNNING", "launch t0.2 ->2", "row t0.2 FAILED",
+        "row t0.3 RUNNING", "launch t0.3 ->2", "row t0.3 COMPLETE 0.50",
+        "sweep COMPLETE complete 1 failed 0 pruned 0", "flush");
+    long first = launcher.launched.get(0).seed();
+    assertThat(launcher.launched.stream().map(TrialSpec::seed).toList()).containsExactly(first,
+        AttemptSpecs.retrySeed(first, 2, SweepSpec.RetrySeed.NEW), AttemptSpecs.retrySeed(first, 3, SweepSpec.RetrySeed.NEW))
+        .doesNotHaveDuplicates();
+  }
+
+  @Test
+  void retriesSpentFailTheTrialAndTheSweepGoesOn() {
+    SweepSummary s = run(sweep("budget: {trials: 2}", "max_retries: 1"),
+        t -> t.trialId() == 0 ? new Fail("always") : trains(t));
+    assertThat(events).containsExactly(
+        "row t0.1 RUNNING", "launch t0.1 ->2", "row t0.1 FAILED",
+        "row t0.2 RUNNING", "launch t0.2 ->2", "row t0.2 FAILED",
+        "row t1.1 RUNNING", "launch t1.1 ->2", "row t1.1 COMPLETE 0.55",
+        "sweep COMPLETE complete 1 failed 1 pruned 0", "flush");
+    assertThat(s.failed()).isEqualTo(1);
+  }
+
+  @Test
+  void hungAttemptTimesOutIsCancelledAndRetried() {
+    run(sweep("budget: {trials: 1}", "max_retries: 1", "trial_timeout: 3s"),
+        t -> t.attempt() == 1 ? new Hang() : trains(t));
+    assertThat(events).containsExactly(
+        "row t0.1 RUNNING", "launch t0.1 ->2", "row t0.1 TIMED_OUT",
+        "row t0.2 RUNNING", "launch t0.2 ->2", "row t0.2 COMPLETE 0.50",
+        "sweep COMPLETE complete 1 failed 0 pruned 0", "flush");
+    assertThat(row(0, 1, "TIMED_OUT").error()).startsWith("the attempt ran 4.0 s, longer than trial_timeout (3 s)");
+  }
+
+  @Test
+  void silentAttemptIsLostAfterItsMissedHeartbeats() {
+    run(sweep("budget: {trials: 1}", "missed_heartbeats: 2"), t -> t.attempt() == 1 ? new Hang() : trains(t));
+    assertThat(events).containsExactly(
+        "row t0.1 RUNNING", "launch t0.1 ->2", "row t0.1 LOST",
+        "sweep FAILED complete 0 failed 1 pruned 0", "flush");
+    assertThat(row(0, 1, "LOST").error()).startsWith("no heartbeat from the attempt's task for 3.0 s");
+  }
+
+  @Test
+  void executorLostIsRecordedAndRerunWithoutUsingMaxRetries() {
+    ExecutorLoss killed = new ExecutorLoss("7", "host-b", false, "Command exited with code 137", null);
+    run(sweep("budget: {trials: 1}"), t -> t.attempt() == 1 ? new Lose(killed) : trains(t));
+    assertThat(events).containsExactly(
+        "row t0.1 RUNNING", "launch t0.1 ->2", "row t0.1 LOST",
+        "row t0.2 RUNNING", "launch t0.2 ->2", "row t0.2 COMPLETE 0.50",
+        "sweep COMPLETE complete 1 failed 0 pruned 0", "flush");
+    TrialRecord lost = row(0, 1, "LOST");
+    assertThat(lost.executorId()).isEqualTo("7");
+    assertThat(lost.host()).isEqualTo("host-b");
+    assertThat(lost.error()).isEqualTo(killed.reason() + "; the trial runs again as attempt 2");
+  }
+
+  @Test
+  void executorOutOfMemoryCountsAgainstTheTrial() {
+    ExecutorLoss oom = new ExecutorLoss("7", "host-b", true, "Command exited with code 52", null);
+    run(sweep("budget: {trials: 1}"), t -> new Lose(oom));
+    assertThat(events).containsExactly(
+        "row t0.1 RUNNING", "launch t0.1 ->2", "row t0.1 LOST",
+        "sweep FAILED complete 0 failed 1 pruned 0", "flush");
+    assertThat(row(0, 1, "LOST").error()).isEqualTo(oom.reason());
+  }
+
+  // ---- pruning, promotion, finishing
+
+  @Test
+  void ashaContinuesTheTopThirdAtARungAndPausesTheRest() {
+    // rungs 1 and 3; trial n's accuracy 0.5 + n/20: each new trial is the best at rung 1, and from the
+    // third trial on (floor(3/3) = 1) the best one there continues at once
+    SweepSummary s = run(sweep("budget: {trials: 4}",
+        "early_terminate: {type: asha, min_resource: 1, max_resource: 3, eta: 3}"), SweepSchedulerTest::trains);
+    assertThat(events).containsExactly(
+        "row t0.1 RUNNING", "launch t0.1 ->1", "row t0.1 PRUNED 0.50",
+        "row t1.1 RUNNING", "launch t1.1 ->1", "row t1.1 PRUNED 0.55",
+        "row t2.1 RUNNING", "launch t2.1 ->1", "row t2.1 RUNNING",
+        "row t2.1 RUNNING", "launch t2.1 ->3", "row t2.1 COMPLETE 0.60",
+        "row t3.1 RUNNING", "launch t3.1 ->1", "row t3.1 RUNNING",
+        "row t3.1 RUNNING", "launch t3.1 ->3", "row t3.1 COMPLETE 0.65",
+        "sweep COMPLETE complete 2 failed 0 pruned 2", "flush");
+    assertThat(s.bestTrialId()).isEqualTo(3);
+  }
+
+  @Test
+  void ashaPromotesAPausedTrialOnceItRanksInTheTopThird() {
+    // trial n's accuracy 0.7 - n/20: the first trial is paused alone at rung 1, and promoted (continuing its
+    // attempt from its checkpoint) once the third trial makes it the top third there
+    SweepSummary s = run(sweep("budget: {trials: 4}",
+        "early_terminate: {type: asha, min_resource: 1, max_resource: 3, eta: 3}"),
+        t -> new Train(e -> 0.7 - t.trialId() / 20.0));
+    assertThat(events).containsExactly(
+        "row t0.1 RUNNING", "launch t0.1 ->1", "row t0.1 PRUNED 0.70",
+        "row t1.1 RUNNING", "launch t1.1 ->1", "row t1.1 PRUNED 0.65",
+        "row t2.1 RUNNING", "launch t2.1 ->1", "row t2.1 PRUNED 0.60",
+        "row t0.1 RUNNING", "launch t0.1 ->3", "row t0.1 COMPLETE 0.70",
+        "row t3.1 RUNNING", "launch t3.1 ->1", "row t3.1 PRUNED 0.55",
+        "sweep COMPLETE complete 1 failed 0 pruned 3", "flush");
+    assertThat(s.bestTrialId()).isEqualTo(0);
+    assertThat(row(0, 1, "COMPLETE").resumedFromEpoch()).isEqualTo(1);
+  }
+
+  @Test
+  void spentBudgetWithEveryTrialPausedFinishesTheBestOne() {
+    // rungs 1, 3, 9: alone at rungs 3 and 9, and two at rung 1, no trial is ever in the top third; with the
+    // budget spent and nothing running, Study.finishing continues the best paused trial rung by rung
+    SweepSummary s = run(sweep("budget: {trials: 2}",
+        "early_terminate: {type: asha, min_resource: 1, max_resource: 9, eta: 3}"), SweepSchedulerTest::trains);
+    assertThat(events).containsExactly(
+        "row t0.1 RUNNING", "launch t0.1 ->1", "row t0.1 PRUNED 0.50",
+        "row t1.1 RUNNING", "launch t1.1 ->1", "row t1.1 PRUNED 0.55",
+        "row t1.1 RUNNING", "launch t1.1 ->3", "row t1.1 PRUNED 0.55",
+        "row t1.1 RUNNING", "launch t1.1 ->9", "row t1.1 COMPLETE 0.55",
+        "sweep COMPLETE complete 1 failed 0 pruned 1", "flush");
+    assertThat(s.complete()).isEqualTo(1);
+    assertThat(launcher.checkpoints).containsEntry(0, 1).containsEntry(1, 9);
+  }
+
+  // ---- cancellation
+
+  @Test
+  void cancelStopsRunningAttemptsAndLaunchesNothingMore() {
+    // cancel once the first trial completed: the scheduler sees the request on its next wait, in which the
+    // second trial finished (kept COMPLETE); the two still running are cancelled, nothing new starts
+    SweepSummary s = run(sweep("budget: {trials: 6}", "parallelism: 3"), SweepSchedulerTest::trains, false,
+        () -> events.contains("row t0.1 COMPLETE 0.50"));
+    assertThat(events).containsExactly(
+        "row t0.1 RUNNING", "launch t0.1 ->2",
+        "row t1.1 RUNNING", "launch t1.1 ->2",
+        "row t2.1 RUNNING", "launch t2.1 ->2",
+        "row t0.1 COMPLETE 0.50",
+        "row t3.1 RUNNING", "launch t3.1 ->2",
+        "row t1.1 COMPLETE 0.55",
+        "row t2.1 CANCELLED", "row t3.1 CANCELLED",
+        "sweep CANCELLED complete 2 failed 0 pruned 0", "flush");
+    assertThat(s.status()).isEqualTo("CANCELLED");
+  }
+
+  // ---- resume
+
+  @Test
+  void resumeClosesRunningOrphansAsLostAndRerunsThemFirst() {
+    SweepRun run = sweepRun(sweep("budget: {trials: 3}"));
+    Map<String, Object> lr = Map.of("lr", 0.01);
+    List<Trial> history = List.of(
+        new Trial(0, lr, TrialState.COMPLETE, List.of(0.5), null),
+        new Trial(1, lr, TrialState.RUNNING, List.of(), null));
+    EpochMetrics epoch1 = new EpochMetrics(1, 0.4, 0.4, 0.6, 0.6, 1.0, 100, 0.6, 0.01);
+    InMemoryLauncher l = new InMemoryLauncher(clock, events, SweepSchedulerTest::trains, false);
+    l.checkpoints.put(1, 1);
+    SweepSummary s = run(run, Study.resumeKeepingRunning(run.spec(), run.seed(), history),
+        new SweepScheduler.History(Map.of(1, 2), Map.of(0, 1, 1, 1), Map.of(1, List.of(epoch1)), " (driver x)"), l,
+        () -> false);
+    assertThat(events).containsExactly(
+        "row t1.1 LOST",
+        "row t1.2 RUNNING", "launch t1.2 ->2", "row t1.2 COMPLETE 0.60",
+        "row t2.1 RUNNING", "launch t2.1 ->2", "row t2.1 COMPLETE 0.60",
+        "sweep COMPLETE complete 3 failed 0 pruned 0", "flush");
+    assertThat(row(1, 1, "LOST").error())
+        .isEqualTo("the driver stopped while this attempt ran (driver x); sweep resume reran the trial as attempt 2");
+    // the rerun continued from the recorded epoch: its row holds both epochs
+    assertThat(row(1, 2, "COMPLETE").epochs()).extracting(EpochMetrics::epoch).containsExactly(1, 2);
+    assertThat(s.complete()).isEqualTo(3);
+  }
+
+  // ---- out-of-order completion
+
+  @Test
+  void outcomesInAnyOrderAreSettledAndFreeTheirSlots() {
+    SweepSummary s = run(sweep("budget: {trials: 5}", "parallelism: 3"), SweepSchedulerTest::trains, true, () -> false);
+    assertThat(events).containsExactly(
+        "row t0.1 RUNNING", "launch t0.1 ->2",
+        "row t1.1 RUNNING", "launch t1.1 ->2",
+        "row t2.1 RUNNING", "launch t2.1 ->2",
+        "row t2.1 COMPLETE 0.60",
+        "row t3.1 RUNNING", "launch t3.1 ->2",
+        "row t3.1 COMPLETE 0.65",
+        "row t4.1 RUNNING", "launch t4.1 ->2",
+        "row t4.1 COMPLETE 0.70",
+        "row t1.1 COMPLETE 0.55",
+        "row t0.1 COMPLETE 0.50",
+        "sweep COMPLETE complete 5 failed 0 pruned 0", "flush");
+    assertThat(s.bestTrialId()).isEqualTo(4);
+  }
+
+  // ---- elastic capacity
+
+  @Test
+  void launchesFollowTheLaunchersCapacityAsExecutorsJoin() {
+    // no executor for 3 s, then one, then (from 5 s) two
+    SweepRun run = sweepRun(sweep("budget: {trials: 4}", "parallelism: 2"));
+    InMemoryLauncher l = new InMemoryLauncher(clock, events, SweepSchedulerTest::trains, false)
+        .capacity(() -> clock.get() < START + 3_000 ? 0 : clock.get() < START + 5_000 ? 1 : 2);
+    SweepSummary s = run(run, Study.fromSpec(run.spec(), run.seed()), SweepScheduler.History.NONE, l, () -> false);
+    assertThat(events).containsExactly(
+        "row t0.1 RUNNING", "launch t0.1 ->2", "row t0.1 COMPLETE 0.50",
+        "row t1.1 RUNNING", "launch t1.1 ->2", "row t1.1 COMPLETE 0.55",
+        "row t2.1 RUNNING", "launch t2.1 ->2",
+        "row t3.1 RUNNING", "launch t3.1 ->2",
+        "row t2.1 COMPLETE 0.60", "row t3.1 COMPLETE 0.65",
+        "sweep COMPLETE complete 4 failed 0 pruned 0", "flush");
+    assertThat(rows.get(0).startedAtMillis()).as("the first trial started once an executor joined").isEqualTo(START + 3_000);
+    assertThat(s.complete()).isEqualTo(4);
+  }
+
+  @Test
+  void noExecutorWithinTheWaitEndsTheSweepFailedSayingWhy() {
+    SweepRun run = sweepRun(sweep("budget: {trials: 2}"));
+    InMemoryLauncher l = new InMemoryLauncher(clock, events, SweepSchedulerTest::trains, false).capacity(() -> 0);
+    SweepSummary s = run(run, Study.fromSpec(run.spec(), run.seed()), SweepScheduler.History.NONE, l, () -> false);
+    assertThat(events).containsExactly("sweep FAILED complete 0 failed 0 pruned 0", "flush");
+    assertThat(s.status()).isEqualTo("FAILED");
+    assertThat(sweepRows.get(sweepRows.size() - 1).message())
+        .startsWith("no executor to train on joined within 5 s (spark.prepsweep.executorWait)");
+    assertThat(clock.get() - START).as("waited the whole bound, no longer").isEqualTo(EXECUTOR_WAIT_MILLIS + 1_000);
+  }
+}
