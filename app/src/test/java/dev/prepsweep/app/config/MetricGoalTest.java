@@ -11,6 +11,7 @@ class MetricGoalTest {
 
   private static String sweep(String metric, String goal) {
     return """
+        task: regression
         sweep:
           method: random
           metric: {name: %s, goal: %s}
