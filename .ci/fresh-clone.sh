@@ -54,6 +54,8 @@ bench_check() {
 }
 DJL_CACHE_DIR="$WORK/djl-offline" bench_check no_network bench/sweep/run.sh 4 1
 DJL_CACHE_DIR="$WORK/djl-offline" bench_check no_network bench/sweep/asha-vs-random.sh 3
+DJL_CACHE_DIR="$WORK/djl-offline" bench_check no_network bench/sweep/breakdown.sh 4
+DJL_CACHE_DIR="$WORK/djl-offline" bench_check no_network bench/sweep/first-batch.sh 1
 
 bench_check bench/prep/run.sh 2000
 BENCH_RUNS=1 BENCH_HEAP=1g bench_check bench/prep/near.sh 300

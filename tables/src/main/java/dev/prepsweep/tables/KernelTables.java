@@ -125,7 +125,7 @@ final class KernelTables {
       throw new UncheckedIOException(TableErrors.unreadable(t, e).getMessage(), e);
     }
     try (CloseableIterator<ColumnarBatch> batches = engine.getJsonHandler()
-        .readJsonFiles(one(status), COMMIT_USER_METADATA, Optional.empty())) {
+        .readJsonFiles(PinnedReader.single(status), COMMIT_USER_METADATA, Optional.empty())) {
       while (batches.hasNext()) {
         try (CloseableIterator<Row> rows = batches.next().getRows()) {
           while (rows.hasNext()) {
@@ -143,30 +143,6 @@ final class KernelTables {
       throw TableErrors.logUnreadable(t, e);
     }
     return Optional.of(Optional.empty());
-  }
-
-  /** A closeable iterator over one file status (Kernel's own helper for it is internal). */
-  private static CloseableIterator<FileStatus> one(FileStatus status) {
-    return new CloseableIterator<>() {
-      private boolean done;
-
-      @Override
-      public boolean hasNext() {
-        return !done;
-      }
-
-      @Override
-      public FileStatus next() {
-        if (done) {
-          throw new java.util.NoSuchElementException();
-        }
-        done = true;
-        return status;
-      }
-
-      @Override
-      public void close() {}
-    };
   }
 
   /**

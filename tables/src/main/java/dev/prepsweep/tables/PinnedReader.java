@@ -121,8 +121,8 @@ public final class PinnedReader {
     return out.rows();
   }
 
-  /** One file for the Parquet handler (Kernel's own helper for this is internal). */
-  private static CloseableIterator<FileStatus> single(FileStatus f) {
+  /** One file for Kernel's Parquet or JSON handler (Kernel's own helper for this is internal). */
+  static CloseableIterator<FileStatus> single(FileStatus f) {
     return new CloseableIterator<>() {
       private boolean done;
 
