@@ -243,6 +243,27 @@ public final class ModelScorer {
     }
   }
 
+  /**
+   * The model inputs of a chunk of scored rows ({@code id, target-or-label, text, features, image}):
+   * texts, feature vectors and image bytes, with no labels.
+   */
+  static SplitRows inputs(List<Row> chunk) {
+    int n = chunk.size();
+    String[] texts = new String[n];
+    double[][] features = new double[n][];
+    byte[][] images = new byte[n][];
+    for (int i = 0; i < n; i++) {
+      Row r = chunk.get(i);
+      texts[i] = r.isNullAt(2) ? "" : r.getString(2);
+      if (!r.isNullAt(3)) {
+        List<Double> f = r.getList(3);
+        features[i] = f.stream().mapToDouble(d -> d == null ? Double.NaN : d).toArray();
+      }
+      images[i] = r.isNullAt(4) ? null : (byte[]) r.get(4);
+    }
+    return new SplitRows(texts, new int[n], features, images);
+  }
+
   /** Scores one partition in chunks with the executor's cached model. */
   static final class ScorePartition implements MapPartitionsFunction<Row, Row> {
     private final String modelUri;
@@ -287,19 +308,7 @@ public final class ModelScorer {
 
         private void score(List<Row> chunk) {
           int n = chunk.size();
-          String[] texts = new String[n];
-          double[][] features = new double[n][];
-          byte[][] images = new byte[n][];
-          for (int i = 0; i < n; i++) {
-            Row r = chunk.get(i);
-            texts[i] = r.isNullAt(2) ? "" : r.getString(2);
-            if (!r.isNullAt(3)) {
-              List<Double> f = r.getList(3);
-              features[i] = f.stream().mapToDouble(d -> d == null ? Double.NaN : d).toArray();
-            }
-            images[i] = r.isNullAt(4) ? null : (byte[]) r.get(4);
-          }
-          float[] p = model.probabilities(new SplitRows(texts, new int[n], features, images));
+          float[] p = model.probabilities(inputs(chunk));
           int k = labels.size();
           for (int i = 0; i < n; i++) {
             int best = 0;

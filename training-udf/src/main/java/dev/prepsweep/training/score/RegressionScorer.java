@@ -9,7 +9,6 @@ import static org.apache.spark.sql.functions.pow;
 import static org.apache.spark.sql.functions.sum;
 
 import dev.prepsweep.training.SavedModel;
-import dev.prepsweep.training.SplitRows;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -84,18 +83,7 @@ final class RegressionScorer {
         chunk.add(rows.next());
         if (chunk.size() == ModelScorer.CHUNK || !rows.hasNext()) {
           int n = chunk.size();
-          String[] texts = new String[n];
-          double[][] features = new double[n][];
-          byte[][] images = new byte[n][];
-          for (int i = 0; i < n; i++) {
-            Row r = chunk.get(i);
-            texts[i] = r.isNullAt(2) ? "" : r.getString(2);
-            if (!r.isNullAt(3)) {
-              features[i] = r.<Double>getList(3).stream().mapToDouble(d -> d == null ? Double.NaN : d).toArray();
-            }
-            images[i] = r.isNullAt(4) ? null : (byte[]) r.get(4);
-          }
-          float[] p = model.predictions(new SplitRows(texts, new int[n], features, images));
+          float[] p = model.predictions(ModelScorer.inputs(chunk));
           for (int i = 0; i < n; i++) {
             Row r = chunk.get(i);
             out.add(RowFactory.create(r.getString(0), r.isNullAt(1) ? null : r.getDouble(1), (double) p[i], modelUri));
