@@ -75,7 +75,7 @@ final class FoldTrials {
     for (int i = 0; i < outcomes.size(); i++) {
       TrialOutcome o = outcomes.get(i);
       int fold = launched.get(i).fold();
-      r.record(fold, o.epochs(), o.complete(), target);
+      r.record(fold, o.epochs(), o.complete(), target, spec.attempt());
       if (!o.complete()) {
         errors.add("fold " + fold + ": " + o.error());
       }
@@ -85,6 +85,14 @@ final class FoldTrials {
       started = Math.min(started, o.startedAtMillis());
       ended = Math.max(ended, o.endedAtMillis());
       resumed = Math.min(resumed, o.resumedFromEpoch());
+    }
+    if (!modelUris.containsKey(spec.trialId()) && r.done(0, target)) {
+      // fold 0 finished under an earlier attempt or driver and was not launched again: its kept model is where it
+      // always is (CheckpointStore's best/ under the fold's artifact location)
+      String fold0 = spec.forFold(0, folds).trialArtifactUri();
+      if (fold0 != null) {
+        modelUris.put(spec.trialId(), fold0 + "/best");
+      }
     }
     boolean complete = errors.isEmpty() && r.complete(target);
     String error = errors.isEmpty() ? (complete ? null : "folds " + r.toLaunch(target) + " did not reach epoch " + target)
@@ -97,6 +105,30 @@ final class FoldTrials {
         executors.isEmpty() ? null : executors, first.host(), first.gpuAddress(), first.device(),
         started == Long.MAX_VALUE ? ended : started, ended, modelUris.get(spec.trialId()),
         resumed == Integer.MAX_VALUE ? 0 : resumed);
+  }
+
+  /**
+   * Records what one fold task of {@code attempt} returned while the attempt's other folds still run, so a fold that
+   * finished is not launched again when the attempt ends otherwise (an executor lost, a hang, the driver gone).
+   */
+  void recordTask(TrialSpec attempt, TrialSpec task, TrialOutcome outcome) {
+    if (enabled() && task.fold() >= 0) {
+      of(attempt.trialId()).record(task.fold(), outcome.epochs(), outcome.complete(), AttemptSpecs.targetOf(attempt),
+          attempt.attempt());
+    }
+  }
+
+  /** Takes over each fold's epochs of {@code trial} that an earlier driver recorded (sweep resume). */
+  void restore(int trial, List<List<EpochMetrics>> byFold) {
+    if (enabled() && !byFold.isEmpty()) {
+      of(trial).restore(byFold);
+    }
+  }
+
+  /** Each fold's epochs of {@code trial} that {@code attempt} recorded first: what its row writes (empty without). */
+  List<List<EpochMetrics>> recordedBy(int trial, int attempt) {
+    FoldRounds r = rounds.get(trial);
+    return !enabled() || r == null ? List.of() : r.recordedBy(attempt);
   }
 
   /** Each fold's epochs of {@code trial} (empty without cross-validation). */

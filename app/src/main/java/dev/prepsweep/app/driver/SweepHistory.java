@@ -120,6 +120,51 @@ final class SweepHistory {
     return out;
   }
 
+  /**
+   * Each cross-validated trial's epochs per fold (rows with a {@code fold}), whichever attempt wrote them: a fold's
+   * epochs are written once, by the attempt that first returned them. Empty for sweeps without cross-validation
+   * and for tables written before folds existed.
+   */
+  static Map<Integer, List<List<EpochMetrics>>> foldEpochs(SparkSession spark, Warehouse warehouse, String sweepId,
+      int folds) {
+    Map<Integer, List<List<EpochMetrics>>> out = new LinkedHashMap<>();
+    if (folds <= 0 || !warehouse.exists(ResultTables.TRIAL_METRICS)) {
+      return out;
+    }
+    Dataset<Row> table = spark.read().format("delta").load(warehouse.path(ResultTables.TRIAL_METRICS));
+    if (!java.util.Arrays.asList(table.columns()).contains("fold")) {
+      return out;
+    }
+    List<Row> rows = table.filter(org.apache.spark.sql.functions.col("sweep_id").equalTo(sweepId)
+            .and(org.apache.spark.sql.functions.col("fold").isNotNull()))
+        .selectExpr("trial_id", "fold", "epoch", "train_loss", "val_loss", "val_accuracy", "val_macro_f1", "seconds",
+            "samples", "val_roc_auc", "lr", "val_rmse", "val_mae", "val_r2", "attempt")
+        .orderBy("trial_id", "fold", "epoch", "attempt").collectAsList();
+    for (Row r : rows) {
+      int fold = r.getInt(1);
+      if (fold < 0 || fold >= folds) {
+        continue;
+      }
+      List<List<EpochMetrics>> byFold = out.computeIfAbsent(r.getInt(0), k -> {
+        List<List<EpochMetrics>> empty = new ArrayList<>();
+        for (int f = 0; f < folds; f++) {
+          empty.add(new ArrayList<>());
+        }
+        return empty;
+      });
+      List<EpochMetrics> epochs = byFold.get(fold);
+      EpochMetrics m = new EpochMetrics(r.getInt(2), nan(r, 3), nan(r, 4), nan(r, 5), nan(r, 6), r.getDouble(7),
+          r.getLong(8), nan(r, 9), nan(r, 10), nan(r, 11), nan(r, 12), nan(r, 13));
+      // an epoch written by two attempts (tables of earlier versions): the later attempt's, ordered last, wins
+      if (!epochs.isEmpty() && epochs.get(epochs.size() - 1).epoch() == m.epoch()) {
+        epochs.set(epochs.size() - 1, m);
+      } else {
+        epochs.add(m);
+      }
+    }
+    return out;
+  }
+
   private static double nan(Row r, int i) {
     return r.isNullAt(i) ? Double.NaN : r.getDouble(i);
   }

@@ -83,17 +83,29 @@ final class SweepScheduler {
    * each trial's last attempt number, each trial's recorded epochs, and who ran the sweep before.
    */
   record History(Map<Integer, Integer> relaunch, Map<Integer, Integer> lastAttempts,
-      Map<Integer, List<EpochMetrics>> epochs, String previousDriver) {
+      Map<Integer, List<EpochMetrics>> epochs, String previousDriver, Map<Integer, List<List<EpochMetrics>>> foldEpochs) {
 
     static final History NONE = new History(Map.of(), Map.of(), Map.of(), "");
 
+    /** A history without cross-validation folds. */
+    History(Map<Integer, Integer> relaunch, Map<Integer, Integer> lastAttempts, Map<Integer, List<EpochMetrics>> epochs,
+        String previousDriver) {
+      this(relaunch, lastAttempts, epochs, previousDriver, Map.of());
+    }
+
     History withPreviousDriver(String previous) {
-      return new History(relaunch, lastAttempts, epochs, previous);
+      return new History(relaunch, lastAttempts, epochs, previous, foldEpochs);
     }
   }
 
-  /** An attempt's result, or the launcher's failure. */
-  private record Completion(TrialLauncher.Result result, Throwable failure) {}
+  /** An attempt's result, the launcher's failure, or one task of a running attempt that ended ({@code task}). */
+  private record Completion(TrialLauncher.Result result, Throwable failure, TrialSpec attempt, TrialSpec task,
+      TrialOutcome taskOutcome) {
+
+    Completion(TrialLauncher.Result result, Throwable failure) {
+      this(result, failure, null, null, null);
+    }
+  }
 
   private final SweepRun run;
   private final SweepSpec spec;
@@ -114,6 +126,8 @@ final class SweepScheduler {
   /** The running attempt of each trial in flight, in launch order. */
   private final Map<Integer, TrialSpec> running = new LinkedHashMap<>();
   private final Map<Integer, Integer> attempts = new HashMap<>();
+  /** When each running attempt was launched (its RUNNING rows' start). */
+  private final Map<Integer, Long> launchedAtMillis = new HashMap<>();
   private final Map<Integer, Map<Integer, EpochMetrics>> epochsByTrial = new HashMap<>();
   /** Attempts ended by the scheduler (timed out, no heartbeat): why, until their launcher reports them cancelled. */
   private final Map<Integer, HangRule.Verdict> hung = new HashMap<>();
@@ -185,6 +199,8 @@ final class SweepScheduler {
       history.epochs().getOrDefault(t.number(), List.of()).forEach(m -> known.put(m.epoch(), m));
       epochsByTrial.put(t.number(), known);
       attempts.putIfAbsent(t.number(), 1);
+      // under cross-validation: folds that finished under the earlier driver are not launched again
+      cv.restore(t.number(), history.foldEpochs().getOrDefault(t.number(), List.of()));
     }
     // The attempts that were running when the previous driver died end here, as LOST with why.
     for (Map.Entry<Integer, Integer> orphan : history.relaunch().entrySet()) {
@@ -234,6 +250,10 @@ final class SweepScheduler {
         }
         continue;
       }
+      if (next.task() != null) {
+        taskEnded(next);
+        continue;
+      }
       if (next.failure() != null) {
         throw new IllegalStateException("sweep " + run.sweepId() + ": a trial launcher failed: "
             + next.failure().getMessage(), next.failure());
@@ -263,10 +283,15 @@ final class SweepScheduler {
       int done = epochsByTrial.get(trial.number()).size();
       int target = segmented ? Segments.nextTarget(pruner, trial.number(), done, specs.totalEpochs(trial)) : -1;
       TrialSpec attempt = specs.of(trial, attempts.get(trial.number()), target);
-      records.write(AttemptRecords.withoutOutcome(attempt, TrialState.RUNNING, historyOf(trial.number()),
-          clock.getAsLong(), null, null));
+      long launchedAt = clock.getAsLong();
+      records.write(AttemptRecords.running(cv, attempt, historyOf(trial.number()), launchedAt));
       running.put(trial.number(), attempt);
-      launcher.launch(attempt, cv.tasks(attempt, AttemptSpecs.targetOf(attempt)))
+      launchedAtMillis.put(trial.number(), launchedAt);
+      List<TrialSpec> tasks = cv.tasks(attempt, AttemptSpecs.targetOf(attempt));
+      // under cross-validation each fold task is reported as it ends (taskEnded), so a finished fold is kept
+      (cv.enabled() ? launcher.launch(attempt, tasks,
+          (task, outcome) -> inbox.add(new Completion(null, null, attempt, task, outcome)))
+          : launcher.launch(attempt, tasks))
           .whenComplete((result, failure) -> inbox.add(new Completion(result, failure)));
     }
   }
@@ -346,6 +371,21 @@ final class SweepScheduler {
       return trial;
     }
     return null;
+  }
+
+  /**
+   * A fold task of a running cross-validated attempt ended while other folds run: its epochs are kept (a finished
+   * fold is not launched again, whatever ends the attempt) and written with the attempt's RUNNING row, so they
+   * outlive this driver.
+   */
+  private void taskEnded(Completion done) {
+    TrialSpec attempt = done.attempt();
+    if (!cv.enabled() || running.get(attempt.trialId()) != attempt || !done.taskOutcome().complete()) {
+      return;
+    }
+    cv.recordTask(attempt, done.task(), done.taskOutcome());
+    records.write(AttemptRecords.running(cv, attempt, historyOf(attempt.trialId()),
+        launchedAtMillis.getOrDefault(attempt.trialId(), clock.getAsLong())));
   }
 
   /** Cancels the attempts the hang rule ends; they are recorded when their launcher reports them. */

@@ -1,6 +1,7 @@
 package dev.prepsweep.app.driver;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.prepsweep.app.config.JobConfig;
 import dev.prepsweep.app.driver.InMemoryLauncher.Fail;
@@ -368,6 +369,71 @@ class SweepSchedulerTest {
     // the rerun continued from the recorded epoch: its row holds both epochs
     assertThat(row(1, 2, "COMPLETE").epochs()).extracting(EpochMetrics::epoch).containsExactly(1, 2);
     assertThat(s.complete()).isEqualTo(3);
+  }
+
+  // ---- cross-validation: folds that finished are kept
+
+  /** Fold f's accuracy is 0.5 + f/10 at every epoch; a fold task told to lose its executor fails with the attempt. */
+  private static Plan foldTrains(TrialSpec task) {
+    return new Train(e -> 0.5 + task.fold() / 10.0);
+  }
+
+  private static final String CV = "cv: {folds: 3}\n";
+
+  /** Each fold's epoch numbers that {@code row} writes to trial_metrics. */
+  private static List<List<Integer>> foldEpochRows(TrialRecord row) {
+    return row.foldEpochs().stream().map(f -> f.stream().map(EpochMetrics::epoch).toList()).toList();
+  }
+
+  @Test
+  void aLostCrossValidatedAttemptRerunsOnlyItsUnfinishedFolds() {
+    ExecutorLoss killed = new ExecutorLoss("7", "host-b", false, "Command exited with code 137", null);
+    run(CV + sweep("budget: {trials: 1}"),
+        t -> t.attempt() == 1 && t.fold() > 0 ? new Lose(killed) : foldTrains(t));
+    assertThat(events).containsExactly(
+        "row t0.1 RUNNING", "launch t0.1 ->2 folds [0, 1, 2]",
+        "row t0.1 RUNNING", "row t0.1 LOST",
+        "row t0.2 RUNNING", "launch t0.2 ->2 folds [1, 2]", "row t0.2 RUNNING", "row t0.2 RUNNING",
+        "row t0.2 COMPLETE 0.60",
+        "sweep COMPLETE complete 1 failed 0 pruned 0", "flush");
+    // fold 0 finished in attempt 1: its epochs are that attempt's rows, and the value is still the mean of 3 folds
+    assertThat(foldEpochRows(row(0, 1, "LOST"))).containsExactly(List.of(1, 2), List.of(), List.of());
+    TrialRecord complete = row(0, 2, "COMPLETE");
+    assertThat(foldEpochRows(complete)).containsExactly(List.of(), List.of(1, 2), List.of(1, 2));
+    assertThat(complete.foldValues()).containsExactly(0.5, 0.6, 0.7);
+    assertThat(complete.valueStd()).isCloseTo(FoldRounds.std(List.of(0.5, 0.6, 0.7)), within(1e-12));
+    assertThat(complete.values().get(0)).isCloseTo((0.5 + 0.6 + 0.7) / 3, within(1e-12));
+    // the test split is scored with fold 0's kept model, although fold 0 did not run in the last attempt
+    assertThat(complete.modelUri()).isEqualTo("/tmp/prepsweep-scheduler-test/sw-test/trial-0/fold-0/best");
+  }
+
+  @Test
+  void aResumedCrossValidatedTrialTrainsOnlyTheFoldsTheDeadDriverLeftUnfinished() {
+    SweepRun run = sweepRun(CV + sweep("budget: {trials: 1}"));
+    List<Trial> history = List.of(new Trial(0, Map.of("lr", 0.01), TrialState.RUNNING, List.of(), null));
+    // the dead driver recorded fold 0 whole (2 epochs) and fold 1's first epoch; fold 2 had nothing yet
+    List<List<EpochMetrics>> folds = List.of(
+        List.of(foldEpoch(1, 0.5), foldEpoch(2, 0.5)), List.of(foldEpoch(1, 0.6)), List.of());
+    InMemoryLauncher l = new InMemoryLauncher(clock, events, SweepSchedulerTest::foldTrains, false);
+    l.foldCheckpoints.put("0/1", 1);
+    run(run, Study.resumeKeepingRunning(run.spec(), run.seed(), history),
+        new SweepScheduler.History(Map.of(0, 2), Map.of(0, 1), Map.of(), "", Map.of(0, folds)), l, () -> false);
+    assertThat(events).containsExactly(
+        "row t0.1 LOST",
+        "row t0.2 RUNNING", "launch t0.2 ->2 folds [1, 2]", "row t0.2 RUNNING", "row t0.2 RUNNING",
+        "row t0.2 COMPLETE 0.60",
+        "sweep COMPLETE complete 1 failed 0 pruned 0", "flush");
+    TrialRecord complete = row(0, 2, "COMPLETE");
+    // fold 1 continued from its checkpoint; the epochs the dead driver wrote are not written again
+    assertThat(complete.resumedFromEpoch()).isEqualTo(0);
+    assertThat(foldEpochRows(complete)).containsExactly(List.of(), List.of(2), List.of(1, 2));
+    assertThat(complete.foldValues()).containsExactly(0.5, 0.6, 0.7);
+    assertThat(complete.values().get(0)).isCloseTo(0.6, within(1e-12));
+    assertThat(complete.epochs()).extracting(EpochMetrics::epoch).containsExactly(1, 2);
+  }
+
+  private static EpochMetrics foldEpoch(int epoch, double acc) {
+    return new EpochMetrics(epoch, 1 - acc, 1 - acc, acc, acc, 1.0, 100, acc, 0.01);
   }
 
   // ---- out-of-order completion
