@@ -64,6 +64,38 @@ final class SweepHistory {
     return new ArrayList<>(latest.values());
   }
 
+  /**
+   * The sweep's COMPLETE attempts as their rows hold them (objective values, constraint violation, every metric
+   * column), for the Pareto ranks and the selection rule of a resumed sweep. Metric columns a table written by an
+   * earlier version lacks read as NaN.
+   */
+  static List<ObjectiveBook.Earlier> completed(SparkSession spark, Warehouse warehouse, String sweepId) {
+    if (!warehouse.exists(ResultTables.TRIALS)) {
+      return List.of();
+    }
+    Dataset<Row> table = spark.read().format("delta").load(warehouse.path(ResultTables.TRIALS));
+    List<String> columns = java.util.Arrays.asList(table.columns());
+    List<String> metrics = TrialMetrics.NAMES.stream().filter(columns::contains).toList();
+    List<String> select = new ArrayList<>(List.of("trial_id", "attempt", "objective_values",
+        columns.contains("constraint_violation") ? "CAST(constraint_violation AS DOUBLE)" : "CAST(NULL AS DOUBLE)"));
+    metrics.forEach(m -> select.add("CAST(" + m + " AS DOUBLE)"));
+    List<Row> rows = table.filter(org.apache.spark.sql.functions.col("sweep_id").equalTo(sweepId)
+            .and(org.apache.spark.sql.functions.col("state").equalTo("COMPLETE")))
+        .selectExpr(select.toArray(String[]::new)).orderBy("trial_id", "attempt").collectAsList();
+    Map<Integer, ObjectiveBook.Earlier> out = new LinkedHashMap<>();
+    for (Row r : rows) {
+      Map<String, Double> values = new LinkedHashMap<>();
+      TrialMetrics.NAMES.forEach(m -> values.put(m, Double.NaN));
+      for (int i = 0; i < metrics.size(); i++) {
+        values.put(metrics.get(i), r.isNullAt(4 + i) ? Double.NaN : r.getDouble(4 + i));
+      }
+      List<Double> objectives = r.isNullAt(2) ? List.of() : r.getList(2);
+      out.put(r.getInt(0), new ObjectiveBook.Earlier(r.getInt(0), r.getInt(1), objectives,
+          r.isNullAt(3) ? null : r.getDouble(3), values));
+    }
+    return new ArrayList<>(out.values());
+  }
+
   /** Parameter values as the space types them (JSON gives Integer for small longs, etc.). */
   static Map<String, Object> typed(String json, SearchSpace space) {
     Map<String, Object> raw;

@@ -73,7 +73,8 @@ final class SweepResume {
         row.<java.sql.Timestamp>getAs("started_at").getTime());
     return new Resumed(run, Study.resumeKeepingRunning(spec, seed, history),
         new SweepScheduler.History(relaunch, lastAttempts, epochs, "",
-            SweepHistory.foldEpochs(spark, warehouse, sweepId, config.cv().map(CrossValidation::folds).orElse(0))));
+            SweepHistory.foldEpochs(spark, warehouse, sweepId, config.cv().map(CrossValidation::folds).orElse(0)),
+            SweepHistory.completed(spark, warehouse, sweepId)));
   }
 
   /** The version of {@code table} that a sweep's row recorded, if it recorded one. */

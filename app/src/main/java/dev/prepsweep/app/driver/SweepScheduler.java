@@ -52,6 +52,12 @@ final class SweepScheduler {
     /** Writes every row written so far. */
     void flush();
 
+    /**
+     * Sets the Pareto rank of a COMPLETE attempt an earlier driver wrote (a resumed multi-objective sweep ranks its
+     * whole history at the end).
+     */
+    void rank(int trial, int attempt, int paretoRank);
+
     /** Drops rows not yet written (this driver lost the sweep to another). */
     void discardPending();
   }
@@ -80,21 +86,24 @@ final class SweepScheduler {
 
   /**
    * What a resumed sweep had recorded: trials to run again as the given attempt (those left RUNNING),
-   * each trial's last attempt number, each trial's recorded epochs, and who ran the sweep before.
+   * each trial's last attempt number, each trial's recorded epochs, who ran the sweep before, each
+   * cross-validated trial's epochs per fold, and the COMPLETE trials with their metrics (for the Pareto ranks and
+   * the selection rule at the end, which cover the whole sweep).
    */
   record History(Map<Integer, Integer> relaunch, Map<Integer, Integer> lastAttempts,
-      Map<Integer, List<EpochMetrics>> epochs, String previousDriver, Map<Integer, List<List<EpochMetrics>>> foldEpochs) {
+      Map<Integer, List<EpochMetrics>> epochs, String previousDriver, Map<Integer, List<List<EpochMetrics>>> foldEpochs,
+      List<ObjectiveBook.Earlier> completed) {
 
     static final History NONE = new History(Map.of(), Map.of(), Map.of(), "");
 
-    /** A history without cross-validation folds. */
+    /** A history without cross-validation folds or completed trials' metrics. */
     History(Map<Integer, Integer> relaunch, Map<Integer, Integer> lastAttempts, Map<Integer, List<EpochMetrics>> epochs,
         String previousDriver) {
-      this(relaunch, lastAttempts, epochs, previousDriver, Map.of());
+      this(relaunch, lastAttempts, epochs, previousDriver, Map.of(), List.of());
     }
 
     History withPreviousDriver(String previous) {
-      return new History(relaunch, lastAttempts, epochs, previous, foldEpochs);
+      return new History(relaunch, lastAttempts, epochs, previous, foldEpochs, completed);
     }
   }
 
@@ -212,6 +221,7 @@ final class SweepScheduler {
               + "; sweep resume reran the trial as attempt " + orphan.getValue()));
     }
     queued.addAll(history.relaunch().keySet());
+    history.completed().forEach(book::earlier);
   }
 
   private void loop(SweepRecord.Builder sweepRow) throws InterruptedException {
@@ -515,18 +525,19 @@ final class SweepScheduler {
   }
 
   /**
-   * Pareto ranks and the selection rule over every COMPLETE trial; the selected trial is the one scored on
-   * test (a resumed sweep's earlier trials have no metrics in this driver: it keeps the plain best of the
-   * first metric). Writes the sweep's last row.
+   * Pareto ranks and the selection rule over every COMPLETE trial, earlier drivers' included (a resumed sweep
+   * decides as an uninterrupted one would); the selected trial is the one scored on test. When some COMPLETE
+   * trial's metrics could not be read back, the plain best of the first metric is kept. Writes the sweep's last row.
    */
   private void finish(SweepRecord.Builder sweepRow) {
     ObjectiveBook.Decision decision = book.noted().size() == progress.complete ? book.finish() : null;
     if (decision == null) {
-      LOG.warn("sweep {}: {} of {} COMPLETE trials ran under an earlier driver; Pareto ranks and the selection rule"
-          + " are not applied, the best trial by {} is scored", run.sweepId(), progress.complete - book.noted().size(),
+      LOG.warn("sweep {}: {} of {} COMPLETE trials ran under an earlier driver and their metrics could not be read back;"
+          + " Pareto ranks and the selection rule are not applied, the best trial by {} is scored", run.sweepId(), progress.complete - book.noted().size(),
           progress.complete, run.metric());
     } else {
       decision.ranked().forEach(records::write);
+      decision.earlierRanks().forEach(r -> records.rank(r.trial(), r.attempt(), r.rank()));
       sweepRow.selected(decision.rule(), decision.selected().orElse(null),
           spec.isMultiObjective() ? decision.front() : null);
       progress.bestTrial = decision.selected().orElse(null);

@@ -1,6 +1,7 @@
 package dev.prepsweep.app.driver;
 
 import dev.prepsweep.training.EpochMetrics;
+import dev.prepsweep.training.ServingCost;
 import dev.prepsweep.training.TrialOutcome;
 import dev.prepsweep.training.TrialSpec;
 import java.util.ArrayList;
@@ -27,8 +28,15 @@ final class InMemoryLauncher implements TrialLauncher {
   /** What an attempt does. */
   sealed interface Plan permits Train, Fail, Hang, Lose {}
 
-  /** Trains to its target epoch, each epoch's val_accuracy given by {@code accuracy(epoch)}. */
-  record Train(Function<Integer, Double> accuracy) implements Plan {}
+  /**
+   * Trains to its target epoch, each epoch's val_accuracy given by {@code accuracy(epoch)}; its model's serving
+   * cost is {@code serving} (null: none measured).
+   */
+  record Train(Function<Integer, Double> accuracy, ServingCost serving) implements Plan {
+    Train(Function<Integer, Double> accuracy) {
+      this(accuracy, null);
+    }
+  }
 
   /** Fails with {@code error} after training nothing. */
   record Fail(String error) implements Plan {}
@@ -184,7 +192,7 @@ final class InMemoryLauncher implements TrialLauncher {
       epochs.add(new EpochMetrics(e, 1 - acc, 1 - acc, acc, acc, 1.0, 100, acc, 0.01));
     }
     return new TrialOutcome(s.sweepId(), s.trialId(), s.attempt(), true, null, epochs, null, "exec-1", "host-a", null,
-        "cpu", r.launchedAt(), now, null, from);
+        "cpu", r.launchedAt(), now, null, from, t.serving());
   }
 
   @Override

@@ -17,6 +17,7 @@ import dev.prepsweep.sweep.study.Study;
 import dev.prepsweep.sweep.study.Trial;
 import dev.prepsweep.sweep.study.TrialState;
 import dev.prepsweep.training.EpochMetrics;
+import dev.prepsweep.training.ServingCost;
 import dev.prepsweep.training.TrialSpec;
 import java.util.ArrayList;
 import java.util.List;
@@ -115,6 +116,11 @@ class SweepSchedulerTest {
           events.add("sweep " + r.status() + " complete " + r.trialsComplete() + " failed " + r.trialsFailed()
               + " pruned " + r.trialsPruned());
         }
+      }
+
+      @Override
+      public void rank(int trial, int attempt, int paretoRank) {
+        events.add("rank t" + trial + "." + attempt + " " + paretoRank);
       }
 
       @Override
@@ -417,7 +423,8 @@ class SweepSchedulerTest {
     InMemoryLauncher l = new InMemoryLauncher(clock, events, SweepSchedulerTest::foldTrains, false);
     l.foldCheckpoints.put("0/1", 1);
     run(run, Study.resumeKeepingRunning(run.spec(), run.seed(), history),
-        new SweepScheduler.History(Map.of(0, 2), Map.of(0, 1), Map.of(), "", Map.of(0, folds)), l, () -> false);
+        new SweepScheduler.History(Map.of(0, 2), Map.of(0, 1), Map.of(), "", Map.of(0, folds), List.of()), l,
+        () -> false);
     assertThat(events).containsExactly(
         "row t0.1 LOST",
         "row t0.2 RUNNING", "launch t0.2 ->2 folds [1, 2]", "row t0.2 RUNNING", "row t0.2 RUNNING",
@@ -434,6 +441,58 @@ class SweepSchedulerTest {
 
   private static EpochMetrics foldEpoch(int epoch, double acc) {
     return new EpochMetrics(epoch, 1 - acc, 1 - acc, acc, acc, 1.0, 100, acc, 0.01);
+  }
+
+  // ---- objectives of a resumed sweep: ranks and the selection rule cover the whole sweep
+
+  /** A serving cost whose p50 latency is {@code p50} ms. */
+  private static ServingCost latency(double p50) {
+    return new ServingCost(p50, p50, 1000 / p50, 64, 1000, 4000, 1.0, Double.NaN);
+  }
+
+  /** A COMPLETE trial of an earlier driver with its accuracy and p50 latency (its row's metric columns). */
+  private static ObjectiveBook.Earlier earlier(int trial, double accuracy, double p50) {
+    Map<String, Double> metrics = new java.util.HashMap<>(TrialMetrics.of(null, latency(p50)));
+    metrics.put("val_accuracy", accuracy);
+    return new ObjectiveBook.Earlier(trial, 1, List.of(accuracy, p50), null, metrics);
+  }
+
+  @Test
+  void aResumedSweepRanksAndSelectsOverEarlierDriversTrialsToo() {
+    SweepRun run = sweepRun("""
+        train: {epochs: 2}
+        sweep:
+          method: random
+          metrics:
+            - {name: val_accuracy, goal: maximize}
+            - {name: latency_p50_ms, goal: minimize}
+          select: {maximize: val_accuracy, where: "latency_p50_ms <= 2"}
+          parameters:
+            lr: {distribution: log_uniform, min: 1.0e-4, max: 1.0e-1}
+          budget: {trials: 4}
+        """);
+    Map<String, Object> lr = Map.of("lr", 0.01);
+    // the earlier driver completed trial 0 (accurate, slow) and trial 1 (the rule's pick: accurate enough and fast)
+    List<Trial> history = List.of(new Trial(0, lr, TrialState.COMPLETE, List.of(0.9, 5.0), null),
+        new Trial(1, lr, TrialState.COMPLETE, List.of(0.7, 1.5), null));
+    // this driver's trial 2 (0.60, 0.5 ms) is on the front; trial 3 (0.65, 2.0 ms) is dominated by trial 1
+    InMemoryLauncher l = new InMemoryLauncher(clock, events,
+        s -> new Train(e -> 0.5 + s.trialId() / 20.0, latency(s.trialId() == 2 ? 0.5 : 2.0)), false);
+    SweepSummary summary = run(run, Study.resumeKeepingRunning(run.spec(), run.seed(), history),
+        new SweepScheduler.History(Map.of(), Map.of(0, 1, 1, 1), Map.of(), "", Map.of(),
+            List.of(earlier(0, 0.9, 5.0), earlier(1, 0.7, 1.5))), l, () -> false);
+    assertThat(events).containsExactly(
+        "row t2.1 RUNNING", "launch t2.1 ->2", "row t2.1 COMPLETE 0.60",
+        "row t3.1 RUNNING", "launch t3.1 ->2", "row t3.1 COMPLETE 0.65",
+        "row t2.1 COMPLETE 0.60", "row t3.1 COMPLETE 0.65", "rank t0.1 0", "rank t1.1 0",
+        "sweep COMPLETE complete 4 failed 0 pruned 0", "flush");
+    assertThat(row(2, 1, "COMPLETE").paretoRank()).isZero();
+    assertThat(row(3, 1, "COMPLETE").paretoRank()).isEqualTo(1);
+    SweepRecord last = sweepRows.get(sweepRows.size() - 1);
+    assertThat(last.paretoFront()).containsExactly(0, 1, 2);
+    assertThat(last.selectedTrialId()).isEqualTo(1);
+    assertThat(summary.bestTrialId()).isEqualTo(1);
+    assertThat(summary.bestValue()).isEqualTo(0.7);
   }
 
   // ---- out-of-order completion
