@@ -465,7 +465,10 @@ final class SweepScheduler {
       List<Double> values = TrialMetrics.values(metrics, spec.metrics().stream().map(SweepSpec.Metric::name).toList());
       double violation = book.violation(metrics);
       study.tell(number, values, violation);
-      TrialRecord completed = AttemptRecords.of(cv, ts, TrialState.COMPLETE, values, outcome, history, violation);
+      // a sweep without constraints records every COMPLETE trial as feasible (violation 0), so the leaderboard's
+      // columns mean the same in every sweep; the sampler still sees an unconstrained trial (NaN)
+      TrialRecord completed = AttemptRecords.of(cv, ts, TrialState.COMPLETE, values, outcome, history,
+          Double.isNaN(violation) ? 0 : violation);
       records.write(completed);
       book.complete(completed, metrics);
       progress.complete(number, values.get(0), outcome, !(violation > 0));

@@ -443,6 +443,22 @@ class SweepSchedulerTest {
     return new EpochMetrics(epoch, 1 - acc, 1 - acc, acc, acc, 1.0, 100, acc, 0.01);
   }
 
+  // ---- leaderboard columns of a plain sweep
+
+  @Test
+  void aPlainSweepsCompleteTrialsAreFeasibleWithoutAParetoRank() {
+    run(sweep("budget: {trials: 2}"), t -> t.trialId() == 1 ? new Fail("boom") : trains(t));
+    // no constraints: violation 0 (feasible = true in trials); one objective: no Pareto rank
+    assertThat(row(0, 1, "COMPLETE").violation()).isEqualTo(0.0);
+    assertThat(row(0, 1, "COMPLETE").paretoRank()).isNull();
+    // attempts without values are not judged
+    assertThat(row(1, 1, "FAILED").violation()).isNull();
+    assertThat(row(0, 1, "RUNNING").violation()).isNull();
+    SweepRecord last = sweepRows.get(sweepRows.size() - 1);
+    assertThat(last.selectedTrialId()).isZero();
+    assertThat(last.paretoFront()).isNull();
+  }
+
   // ---- objectives of a resumed sweep: ranks and the selection rule cover the whole sweep
 
   /** A serving cost whose p50 latency is {@code p50} ms. */
