@@ -1,6 +1,7 @@
 package dev.prepsweep.app.driver;
 
 import dev.prepsweep.training.EpochMetrics;
+import dev.prepsweep.training.ServingCost;
 import dev.prepsweep.training.TrialOutcome;
 import dev.prepsweep.training.TrialSpec;
 import java.util.ArrayList;
@@ -22,6 +23,11 @@ final class FoldTrials {
   private final Map<Integer, FoldRounds> rounds = new HashMap<>();
   /** A fold's kept best model per trial (fold 0's when it has one): what the test split is scored with. */
   private final Map<Integer, String> modelUris = new HashMap<>();
+  /**
+   * A fold's measured serving cost per trial (fold 0's when it has one: the model that is served): the folds' models
+   * share the architecture, and the trial's latency objectives and constraints need one.
+   */
+  private final Map<Integer, ServingCost> servings = new HashMap<>();
 
   FoldTrials(int folds) {
     this.folds = folds;
@@ -82,6 +88,9 @@ final class FoldTrials {
       if (o.modelUri() != null && (fold == 0 || !modelUris.containsKey(spec.trialId()))) {
         modelUris.put(spec.trialId(), o.modelUri());
       }
+      if (o.serving() != null && (fold == 0 || !servings.containsKey(spec.trialId()))) {
+        servings.put(spec.trialId(), o.serving());
+      }
       started = Math.min(started, o.startedAtMillis());
       ended = Math.max(ended, o.endedAtMillis());
       resumed = Math.min(resumed, o.resumedFromEpoch());
@@ -104,7 +113,7 @@ final class FoldTrials {
     return new TrialOutcome(spec.sweepId(), spec.trialId(), spec.attempt(), complete, error, averaged, null,
         executors.isEmpty() ? null : executors, first.host(), first.gpuAddress(), first.device(),
         started == Long.MAX_VALUE ? ended : started, ended, modelUris.get(spec.trialId()),
-        resumed == Integer.MAX_VALUE ? 0 : resumed);
+        resumed == Integer.MAX_VALUE ? 0 : resumed, complete ? servings.get(spec.trialId()) : null);
   }
 
   /**

@@ -381,7 +381,7 @@ class SweepSchedulerTest {
 
   /** Fold f's accuracy is 0.5 + f/10 at every epoch; a fold task told to lose its executor fails with the attempt. */
   private static Plan foldTrains(TrialSpec task) {
-    return new Train(e -> 0.5 + task.fold() / 10.0);
+    return new Train(e -> 0.5 + task.fold() / 10.0, latency(1.0 + task.fold()));
   }
 
   private static final String CV = "cv: {folds: 3}\n";
@@ -411,6 +411,9 @@ class SweepSchedulerTest {
     assertThat(complete.values().get(0)).isCloseTo((0.5 + 0.6 + 0.7) / 3, within(1e-12));
     // the test split is scored with fold 0's kept model, although fold 0 did not run in the last attempt
     assertThat(complete.modelUri()).isEqualTo("/tmp/prepsweep-scheduler-test/sw-test/trial-0/fold-0/best");
+    // its serving cost is fold 0's model's (the one served), measured in attempt 1: latency objectives need one
+    assertThat(complete.serving()).isNotNull();
+    assertThat(complete.serving().latencyP50Ms()).isEqualTo(1.0);
   }
 
   @Test
