@@ -8,6 +8,7 @@ import dev.prepsweep.trainer.MetricsReporter;
 import dev.prepsweep.trainer.Rows;
 import dev.prepsweep.trainer.Trainer;
 import dev.prepsweep.trainer.TrainerContext;
+import dev.prepsweep.trainer.TrainerContext.Task;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -71,6 +72,7 @@ final class PluginTrial {
     private final List<EpochMetrics> history = new ArrayList<>();
     private final int resumedFrom;
     private final long started = System.nanoTime();
+    private final Task task;
     private Rows train;
     private Rows val;
 
@@ -82,6 +84,7 @@ final class PluginTrial {
       this.columns = columns;
       this.store = store;
       this.onEpoch = onEpoch;
+      this.task = TrainerPlugins.task(spec.params());
       Optional<CheckpointStore.State> state = store == null ? Optional.empty() : store.latest();
       // a checkpoint past this attempt's target (a retry with fewer epochs) is not used
       if (state.isPresent() && state.get().epoch() <= target) {
@@ -115,7 +118,12 @@ final class PluginTrial {
     private Rows rows(TableVersion table) {
       PinnedRows r = columns.contains("id") ? PinnedReader.read(table, true, PinnedSnapshotReader.hadoopConf())
           : PinnedReader.cached(table);
-      return new PinnedColumns(r, columns, table.toString());
+      return new PinnedColumns(r, columns, table.toString(), task);
+    }
+
+    @Override
+    public Task task() {
+      return task;
     }
 
     @Override
@@ -166,10 +174,7 @@ final class PluginTrial {
             + target + "; report epochs in order (resume after checkpoints().latest()) up to context.epochs()");
       }
       for (String name : metrics.keySet()) {
-        if (!MetricsReporter.KNOWN.contains(name)) {
-          throw new IllegalArgumentException("metric '" + name + "' is not one prepsweep records; known: "
-              + MetricsReporter.KNOWN);
-        }
+        TrainerPlugins.checkMetric(name, task);
       }
       EpochMetrics m = new EpochMetrics(epoch, get(metrics, "train_loss"), get(metrics, "val_loss"),
           get(metrics, "val_accuracy"), get(metrics, "val_macro_f1"), (System.nanoTime() - started) / 1e9,
@@ -215,7 +220,7 @@ final class PluginTrial {
   static final String STATE_FILE = "trainer.bin";
 
   /** The columns the trainer asked for; asking for another fails with the rule. */
-  private record PinnedColumns(PinnedRows rows, Set<String> asked, String table) implements Rows {
+  private record PinnedColumns(PinnedRows rows, Set<String> asked, String table, Task task) implements Rows {
     @Override
     public int size() {
       return rows.size();
@@ -224,6 +229,18 @@ final class PluginTrial {
     @Override
     public int[] labels() {
       return rows.labels();
+    }
+
+    @Override
+    public double[] targets() {
+      if (task != Task.REGRESSION) {
+        Rows.super.targets(); // throws: a classification split has no numeric label
+      }
+      if (rows.targets() == null) {
+        throw new IllegalStateException("table " + table + " has no column 'target'; it was not prepped with"
+            + " task: regression");
+      }
+      return rows.targets();
     }
 
     @Override
