@@ -102,7 +102,7 @@ final class PluginTrial {
     @Override
     public synchronized Rows train() {
       if (train == null) {
-        train = rows(spec.train());
+        train = spec.fold() >= 0 ? foldRows(false) : rows(spec.train());
       }
       return train;
     }
@@ -110,15 +110,39 @@ final class PluginTrial {
     @Override
     public synchronized Rows val() {
       if (val == null) {
-        val = rows(spec.val());
+        val = spec.fold() >= 0 ? foldRows(true) : rows(spec.val());
       }
       return val;
     }
 
     private Rows rows(TableVersion table) {
-      PinnedRows r = columns.contains("id") ? PinnedReader.read(table, true, PinnedSnapshotReader.hadoopConf())
+      return new PinnedColumns(read(table), columns, table.toString(), task);
+    }
+
+    private PinnedRows read(TableVersion table) {
+      return columns.contains("id") ? PinnedReader.read(table, true, PinnedSnapshotReader.hadoopConf())
           : PinnedReader.cached(table);
-      return new PinnedColumns(r, columns, table.toString(), task);
+    }
+
+    /**
+     * Under cross-validation, as for a built-in model: the train rows of the other folds train, the held-out
+     * fold's rows of train validate ({@code val} is not read).
+     */
+    private Rows foldRows(boolean heldOut) {
+      PinnedRows r = read(spec.train());
+      int[] f = r.folds();
+      if (f == null) {
+        throw new IllegalStateException("table " + spec.train() + " has no fold column; cross-validation needs the"
+            + " prep job's folds (prep.split.folds: " + spec.folds() + ")");
+      }
+      boolean[] keep = new boolean[f.length];
+      for (int i = 0; i < f.length; i++) {
+        keep[i] = (f[i] == spec.fold()) == heldOut;
+      }
+      PinnedRows part = new PinnedRows(pick(r.ids(), keep), pick(r.labels(), keep), pick(r.texts(), keep),
+          pick(r.features(), keep), pick(r.images(), keep), pick(r.folds(), keep), pick(r.targets(), keep));
+      return new PinnedColumns(part, columns, spec.train() + (heldOut ? " fold " : " without fold ") + spec.fold(),
+          task);
     }
 
     @Override
@@ -218,6 +242,25 @@ final class PluginTrial {
   }
 
   static final String STATE_FILE = "trainer.bin";
+
+  /** The elements of {@code values} (an array, or null for an absent column) where {@code keep} is true. */
+  @SuppressWarnings("unchecked")
+  private static <T> T pick(T values, boolean[] keep) {
+    if (values == null) {
+      return null;
+    }
+    int n = 0;
+    for (boolean k : keep) {
+      n += k ? 1 : 0;
+    }
+    Object out = java.lang.reflect.Array.newInstance(values.getClass().getComponentType(), n);
+    for (int i = 0, j = 0; i < keep.length; i++) {
+      if (keep[i]) {
+        java.lang.reflect.Array.set(out, j++, java.lang.reflect.Array.get(values, i));
+      }
+    }
+    return (T) out;
+  }
 
   /** The columns the trainer asked for; asking for another fails with the rule. */
   private record PinnedColumns(PinnedRows rows, Set<String> asked, String table, Task task) implements Rows {

@@ -234,6 +234,30 @@ class PluginTrialTest {
   }
 
   @Test
+  void underCrossValidationTheTrainerTrainsOnTheOtherFoldsAndValidatesOnItsOwn() {
+    SplitRows rows = TestData.synthetic(30, 3);
+    List<Row> out = new ArrayList<>();
+    int ones = 0;
+    for (int i = 0; i < rows.size(); i++) {
+      out.add(RowFactory.create("cv-" + i, TrialTaskSparkTest.LABELS.get(rows.labels()[i]), rows.labels()[i],
+          rows.texts()[i], "train", i % 3));
+      ones += i % 3 == 1 ? rows.labels()[i] : 0;
+    }
+    String path = dir.resolve("cv-train").toString();
+    spark.createDataFrame(out, TrialTaskSparkTest.SPLIT.add("fold", org.apache.spark.sql.types.DataTypes.IntegerType))
+        .write().format("delta").save(path);
+    TableVersion folds = new TableVersion("train", path, 0);
+    Map<String, Object> params = new HashMap<>();
+    params.put(TrainerPlugins.CLASS_PARAM, CountingTrainer.class.getName());
+    params.put("epochs", 1L);
+    TrialOutcome o = runInTask(new TrialSpec("sw-plugin-cv", 8, 1, params, 42, "val_accuracy", true, folds, val,
+        TrialTaskSparkTest.LABELS, false).forFold(1, 3));
+    assertThat(o.complete()).as(o.error()).isTrue();
+    assertThat(o.best().trainLoss()).as("the 20 rows of folds 0 and 2 trained").isEqualTo(20);
+    assertThat(o.best().valAccuracy()).as("fold 1's 10 rows validated").isEqualTo(ones / 10.0 / 10);
+  }
+
+  @Test
   void aClassificationTrialIsToldItsClassesAndHasNoTargets() {
     Map<String, Object> params = new HashMap<>();
     params.put(TrainerPlugins.CLASS_PARAM, TaskProbe.class.getName());

@@ -188,7 +188,8 @@ final class JobConfigParser {
 
   /**
    * A regression sweep optimises a regression metric and may sweep its loss; a classifier's may do neither (a
-   * plug-in may sweep a parameter of its own named loss; it reports the metrics of its task, checked in the trial). Sampled values of {@code loss} and {@code huber_delta} are checked in the trial.
+   * plug-in classifier may sweep a parameter of its own named loss). Sampled values of {@code loss} and
+   * {@code huber_delta} are checked in the trial, as is each metric a plug-in reports against its task.
    */
   private static void checkSweepAgainstTask(SweepSpec spec, ConfigNode sweepNode, String task, boolean plugin) {
     boolean regression = task.equals("regression");
