@@ -1,5 +1,6 @@
 package dev.prepsweep.training;
 
+import static dev.prepsweep.training.torchscript.ExpectedOutput.classifier;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -7,6 +8,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
+import dev.prepsweep.training.torchscript.ExpectedOutput;
 import dev.prepsweep.training.torchscript.ModelCheckException;
 import dev.prepsweep.training.torchscript.TorchScriptModule;
 import java.net.URISyntaxException;
@@ -174,27 +176,51 @@ class TorchScriptTrainingTest {
   void theCheckNamesTheFileAndTheShapesItExpectedAndGot() {
     try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
       NDArray features = manager.randomNormal(new ai.djl.ndarray.types.Shape(8, 5));
-      TorchScriptModule.check(manager, fixture("mlp_bn.pt"), new Configuration(), features, 3);
+      TorchScriptModule.check(manager, fixture("mlp_bn.pt"), new Configuration(), features, classifier(3));
       assertThatThrownBy(() -> TorchScriptModule.check(manager, fixture("mlp_wrong_out.pt"), new Configuration(),
-          features, 3))
+          features, classifier(3)))
           .isInstanceOf(ModelCheckException.class)
           .hasMessageContaining(fixture("mlp_wrong_out.pt"))
           .hasMessageContaining("returns shape (8, 4)")
-          .hasMessageContaining("expected shape (8, 3)");
+          .hasMessageContaining("expected shape (8, 3) (batch x 3 classes, one logit per label)");
       // float features into a module that embeds int64 token ids
       assertThatThrownBy(() -> TorchScriptModule.check(manager, fixture("text_classifier.pt"), new Configuration(),
-          features, 2))
+          features, classifier(2)))
           .isInstanceOf(ModelCheckException.class)
           .hasMessageContaining(fixture("text_classifier.pt") + " rejects a batch of the train data: input float32 (8, 5)")
           .hasMessageContaining("expected output (8, 2)");
       assertThatThrownBy(() -> TorchScriptModule.check(manager, fixture("not_torchscript.pt"), new Configuration(),
-          features, 3))
+          features, classifier(3)))
           .isInstanceOf(ModelCheckException.class)
           .hasMessageContaining("the model file " + fixture("not_torchscript.pt") + " is not a TorchScript module");
       String missing = dir.resolve("missing.pt").toString();
-      assertThatThrownBy(() -> TorchScriptModule.check(manager, missing, new Configuration(), features, 3))
+      assertThatThrownBy(() -> TorchScriptModule.check(manager, missing, new Configuration(), features, classifier(3)))
           .isInstanceOf(ModelCheckException.class)
           .hasMessageContaining("cannot read the TorchScript module " + missing);
+    }
+  }
+
+  @Test
+  void aRegressionCheckWantsOneValuePerRowAndNamesTheFileAndShapes() {
+    // what the sweep driver checks before its first trial: the task, not the label count, fixes the width
+    assertThat(ModelCheck.expectedOutput(Map.of("task", "regression"), List.of("bin0", "bin1", "bin2")))
+        .isEqualTo(ExpectedOutput.forRegression());
+    assertThat(ModelCheck.expectedOutput(Map.of(), List.of("ham", "spam"))).isEqualTo(classifier(2));
+    try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+      TorchScriptModule.check(manager, fixture("regressor.pt"), new Configuration(),
+          manager.randomNormal(new ai.djl.ndarray.types.Shape(8, 10)), ExpectedOutput.forRegression());
+      // a classifier (3 logits) given to a regression sweep
+      assertThatThrownBy(() -> TorchScriptModule.check(manager, fixture("mlp_bn.pt"), new Configuration(),
+          manager.randomNormal(new ai.djl.ndarray.types.Shape(8, 5)), ExpectedOutput.forRegression()))
+          .isInstanceOf(ModelCheckException.class)
+          .hasMessage("the TorchScript module " + fixture("mlp_bn.pt") + " returns shape (8, 3) for input float32"
+              + " (8, 5), expected shape (8, 1) (one value per row (regression))");
+      assertThatThrownBy(() -> TorchScriptModule.check(manager, fixture("regressor.pt"), new Configuration(),
+          manager.randomNormal(new ai.djl.ndarray.types.Shape(8, 5)), ExpectedOutput.forRegression()))
+          .isInstanceOf(ModelCheckException.class)
+          .hasMessageContaining(fixture("regressor.pt") + " rejects a batch of the train data: input float32 (8, 5),"
+              + " expected output (8, 1)")
+          .hasMessageContaining("return (8, 1), one value per row (regression)");
     }
   }
 
