@@ -133,6 +133,56 @@ class TorchScriptTrainingTest {
     }
   }
 
+  @Test
+  void aRegressionModuleSavedAsPtPredictsInPythonAsTheScorer() throws Exception {
+    // 10 features around the diabetes data's scale (the module subtracts its means and divides by its sds)
+    java.util.SplittableRandom rng = new java.util.SplittableRandom(12);
+    int n = 120;
+    double[][] x = new double[n][10];
+    double[] y = new double[n];
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < 10; j++) {
+        x[i][j] = 50 + 20 * rng.nextDouble();
+      }
+      y[i] = 100 + 2 * x[i][0] + rng.nextDouble() * 10;
+    }
+    SplitRows rows = new SplitRows(new String[n], new int[n], x, null, y);
+    java.util.Arrays.fill(rows.texts(), "");
+    Map<String, Object> raw = Map.of("task", "regression", "model", "torchscript", "path", fixture("regressor.pt"),
+        "inputs", "features", "lr", 0.01, "epochs", 2L, "batch_size", 32L);
+    TrainingParams p = TrainingParams.from(raw);
+    Featurizer f = Featurizer.fit(p, rows);
+    Map<String, Object> meta = new LinkedHashMap<>();
+    meta.put("params", raw);
+    meta.put("labels", List.of("all"));
+    meta.put("featurizer", f.toMap());
+    meta.put("target", TargetScale.IDENTITY.toMap());
+    String trial = dir.resolve("regression").toUri().toString();
+    new ModelTrainer(p, 1, Device.cpu())
+        .regression(new RegressionRun(RegressionParams.from(raw), TargetScale.IDENTITY, y, y))
+        .train(f.encode(rows), f.encode(rows), 3, "val_rmse", false, null,
+            new CheckpointStore(trial, new Configuration()), meta, m -> { });
+    Path best = dir.resolve("regression/best");
+    float[] ours;
+    try (SavedModel model = SavedModel.load(best.toString(), new Configuration())) {
+      ours = model.predictions(rows);
+    }
+    Featurizer.Encoded encoded = f.encode(rows);
+    Map<String, Object> inputs = new LinkedHashMap<>();
+    inputs.put("dtype", "float32");
+    inputs.put("shape", ModelTrainer.shape(encoded.size(), encoded.rowShape()).getShape());
+    inputs.put("values", encoded.floats());
+    inputs.put("raw", true);
+    Path json = dir.resolve("regression.json");
+    CheckpointStore.JSON.writeValue(json.toFile(), inputs);
+    double[] theirs = python(best.resolve("model.pt"), json);
+    assertThat(theirs).hasSize(n);
+    for (int i = 0; i < n; i++) {
+      // values in the label's units (~200): float32 arithmetic in another order agrees to ~1e-5 relative
+      assertThat(theirs[i]).as("prediction %d", i).isCloseTo(ours[i], org.assertj.core.data.Offset.offset(1e-5 * 300));
+    }
+  }
+
   @SuppressWarnings("unchecked")
   private static Map<String, Object> featurizerOf(SavedModel model) {
     return (Map<String, Object>) model.metadata().get("featurizer");
