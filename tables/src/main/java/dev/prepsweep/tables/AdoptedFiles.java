@@ -155,7 +155,7 @@ final class AdoptedFiles {
     // make would stay unseen. Its public history reads the log (DeltaLog.update, never stale), which
     // refreshes that snapshot, and shows Delta sees this commit.
     long seen = DeltaTable.forPath(spark, path).history(1).select("version").head().getLong(0);
-    LOG.debug("TIMING append {}: txn {} ms, actions {} ms, commit {} ms, hooks {} {} ms, history {} ms", path,
+    LOG.debug("Kernel append to {}: txn {} ms, actions {} ms, commit {} ms, hooks {} {} ms, history {} ms", path,
         (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000,
         result.getPostCommitHooks().stream().map(h -> h.getType().toString()).toList(), (t4 - t3) / 1_000_000,
         (System.nanoTime() - t4) / 1_000_000);

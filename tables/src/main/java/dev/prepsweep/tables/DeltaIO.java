@@ -86,7 +86,7 @@ public final class DeltaIO {
     List<AdoptedFiles.DataFile> files = AdoptedFiles.moveInto(conf, from, new Path(path));
     long t3 = System.nanoTime();
     long version = AdoptedFiles.append(spark, engine, path, files, userMetadataJson(userMetadata));
-    LOG.debug("TIMING {} canAppend {} ms, empty {} ms, moveInto {} files {} ms, append {} ms", name, (t1 - t0) / 1_000_000,
+    LOG.debug("{} written from files: kernelCanAppend {} ms, empty {} ms, moveInto {} files {} ms, append {} ms", name, (t1 - t0) / 1_000_000,
         (t2 - t1) / 1_000_000, files.size(), (t3 - t2) / 1_000_000, (System.nanoTime() - t3) / 1_000_000);
     return new Written(new TableVersion(name, path, version), rows(files));
   }

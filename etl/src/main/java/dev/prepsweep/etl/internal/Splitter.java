@@ -146,7 +146,7 @@ public final class Splitter {
         throw PrepErrors.splitMismatch("(all)", name, expected, w.rows());
       }
     }
-    LOG.debug("TIMING split: scratch write {} ms, count job {} ms, three tables {} ms", (t1 - t0) / 1_000_000,
+    LOG.debug("split tables: scratch write {} ms, count job {} ms, three tables {} ms", (t1 - t0) / 1_000_000,
         (t2 - t1) / 1_000_000, (System.nanoTime() - t2) / 1_000_000);
     if (!s.byGroup()) {
       verify(plan, counts, s.stratify());
