@@ -49,7 +49,26 @@ public final class PinnedFiles {
    *     log; or when the version uses a feature Kernel cannot read
    */
   public static void requireComplete(TableVersion table, Configuration conf) {
+    requireAll(table, needed(table, conf), conf);
+  }
+
+  /**
+   * As {@link #requireComplete}, and checks that the version holds at least one data file: a version
+   * with none has no rows to train or score on. Prep's rewrite of a table commits such a version just
+   * before the one that adopts its new files (docs/prep-benchmark.md), so a sweep that pinned the latest
+   * version while a prep was rewriting the table could otherwise train on nothing.
+   *
+   * @throws PinnedDataException as {@link #requireComplete}, or naming the table and version without rows
+   */
+  public static void requireRows(TableVersion table, Configuration conf) {
     List<String> needed = needed(table, conf);
+    if (needed.isEmpty()) {
+      throw TableErrors.noRows(table);
+    }
+    requireAll(table, needed, conf);
+  }
+
+  private static void requireAll(TableVersion table, List<String> needed, Configuration conf) {
     Map<Path, List<Path>> byFolder = new LinkedHashMap<>();
     for (String f : needed) {
       Path p = new Path(f);

@@ -37,6 +37,12 @@ final class TableErrors {
         + ": " + cause.getMessage(), cause);
   }
 
+  static PinnedDataException noRows(TableVersion t) {
+    return new PinnedDataException("table '" + t.name() + "' at " + t.path() + " version " + t.version()
+        + " holds no rows: nothing to train or score on. A prep rewriting the table commits an empty version just"
+        + " before the one with its new rows; if a prep is running, start the sweep after it ends (else run prep again)");
+  }
+
   static PinnedDataException badClassWeights(TableVersion t, String problem) {
     return new PinnedDataException("table '" + t.name() + "' at " + t.path() + " version " + t.version()
         + " does not give the sweep's class weights: " + problem + ". Trials with class_weights: table need one weight"

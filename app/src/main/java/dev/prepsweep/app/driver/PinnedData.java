@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
  * What every trial task of a sweep needs besides the pinned versions it reads itself: the label
  * names in {@code label_index} order and, when trials ask for {@code class_weights: table}, the
  * prep job's weights from the pinned {@code class_weights} version. Resolving it first checks that every
- * pinned version can be read exactly and is complete, so a sweep fails before its first trial, never
- * on partial data.
+ * pinned version can be read exactly and is complete, and that the train version holds rows, so a sweep
+ * fails before its first trial, never on partial or no data.
  *
  * @param classWeightsTable the pinned {@code class_weights} version, or null when no trial asks for it
  * @param classWeights its weights per label index, or null
@@ -41,7 +41,12 @@ record PinnedData(List<String> labels, TableVersion classWeightsTable, List<Doub
     test.ifPresent(pinned::add);
     classWeightsTable.ifPresent(pinned::add);
     for (TableVersion t : pinned) {
-      PinnedFiles.requireComplete(t, spark.sparkContext().hadoopConfiguration());
+      // train must hold rows; val or test may be empty where the split's ratios leave them so
+      if (t == train) {
+        PinnedFiles.requireRows(t, spark.sparkContext().hadoopConfiguration());
+      } else {
+        PinnedFiles.requireComplete(t, spark.sparkContext().hadoopConfiguration());
+      }
     }
     List<String> labels = labels(spark, train);
     PinnedData data = new PinnedData(labels, classWeightsTable.orElse(null),
