@@ -86,6 +86,41 @@ public final class StandaloneCluster implements AutoCloseable {
     procs.awaitLog(logName, "Successfully registered with master", START_LIMIT);
   }
 
+  /**
+   * Starts every killed worker again (see {@link #restartWorker}), so that a cluster shared by several
+   * tests is whole before the next one, whatever the last one killed; returns how many it restarted.
+   */
+  public int restartDownWorkers() throws InterruptedException {
+    int restarted = 0;
+    for (int n = 1; n <= workers.size(); n++) {
+      if (!workerAlive(n)) {
+        restartWorker(n);
+        restarted++;
+      }
+    }
+    return restarted;
+  }
+
+  /** The number of workers (live or killed). */
+  public int workerCount() {
+    return workers.size();
+  }
+
+  /**
+   * The number (1-based) of the live worker that launched the executor JVM with Spark executor id
+   * {@code executorId}, or 0 if no such executor is running.
+   */
+  public int workerOf(String executorId) {
+    for (int n = 1; n <= workers.size(); n++) {
+      for (ProcessHandle p : workers.get(n - 1).descendants().toList()) {
+        if (executorId(p).filter(executorId::equals).isPresent()) {
+          return n;
+        }
+      }
+    }
+    return 0;
+  }
+
   /** Whether worker {@code n} (1-based) is running. */
   public boolean workerAlive(int n) {
     return workers.get(n - 1).isAlive();
@@ -118,11 +153,15 @@ public final class StandaloneCluster implements AutoCloseable {
     return procs;
   }
 
-  /** Kills worker {@code n} (1-based) and the executors it launched, as a lost machine would vanish. */
-  public void killWorker(int n) {
+  /**
+   * Kills worker {@code n} (1-based) and the executors it launched, as a lost machine would vanish,
+   * and waits (up to 30 s) until the worker's process has ended, so it may be restarted at once.
+   */
+  public void killWorker(int n) throws InterruptedException {
     Process worker = workers.get(n - 1);
     worker.descendants().forEach(ProcessHandle::destroyForcibly);
     worker.destroyForcibly();
+    worker.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
   }
 
   /**
