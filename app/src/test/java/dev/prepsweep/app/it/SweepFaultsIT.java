@@ -192,12 +192,14 @@ class SweepFaultsIT {
   void executorRemovedWhileRunningATrialIsLostAndRerun() throws Exception {
     Path dir = WORK.resolve("removed-executor");
     Path warehouse = PreparedSplits.warehouse(dir.resolve("warehouse"));
-    Path config = PreparedSplits.config(dir, SWEEP.replace("trials: 6", "trials: 4"));
+    // shorter trials than the other cases: the removal lands 2 s into a trial's first task, still warming up
+    Path config = PreparedSplits.config(dir, SWEEP.replace("trials: 6", "trials: 3").replace("epochs: 60", "epochs: 20"));
     StandaloneCluster cluster = SharedCluster.whole();
-    // what spark-submit's --conf would set (SparkConf reads spark.* system properties); two executors of two cores
+    // what StandaloneCluster.submit's --conf would set (SparkConf reads spark.* system properties): two executors of
+    // two cores, and small tables' partitions (Spark's default 200 made one executor's result writes take minutes)
     Map<String, String> conf = Map.of("spark.executor.resource.trainer.amount", "1", "spark.executor.cores", "2",
         "spark.executor.memory", "1g", "spark.cores.max", "4", "spark.driver.host", "127.0.0.1",
-        "spark.ui.enabled", "false");
+        "spark.ui.enabled", "false", "spark.sql.shuffle.partitions", "8", "spark.databricks.delta.snapshotPartitions", "2");
     conf.forEach(System::setProperty);
     ExecutorService driver = Executors.newSingleThreadExecutor();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -221,8 +223,8 @@ class SweepFaultsIT {
     SparkSession spark = checks();
     Dataset<Row> trials = spark.read().format("delta").load(warehouse + "/trials");
     String why = out.toString(StandardCharsets.UTF_8) + trials.collectAsList();
-    assertThat(trials.filter("state = 'COMPLETE'").count()).as(why).isEqualTo(4);
-    assertThat(trials.filter("state = 'COMPLETE'").select("trial_id").distinct().count()).as(why).isEqualTo(4);
+    assertThat(trials.filter("state = 'COMPLETE'").count()).as(why).isEqualTo(3);
+    assertThat(trials.filter("state = 'COMPLETE'").select("trial_id").distinct().count()).as(why).isEqualTo(3);
     assertThat(trials.filter("state NOT IN ('COMPLETE', 'LOST')").count()).as(why).isZero();
     List<Row> lost = trials.filter("state = 'LOST'").select("trial_id", "attempt", "error", "executor_id").collectAsList();
     assertThat(lost).as(why).hasSize(1);
