@@ -78,12 +78,21 @@ public final class StandaloneCluster implements AutoCloseable {
    * come back, and waits until it has registered with the Master; it logs to {@code worker-N-rK.log}.
    */
   public void restartWorker(int n) throws InterruptedException {
+    procs.awaitLog(startWorkerAgain(n), "Successfully registered with master", START_LIMIT);
+  }
+
+  /**
+   * Starts worker {@code n} (1-based) again after {@link #killWorker} without waiting for it to
+   * register (a loaded machine took over 3 minutes): what a test that keeps killing needs, since the
+   * Master takes the worker when it comes. Returns the name of its log.
+   */
+  public String startWorkerAgain(int n) {
     if (workers.get(n - 1).isAlive()) {
       throw new IllegalStateException("worker " + n + " is running; kill it before restarting it");
     }
     String logName = "worker-" + n + "-r" + (++restarts);
     workers.set(n - 1, startWorker(n, logName));
-    procs.awaitLog(logName, "Successfully registered with master", START_LIMIT);
+    return logName;
   }
 
   /**

@@ -133,7 +133,8 @@ class ChaosIT {
       Thread.sleep(KILL_EVERY.toMillis());
       int down = downWorker(cluster);
       if (down > 0) {
-        cluster.restartWorker(down);
+        // without waiting for it to register: the chaos goes on while it starts (minutes on a loaded machine)
+        cluster.startWorkerAgain(down);
         continue;
       }
       List<String> executors = cluster.executorIds();
@@ -151,7 +152,7 @@ class ChaosIT {
     }
     int down = downWorker(cluster);
     if (down > 0) {
-      cluster.restartWorker(down);
+      cluster.startWorkerAgain(down);
     }
   }
 

@@ -121,6 +121,11 @@ final class StandaloneCluster implements AutoCloseable {
     cluster.restartWorker(n);
   }
 
+  /** Starts killed worker {@code n} (1-based) again without waiting for it to register. */
+  void startWorkerAgain(int n) {
+    cluster.startWorkerAgain(n);
+  }
+
   /** Starts every killed worker again, so the next test finds the cluster whole; how many it restarted. */
   int restartDownWorkers() throws InterruptedException {
     return cluster.restartDownWorkers();
