@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Class probabilities of a saved TorchScript model in Python, for TorchScriptTrainingTest's cross-check.
 
-    predict_torchscript.py MODEL.pt INPUTS.json   (INPUTS: {"dtype": "float32"|"int64", "shape": [...], "values": [...]})
+    predict_torchscript.py MODEL.pt INPUTS.json   (INPUTS: {"dtype": "float32"|"int64", "shape": [...], "values": [...],
+                                                   optionally "raw": true})
 
-Prints one JSON list: softmax(model(x)) row-major, the model in eval mode, as a user loading
-<trial>/best/model.pt would run it.
+Prints one JSON list: softmax(model(x)) row-major (model(x) itself with "raw", a regression module's values), the
+model in eval mode, as a user loading <trial>/best/model.pt would run it.
 """
 import json
 import sys
@@ -19,7 +20,8 @@ def main(model_path: str, inputs_path: str) -> None:
     model = torch.jit.load(model_path)
     model.eval()
     with torch.no_grad():
-        p = torch.softmax(model(x), dim=1)
+        out = model(x)
+        p = out if spec.get("raw", False) else torch.softmax(out, dim=1)
     print(json.dumps(p.reshape(-1).tolist()))
 
 

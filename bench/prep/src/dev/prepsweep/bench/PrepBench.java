@@ -101,7 +101,7 @@ public final class PrepBench {
 
     // random under-sampling of train to the minority count (RandomUnderSampler's default)
     long t1 = System.nanoTime();
-    PrepConfig.Balance under = new PrepConfig.Balance("random", "min", Map.of(), 5, false);
+    PrepConfig.Balance under = new PrepConfig.Balance(PrepConfig.BalanceMethod.RANDOM, "min", Map.of(), 5, false);
     DeltaIO.Written uw;
     try (dev.prepsweep.etl.internal.Scratch scratch = new dev.prepsweep.etl.internal.Scratch(spark, warehouse, "undersample")) {
       Balancer.Result u = Balancer.apply(DeltaIO.read(spark, r.tables().get("train")), under, seed, scratch);

@@ -123,7 +123,9 @@ final class AdoptedFiles {
    * @return the committed version
    */
   static long append(SparkSession spark, Engine engine, String path, List<DataFile> files, Optional<String> metadata) {
+    long t0 = System.nanoTime();
     Transaction txn = transaction(engine, path);
+    long t1 = System.nanoTime();
     metadata.ifPresent(m -> txn.addDomainMetadata(DOMAIN, m));
     Row state = txn.getTransactionState(engine);
     DataWriteContext context = Transaction.getWriteContext(engine, state, Map.of());
@@ -136,7 +138,9 @@ final class AdoptedFiles {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    long t2 = System.nanoTime();
     TransactionCommitResult result = txn.commit(engine, CloseableIterable.inMemoryIterable(closeable(actions)));
+    long t3 = System.nanoTime();
     for (PostCommitHook hook : result.getPostCommitHooks()) {
       try {
         hook.threadSafeInvoke(engine);
@@ -145,11 +149,16 @@ final class AdoptedFiles {
         LOG.warn("{} after commit {} of {} failed: {}", hook.getType(), result.getVersion(), path, e.getMessage());
       }
     }
+    long t4 = System.nanoTime();
     // Spark's Delta caches each table's snapshot and, with spark.databricks.delta.stalenessLimit set,
     // serves reads of the latest version from it without looking at the log: a commit it did not
     // make would stay unseen. Its public history reads the log (DeltaLog.update, never stale), which
     // refreshes that snapshot, and shows Delta sees this commit.
     long seen = DeltaTable.forPath(spark, path).history(1).select("version").head().getLong(0);
+    LOG.debug("TIMING append {}: txn {} ms, actions {} ms, commit {} ms, hooks {} {} ms, history {} ms", path,
+        (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000,
+        result.getPostCommitHooks().stream().map(h -> h.getType().toString()).toList(), (t4 - t3) / 1_000_000,
+        (System.nanoTime() - t4) / 1_000_000);
     if (seen < result.getVersion()) {
       throw new IllegalStateException("Delta Kernel committed version " + result.getVersion() + " of " + path
           + ", but Delta on Spark sees version " + seen + " as the latest");

@@ -32,6 +32,8 @@ public final class DeltaIO {
    */
   public static final String LABELS = "labels";
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DeltaIO.class);
+
   private DeltaIO() {}
 
   /** A committed write: the table version and the rows the commit wrote. */
@@ -74,13 +76,70 @@ public final class DeltaIO {
     String path = warehouse + "/" + name;
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     var engine = KernelTables.engine(conf);
+    long t0 = System.nanoTime();
     if (!AdoptedFiles.kernelCanAppend(engine, path)) {
       return rewrite(spark, from, schema, warehouse, name, userMetadata);
     }
+    long t1 = System.nanoTime();
     AdoptedFiles.empty(spark, path, schema);
+    long t2 = System.nanoTime();
     List<AdoptedFiles.DataFile> files = AdoptedFiles.moveInto(conf, from, new Path(path));
+    long t3 = System.nanoTime();
     long version = AdoptedFiles.append(spark, engine, path, files, userMetadataJson(userMetadata));
+    LOG.debug("TIMING {} canAppend {} ms, empty {} ms, moveInto {} files {} ms, append {} ms", name, (t1 - t0) / 1_000_000,
+        (t2 - t1) / 1_000_000, files.size(), (t3 - t2) / 1_000_000, (System.nanoTime() - t3) / 1_000_000);
     return new Written(new TableVersion(name, path, version), rows(files));
+  }
+
+  /**
+   * {@link #overwriteWithFiles} for several tables at once ({@code from} maps each table's name to its
+   * files' folder), each on its own driver thread, as the split's three tables are written: each table's
+   * commits are a few small log writes and reads (Delta's empty commit, footers, Kernel's commit and
+   * hooks, a history read), mostly waiting on the file system and on Spark's scheduling, so three in
+   * parallel take about as long as one (docs/prep-benchmark.md, "Where the split stage's time went").
+   * The tables are distinct, so their commits never conflict. The first failure is thrown once all
+   * are done.
+   *
+   * @return each table's write, in {@code from}'s order
+   */
+  public static Map<String, Written> overwriteEachWithFiles(SparkSession spark, Map<String, Path> from,
+      StructType schema, String warehouse, Map<String, ?> userMetadata) {
+    // threads made here inherit the caller's active session and Spark local properties (job group)
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+        Math.max(1, from.size()), r -> {
+          Thread t = new Thread(r, "prepsweep-adopt");
+          t.setDaemon(true);
+          return t;
+        });
+    try {
+      Map<String, java.util.concurrent.Future<Written>> pending = new java.util.LinkedHashMap<>();
+      from.forEach((name, dir) -> pending.put(name,
+          pool.submit(() -> overwriteWithFiles(spark, dir, schema, warehouse, name, userMetadata))));
+      Map<String, Written> out = new java.util.LinkedHashMap<>();
+      RuntimeException failure = null;
+      for (Map.Entry<String, java.util.concurrent.Future<Written>> e : pending.entrySet()) {
+        try {
+          out.put(e.getKey(), e.getValue().get());
+        } catch (java.util.concurrent.ExecutionException ex) {
+          RuntimeException cause = ex.getCause() instanceof RuntimeException r ? r
+              : new IllegalStateException("cannot write " + e.getKey() + ": " + ex.getCause(), ex.getCause());
+          if (failure == null) {
+            failure = cause;
+          } else {
+            failure.addSuppressed(cause);
+          }
+        } catch (InterruptedException ex) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted while writing " + e.getKey(), ex);
+        }
+      }
+      if (failure != null) {
+        throw failure;
+      }
+      return out;
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   /** As {@link #overwriteWithFiles}, the files' rows read and written again by Delta's writer (one commit). */

@@ -101,6 +101,44 @@ class DeltaIOTest {
     assertPinnedEqualsDelta(none.table(), 0);
   }
 
+  /**
+   * Several tables adopted at once (each on its own thread): each gets its own files, rows and labels
+   * as one at a time would, and a table whose files cannot be read fails the call with Parquet's error
+   * naming the file, while the others are still written.
+   */
+  @Test
+  void overwriteEachWithFilesAdoptsEveryTablesFilesAndThrowsAFailure() throws java.io.IOException {
+    java.nio.file.Path wh = SharedSpark.tempDir("deltaio-adopt-each");
+    java.nio.file.Path scratch = wh.resolve("scratch");
+    rows(0, 50).repartition(2).write().parquet(scratch.resolve("a").toString());
+    rows(100, 7).write().parquet(scratch.resolve("b").toString());
+    var from = new java.util.LinkedHashMap<String, org.apache.hadoop.fs.Path>();
+    from.put("ta", new org.apache.hadoop.fs.Path(scratch.resolve("a").toString()));
+    from.put("tb", new org.apache.hadoop.fs.Path(scratch.resolve("b").toString()));
+    var written = DeltaIO.overwriteEachWithFiles(spark, from, rows(0, 1).schema(), wh.toString(),
+        java.util.Map.of(DeltaIO.LABELS, List.of("x")));
+    assertThat(written.keySet()).containsExactly("ta", "tb");
+    assertThat(written.get("ta").rows()).isEqualTo(50);
+    assertThat(written.get("tb").rows()).isEqualTo(7);
+    assertPinnedEqualsDelta(written.get("ta").table(), 50);
+    assertPinnedEqualsDelta(written.get("tb").table(), 7);
+    assertThat(DeltaIO.read(spark, written.get("tb").table()).select("n").as(org.apache.spark.sql.Encoders.INT())
+        .collectAsList()).containsExactlyInAnyOrder(100, 101, 102, 103, 104, 105, 106);
+    assertThat(DeltaIO.userMetadata(spark, written.get("ta").table()).orElseThrow().get(DeltaIO.LABELS).toString())
+        .isEqualTo("[\"x\"]");
+
+    rows(200, 5).write().parquet(scratch.resolve("c").toString());
+    java.nio.file.Files.createDirectories(scratch.resolve("d"));
+    java.nio.file.Files.writeString(scratch.resolve("d").resolve("part-0.parquet"), "not parquet");
+    var failing = new java.util.LinkedHashMap<String, org.apache.hadoop.fs.Path>();
+    failing.put("tc", new org.apache.hadoop.fs.Path(scratch.resolve("c").toString()));
+    failing.put("td", new org.apache.hadoop.fs.Path(scratch.resolve("d").toString()));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> DeltaIO.overwriteEachWithFiles(spark, failing,
+        rows(0, 1).schema(), wh.toString(), null)).isInstanceOf(RuntimeException.class)
+        .hasMessageContaining(scratch.resolve("d").resolve("part-0.parquet").toString()).hasMessageContaining("not a Parquet file");
+    assertThat(spark.read().format("delta").load(wh.resolve("tc").toString()).count()).as("the other table").isEqualTo(5);
+  }
+
   @Test
   void overwriteWithFilesRewritesTheRowsOfATableKernelCannotAppendTo() {
     java.nio.file.Path wh = SharedSpark.tempDir("deltaio-adopt-part");

@@ -13,6 +13,16 @@ public interface Rows {
   /** Label index of each row (into {@link TrainerContext#labels()}). */
   int[] labels();
 
+  /**
+   * The numeric label of each row under {@link TrainerContext.Task#REGRESSION} (the split's {@code target}
+   * column, read like {@code label_index} without asking for it).
+   *
+   * @throws IllegalStateException under classification, where rows have no numeric label
+   */
+  default double[] targets() {
+    throw new IllegalStateException("these rows have no numeric targets: only task: regression has them");
+  }
+
   /** The {@code text} column. @throws IllegalStateException when the trainer did not ask for it */
   String[] texts();
 

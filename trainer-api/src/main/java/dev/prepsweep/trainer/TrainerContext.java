@@ -12,8 +12,32 @@ public interface TrainerContext {
   /** The val split at the sweep's pinned version. */
   Rows val();
 
-  /** Class names in label-index order. */
+  /** What a trial predicts: the job's top-level {@code task:}. */
+  enum Task {
+    /** One of {@link #labels()}: a row's {@link Rows#labels() label index}; report val_accuracy, val_loss, ... */
+    CLASSIFICATION,
+    /** A number: a row's {@link Rows#targets() target}; report val_rmse, val_mae, val_r2 (and losses). */
+    REGRESSION
+  }
+
+  /**
+   * The sweep's task. Prepsweep checks the reported metrics against it (see {@link MetricsReporter#KNOWN}).
+   * The default exists only so that a test double written against an older interface still compiles.
+   */
+  default Task task() {
+    return Task.CLASSIFICATION;
+  }
+
+  /**
+   * Class names in label-index order. Under {@link Task#REGRESSION} these are not classes but the names of
+   * the label's quantile bins the split was stratified on ({@link Rows#labels()} indexes them).
+   */
   List<String> labels();
+
+  /** The number of classes a classifier predicts ({@code labels().size()}); 0 under {@link Task#REGRESSION}. */
+  default int classes() {
+    return task() == Task.REGRESSION ? 0 : labels().size();
+  }
 
   /**
    * The trial's parameters: fixed {@code train:} settings with the sampled ones over them (values are

@@ -2,9 +2,12 @@ package dev.prepsweep.training;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
+import dev.prepsweep.training.torchscript.ExpectedOutput;
 import dev.prepsweep.training.torchscript.ModelCheckException;
 import dev.prepsweep.training.torchscript.TorchScriptModule;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 
 /**
  * What the sweep driver checks before its first trial when trials train a user's model: the module
@@ -32,8 +35,13 @@ public final class ModelCheck {
     Featurizer featurizer = Featurizer.fit(params, rows);
     try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
       TorchScriptModule.check(manager, params.torchscript().path(), PinnedSnapshotReader.hadoopConf(),
-          ModelTrainer.upload(manager, featurizer.encode(batch)),
-          RegressionParams.from(spec.params()).regression() ? 1 : spec.labels().size()); // regression: one value
+          ModelTrainer.upload(manager, featurizer.encode(batch)), expectedOutput(spec.params(), spec.labels()));
     }
+  }
+
+  /** The output a trial's task needs: one value per row for {@code task: regression}, else one logit per label. */
+  static ExpectedOutput expectedOutput(Map<String, Object> params, List<String> labels) {
+    return RegressionParams.from(params).regression() ? ExpectedOutput.forRegression()
+        : ExpectedOutput.classifier(labels.size());
   }
 }

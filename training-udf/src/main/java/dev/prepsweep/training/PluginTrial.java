@@ -8,6 +8,7 @@ import dev.prepsweep.trainer.MetricsReporter;
 import dev.prepsweep.trainer.Rows;
 import dev.prepsweep.trainer.Trainer;
 import dev.prepsweep.trainer.TrainerContext;
+import dev.prepsweep.trainer.TrainerContext.Task;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -71,6 +72,7 @@ final class PluginTrial {
     private final List<EpochMetrics> history = new ArrayList<>();
     private final int resumedFrom;
     private final long started = System.nanoTime();
+    private final Task task;
     private Rows train;
     private Rows val;
 
@@ -82,6 +84,7 @@ final class PluginTrial {
       this.columns = columns;
       this.store = store;
       this.onEpoch = onEpoch;
+      this.task = TrainerPlugins.task(spec.params());
       Optional<CheckpointStore.State> state = store == null ? Optional.empty() : store.latest();
       // a checkpoint past this attempt's target (a retry with fewer epochs) is not used
       if (state.isPresent() && state.get().epoch() <= target) {
@@ -99,7 +102,7 @@ final class PluginTrial {
     @Override
     public synchronized Rows train() {
       if (train == null) {
-        train = rows(spec.train());
+        train = spec.fold() >= 0 ? foldRows(false) : rows(spec.train());
       }
       return train;
     }
@@ -107,15 +110,44 @@ final class PluginTrial {
     @Override
     public synchronized Rows val() {
       if (val == null) {
-        val = rows(spec.val());
+        val = spec.fold() >= 0 ? foldRows(true) : rows(spec.val());
       }
       return val;
     }
 
     private Rows rows(TableVersion table) {
-      PinnedRows r = columns.contains("id") ? PinnedReader.read(table, true, PinnedSnapshotReader.hadoopConf())
+      return new PinnedColumns(read(table), columns, table.toString(), task);
+    }
+
+    private PinnedRows read(TableVersion table) {
+      return columns.contains("id") ? PinnedReader.read(table, true, PinnedSnapshotReader.hadoopConf())
           : PinnedReader.cached(table);
-      return new PinnedColumns(r, columns, table.toString());
+    }
+
+    /**
+     * Under cross-validation, as for a built-in model: the train rows of the other folds train, the held-out
+     * fold's rows of train validate ({@code val} is not read).
+     */
+    private Rows foldRows(boolean heldOut) {
+      PinnedRows r = read(spec.train());
+      int[] f = r.folds();
+      if (f == null) {
+        throw new IllegalStateException("table " + spec.train() + " has no fold column; cross-validation needs the"
+            + " prep job's folds (prep.split.folds: " + spec.folds() + ")");
+      }
+      boolean[] keep = new boolean[f.length];
+      for (int i = 0; i < f.length; i++) {
+        keep[i] = (f[i] == spec.fold()) == heldOut;
+      }
+      PinnedRows part = new PinnedRows(pick(r.ids(), keep), pick(r.labels(), keep), pick(r.texts(), keep),
+          pick(r.features(), keep), pick(r.images(), keep), pick(r.folds(), keep), pick(r.targets(), keep));
+      return new PinnedColumns(part, columns, spec.train() + (heldOut ? " fold " : " without fold ") + spec.fold(),
+          task);
+    }
+
+    @Override
+    public Task task() {
+      return task;
     }
 
     @Override
@@ -166,10 +198,7 @@ final class PluginTrial {
             + target + "; report epochs in order (resume after checkpoints().latest()) up to context.epochs()");
       }
       for (String name : metrics.keySet()) {
-        if (!MetricsReporter.KNOWN.contains(name)) {
-          throw new IllegalArgumentException("metric '" + name + "' is not one prepsweep records; known: "
-              + MetricsReporter.KNOWN);
-        }
+        TrainerPlugins.checkMetric(name, task);
       }
       EpochMetrics m = new EpochMetrics(epoch, get(metrics, "train_loss"), get(metrics, "val_loss"),
           get(metrics, "val_accuracy"), get(metrics, "val_macro_f1"), (System.nanoTime() - started) / 1e9,
@@ -214,8 +243,27 @@ final class PluginTrial {
 
   static final String STATE_FILE = "trainer.bin";
 
+  /** The elements of {@code values} (an array, or null for an absent column) where {@code keep} is true. */
+  @SuppressWarnings("unchecked")
+  private static <T> T pick(T values, boolean[] keep) {
+    if (values == null) {
+      return null;
+    }
+    int n = 0;
+    for (boolean k : keep) {
+      n += k ? 1 : 0;
+    }
+    Object out = java.lang.reflect.Array.newInstance(values.getClass().getComponentType(), n);
+    for (int i = 0, j = 0; i < keep.length; i++) {
+      if (keep[i]) {
+        java.lang.reflect.Array.set(out, j++, java.lang.reflect.Array.get(values, i));
+      }
+    }
+    return (T) out;
+  }
+
   /** The columns the trainer asked for; asking for another fails with the rule. */
-  private record PinnedColumns(PinnedRows rows, Set<String> asked, String table) implements Rows {
+  private record PinnedColumns(PinnedRows rows, Set<String> asked, String table, Task task) implements Rows {
     @Override
     public int size() {
       return rows.size();
@@ -224,6 +272,18 @@ final class PluginTrial {
     @Override
     public int[] labels() {
       return rows.labels();
+    }
+
+    @Override
+    public double[] targets() {
+      if (task != Task.REGRESSION) {
+        Rows.super.targets(); // throws: a classification split has no numeric label
+      }
+      if (rows.targets() == null) {
+        throw new IllegalStateException("table " + table + " has no column 'target'; it was not prepped with"
+            + " task: regression");
+      }
+      return rows.targets();
     }
 
     @Override

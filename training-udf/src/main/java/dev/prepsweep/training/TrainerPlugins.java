@@ -1,7 +1,9 @@
 package dev.prepsweep.training;
 
+import dev.prepsweep.trainer.MetricsReporter;
 import dev.prepsweep.trainer.Rows;
 import dev.prepsweep.trainer.Trainer;
+import dev.prepsweep.trainer.TrainerContext;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Modifier;
@@ -20,14 +22,41 @@ public final class TrainerPlugins {
   /** The trial parameter carrying the class name ({@code train: {model: {class: NAME}}} in the config). */
   public static final String CLASS_PARAM = "trainer_class";
 
-  /** prepsweep's own parameters that apply to a plug-in trial besides the trainer's {@link Trainer#parameters()}. */
-  public static final Set<String> OWN_PARAMS = Set.of(CLASS_PARAM, "epochs");
+  /**
+   * prepsweep's own parameters that apply to a plug-in trial besides the trainer's {@link Trainer#parameters()}
+   * ({@code task} is set from the job's top-level {@code task:} for regression, never by the user in {@code train:}).
+   */
+  public static final Set<String> OWN_PARAMS = Set.of(CLASS_PARAM, "epochs", "task");
 
   private TrainerPlugins() {}
 
   /** Whether the trial's parameters name a plug-in trainer. */
   public static boolean isPlugin(Map<String, Object> params) {
     return params.get(CLASS_PARAM) != null;
+  }
+
+  /** The trial's task: the parameter {@code task} (absent: classification), as the plug-in sees it. */
+  static TrainerContext.Task task(Map<String, Object> params) {
+    return RegressionParams.from(Map.of("task", params.getOrDefault("task", "classification"))).regression()
+        ? TrainerContext.Task.REGRESSION : TrainerContext.Task.CLASSIFICATION;
+  }
+
+  /**
+   * Checks one reported metric name against the trial's task.
+   *
+   * @throws IllegalArgumentException for a name prepsweep does not record, or one of the other task
+   */
+  static void checkMetric(String name, TrainerContext.Task task) {
+    if (!MetricsReporter.KNOWN.contains(name)) {
+      throw new IllegalArgumentException("metric '" + name + "' is not one prepsweep records; known: "
+          + MetricsReporter.KNOWN);
+    }
+    List<String> ofTask = task == TrainerContext.Task.REGRESSION ? MetricsReporter.REGRESSION
+        : MetricsReporter.CLASSIFICATION;
+    if (!ofTask.contains(name)) {
+      throw new IllegalArgumentException("metric '" + name + "' is not one of task: " + task.name().toLowerCase(
+          java.util.Locale.ROOT) + "; context.task() is " + task + ", whose metrics are " + ofTask);
+    }
   }
 
   /**

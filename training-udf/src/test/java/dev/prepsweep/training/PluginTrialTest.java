@@ -65,12 +65,64 @@ class PluginTrialTest {
     }
   }
 
+  /**
+   * Predicts the mean of the train targets: its val_rmse follows from the data. Asked for a classifier's metric
+   * ({@code bad_metric}), it reports val_accuracy, which a regression trial rejects.
+   */
+  public static final class MeanTrainer implements Trainer {
+    @Override
+    public List<String> columns() {
+      return List.of("label_index");
+    }
+
+    @Override
+    public Set<String> parameters() {
+      return Set.of("bad_metric");
+    }
+
+    @Override
+    public void train(TrainerContext ctx) {
+      if (ctx.task() != TrainerContext.Task.REGRESSION || ctx.classes() != 0) {
+        throw new IllegalStateException("expected task REGRESSION with 0 classes, got " + ctx.task() + ", "
+            + ctx.classes());
+      }
+      double mean = java.util.Arrays.stream(ctx.train().targets()).average().orElseThrow();
+      double sse = 0;
+      for (double y : ctx.val().targets()) {
+        sse += (y - mean) * (y - mean);
+      }
+      String metric = ctx.params().containsKey("bad_metric") ? "val_accuracy" : "val_rmse";
+      ctx.metrics().report(1, Map.of(metric, Math.sqrt(sse / ctx.val().size()), "train_loss", mean));
+    }
+  }
+
+  /** Records what a classification trial's context says about its task, classes and targets. */
+  public static final class TaskProbe implements Trainer {
+    @Override
+    public List<String> columns() {
+      return List.of("label_index");
+    }
+
+    @Override
+    public void train(TrainerContext ctx) {
+      String targets;
+      try {
+        targets = "targets " + ctx.train().targets().length;
+      } catch (IllegalStateException e) {
+        targets = e.getMessage();
+      }
+      throw new IllegalStateException("task " + ctx.task() + ", classes " + ctx.classes() + ", " + targets);
+    }
+  }
+
   @TempDir
   static Path dir;
   SparkSession spark;
   TableVersion train;
   TableVersion val;
   SplitRows valRows;
+  TableVersion regressionTrain;
+  TableVersion regressionVal;
 
   @BeforeAll
   void tables() {
@@ -78,6 +130,21 @@ class PluginTrialTest {
     train = write("train", TestData.synthetic(60, 1));
     valRows = TestData.synthetic(20, 2);
     val = write("val", valRows);
+    regressionTrain = writeTargets("reg-train", new double[] {1, 2, 3, 6});
+    regressionVal = writeTargets("reg-val", new double[] {0, 4, 5});
+  }
+
+  /** A regression split: label_index names the target's quantile bin, target is the number. */
+  private TableVersion writeTargets(String name, double[] targets) {
+    List<Row> out = new ArrayList<>();
+    for (int i = 0; i < targets.length; i++) {
+      int bin = targets[i] < 3 ? 0 : 1;
+      out.add(RowFactory.create(name + "-" + i, TrialTaskSparkTest.LABELS.get(bin), bin, "", name, targets[i]));
+    }
+    String path = dir.resolve(name).toString();
+    spark.createDataFrame(out, TrialTaskSparkTest.SPLIT.add("target", org.apache.spark.sql.types.DataTypes.DoubleType))
+        .write().format("delta").save(path);
+    return new TableVersion(name, path, 0);
   }
 
   private TableVersion write(String name, SplitRows rows) {
@@ -97,6 +164,15 @@ class PluginTrialTest {
     params.put("epochs", (long) epochs);
     return new TrialSpec("sw-plugin", trial, 1, params, 42, "val_accuracy", true, train, val, TrialTaskSparkTest.LABELS,
         false).withArtifacts(dir.resolve("artifacts").toString());
+  }
+
+  private TrialSpec regressionSpec(int trial, Map<String, Object> extra) {
+    Map<String, Object> params = new HashMap<>(extra);
+    params.put(TrainerPlugins.CLASS_PARAM, MeanTrainer.class.getName());
+    params.put("epochs", 1L);
+    params.put("task", "regression");
+    return new TrialSpec("sw-plugin-reg", trial, 1, params, 42, "val_rmse", false, regressionTrain, regressionVal,
+        TrialTaskSparkTest.LABELS, false);
   }
 
   private TrialOutcome runInTask(TrialSpec spec) {
@@ -141,5 +217,53 @@ class PluginTrialTest {
     TrialOutcome unknownParam = runInTask(spec(4, 2, Map.of("momentum", 0.9)));
     assertThat(unknownParam.complete()).isFalse();
     assertThat(unknownParam.error()).contains("parameter 'momentum' is not read by trainer class");
+  }
+
+  @Test
+  void aRegressionTrialToldItsTaskReadsTargetsAndReportsRegressionMetrics() {
+    TrialOutcome o = runInTask(regressionSpec(5, Map.of()));
+    assertThat(o.complete()).as(o.error()).isTrue();
+    // mean of 1, 2, 3, 6 is 3; val 0, 4, 5 are off by 3, 1, 2
+    assertThat(o.best().valRmse()).isCloseTo(Math.sqrt(14 / 3.0), org.assertj.core.data.Offset.offset(1e-12));
+    assertThat(o.best().trainLoss()).isEqualTo(3.0);
+    assertThat(o.best().valAccuracy()).isNaN();
+
+    TrialOutcome wrong = runInTask(regressionSpec(6, Map.of("bad_metric", true)));
+    assertThat(wrong.complete()).isFalse();
+    assertThat(wrong.error()).contains("metric 'val_accuracy' is not one of task: regression", "val_rmse");
+  }
+
+  @Test
+  void underCrossValidationTheTrainerTrainsOnTheOtherFoldsAndValidatesOnItsOwn() {
+    SplitRows rows = TestData.synthetic(30, 3);
+    List<Row> out = new ArrayList<>();
+    int ones = 0;
+    for (int i = 0; i < rows.size(); i++) {
+      out.add(RowFactory.create("cv-" + i, TrialTaskSparkTest.LABELS.get(rows.labels()[i]), rows.labels()[i],
+          rows.texts()[i], "train", i % 3));
+      ones += i % 3 == 1 ? rows.labels()[i] : 0;
+    }
+    String path = dir.resolve("cv-train").toString();
+    spark.createDataFrame(out, TrialTaskSparkTest.SPLIT.add("fold", org.apache.spark.sql.types.DataTypes.IntegerType))
+        .write().format("delta").save(path);
+    TableVersion folds = new TableVersion("train", path, 0);
+    Map<String, Object> params = new HashMap<>();
+    params.put(TrainerPlugins.CLASS_PARAM, CountingTrainer.class.getName());
+    params.put("epochs", 1L);
+    TrialOutcome o = runInTask(new TrialSpec("sw-plugin-cv", 8, 1, params, 42, "val_accuracy", true, folds, val,
+        TrialTaskSparkTest.LABELS, false).forFold(1, 3));
+    assertThat(o.complete()).as(o.error()).isTrue();
+    assertThat(o.best().trainLoss()).as("the 20 rows of folds 0 and 2 trained").isEqualTo(20);
+    assertThat(o.best().valAccuracy()).as("fold 1's 10 rows validated").isEqualTo(ones / 10.0 / 10);
+  }
+
+  @Test
+  void aClassificationTrialIsToldItsClassesAndHasNoTargets() {
+    Map<String, Object> params = new HashMap<>();
+    params.put(TrainerPlugins.CLASS_PARAM, TaskProbe.class.getName());
+    params.put("epochs", 1L);
+    TrialOutcome o = runInTask(new TrialSpec("sw-plugin-probe", 7, 1, params, 42, "val_accuracy", true, train, val,
+        TrialTaskSparkTest.LABELS, false));
+    assertThat(o.error()).contains("task CLASSIFICATION, classes 2, these rows have no numeric targets");
   }
 }

@@ -1,5 +1,6 @@
 package dev.prepsweep.training;
 
+import static dev.prepsweep.training.torchscript.ExpectedOutput.classifier;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -7,6 +8,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
+import dev.prepsweep.training.torchscript.ExpectedOutput;
 import dev.prepsweep.training.torchscript.ModelCheckException;
 import dev.prepsweep.training.torchscript.TorchScriptModule;
 import java.net.URISyntaxException;
@@ -131,6 +133,56 @@ class TorchScriptTrainingTest {
     }
   }
 
+  @Test
+  void aRegressionModuleSavedAsPtPredictsInPythonAsTheScorer() throws Exception {
+    // 10 features around the diabetes data's scale (the module subtracts its means and divides by its sds)
+    java.util.SplittableRandom rng = new java.util.SplittableRandom(12);
+    int n = 120;
+    double[][] x = new double[n][10];
+    double[] y = new double[n];
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < 10; j++) {
+        x[i][j] = 50 + 20 * rng.nextDouble();
+      }
+      y[i] = 100 + 2 * x[i][0] + rng.nextDouble() * 10;
+    }
+    SplitRows rows = new SplitRows(new String[n], new int[n], x, null, y);
+    java.util.Arrays.fill(rows.texts(), "");
+    Map<String, Object> raw = Map.of("task", "regression", "model", "torchscript", "path", fixture("regressor.pt"),
+        "inputs", "features", "lr", 0.01, "epochs", 2L, "batch_size", 32L);
+    TrainingParams p = TrainingParams.from(raw);
+    Featurizer f = Featurizer.fit(p, rows);
+    Map<String, Object> meta = new LinkedHashMap<>();
+    meta.put("params", raw);
+    meta.put("labels", List.of("all"));
+    meta.put("featurizer", f.toMap());
+    meta.put("target", TargetScale.IDENTITY.toMap());
+    String trial = dir.resolve("regression").toUri().toString();
+    new ModelTrainer(p, 1, Device.cpu())
+        .regression(new RegressionRun(RegressionParams.from(raw), TargetScale.IDENTITY, y, y))
+        .train(f.encode(rows), f.encode(rows), 3, "val_rmse", false, null,
+            new CheckpointStore(trial, new Configuration()), meta, m -> { });
+    Path best = dir.resolve("regression/best");
+    float[] ours;
+    try (SavedModel model = SavedModel.load(best.toString(), new Configuration())) {
+      ours = model.predictions(rows);
+    }
+    Featurizer.Encoded encoded = f.encode(rows);
+    Map<String, Object> inputs = new LinkedHashMap<>();
+    inputs.put("dtype", "float32");
+    inputs.put("shape", ModelTrainer.shape(encoded.size(), encoded.rowShape()).getShape());
+    inputs.put("values", encoded.floats());
+    inputs.put("raw", true);
+    Path json = dir.resolve("regression.json");
+    CheckpointStore.JSON.writeValue(json.toFile(), inputs);
+    double[] theirs = python(best.resolve("model.pt"), json);
+    assertThat(theirs).hasSize(n);
+    for (int i = 0; i < n; i++) {
+      // values in the label's units (~200): float32 arithmetic in another order agrees to ~1e-5 relative
+      assertThat(theirs[i]).as("prediction %d", i).isCloseTo(ours[i], org.assertj.core.data.Offset.offset(1e-5 * 300));
+    }
+  }
+
   @SuppressWarnings("unchecked")
   private static Map<String, Object> featurizerOf(SavedModel model) {
     return (Map<String, Object>) model.metadata().get("featurizer");
@@ -174,27 +226,51 @@ class TorchScriptTrainingTest {
   void theCheckNamesTheFileAndTheShapesItExpectedAndGot() {
     try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
       NDArray features = manager.randomNormal(new ai.djl.ndarray.types.Shape(8, 5));
-      TorchScriptModule.check(manager, fixture("mlp_bn.pt"), new Configuration(), features, 3);
+      TorchScriptModule.check(manager, fixture("mlp_bn.pt"), new Configuration(), features, classifier(3));
       assertThatThrownBy(() -> TorchScriptModule.check(manager, fixture("mlp_wrong_out.pt"), new Configuration(),
-          features, 3))
+          features, classifier(3)))
           .isInstanceOf(ModelCheckException.class)
           .hasMessageContaining(fixture("mlp_wrong_out.pt"))
           .hasMessageContaining("returns shape (8, 4)")
-          .hasMessageContaining("expected shape (8, 3)");
+          .hasMessageContaining("expected shape (8, 3) (batch x 3 classes, one logit per label)");
       // float features into a module that embeds int64 token ids
       assertThatThrownBy(() -> TorchScriptModule.check(manager, fixture("text_classifier.pt"), new Configuration(),
-          features, 2))
+          features, classifier(2)))
           .isInstanceOf(ModelCheckException.class)
           .hasMessageContaining(fixture("text_classifier.pt") + " rejects a batch of the train data: input float32 (8, 5)")
           .hasMessageContaining("expected output (8, 2)");
       assertThatThrownBy(() -> TorchScriptModule.check(manager, fixture("not_torchscript.pt"), new Configuration(),
-          features, 3))
+          features, classifier(3)))
           .isInstanceOf(ModelCheckException.class)
           .hasMessageContaining("the model file " + fixture("not_torchscript.pt") + " is not a TorchScript module");
       String missing = dir.resolve("missing.pt").toString();
-      assertThatThrownBy(() -> TorchScriptModule.check(manager, missing, new Configuration(), features, 3))
+      assertThatThrownBy(() -> TorchScriptModule.check(manager, missing, new Configuration(), features, classifier(3)))
           .isInstanceOf(ModelCheckException.class)
           .hasMessageContaining("cannot read the TorchScript module " + missing);
+    }
+  }
+
+  @Test
+  void aRegressionCheckWantsOneValuePerRowAndNamesTheFileAndShapes() {
+    // what the sweep driver checks before its first trial: the task, not the label count, fixes the width
+    assertThat(ModelCheck.expectedOutput(Map.of("task", "regression"), List.of("bin0", "bin1", "bin2")))
+        .isEqualTo(ExpectedOutput.forRegression());
+    assertThat(ModelCheck.expectedOutput(Map.of(), List.of("ham", "spam"))).isEqualTo(classifier(2));
+    try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+      TorchScriptModule.check(manager, fixture("regressor.pt"), new Configuration(),
+          manager.randomNormal(new ai.djl.ndarray.types.Shape(8, 10)), ExpectedOutput.forRegression());
+      // a classifier (3 logits) given to a regression sweep
+      assertThatThrownBy(() -> TorchScriptModule.check(manager, fixture("mlp_bn.pt"), new Configuration(),
+          manager.randomNormal(new ai.djl.ndarray.types.Shape(8, 5)), ExpectedOutput.forRegression()))
+          .isInstanceOf(ModelCheckException.class)
+          .hasMessage("the TorchScript module " + fixture("mlp_bn.pt") + " returns shape (8, 3) for input float32"
+              + " (8, 5), expected shape (8, 1) (one value per row (regression))");
+      assertThatThrownBy(() -> TorchScriptModule.check(manager, fixture("regressor.pt"), new Configuration(),
+          manager.randomNormal(new ai.djl.ndarray.types.Shape(8, 5)), ExpectedOutput.forRegression()))
+          .isInstanceOf(ModelCheckException.class)
+          .hasMessageContaining(fixture("regressor.pt") + " rejects a batch of the train data: input float32 (8, 5),"
+              + " expected output (8, 1)")
+          .hasMessageContaining("return (8, 1), one value per row (regression)");
     }
   }
 

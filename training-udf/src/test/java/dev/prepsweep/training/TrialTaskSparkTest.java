@@ -150,6 +150,59 @@ class TrialTaskSparkTest {
     assertThat(saved.getDouble(saved.fieldIndex("accuracy"))).isEqualTo(metrics.accuracy());
   }
 
+  /** Runs {@code spec} in a Spark task; returns its outcome and how many epochs the task trained (not restored). */
+  private Map.Entry<TrialOutcome, Long> runCountingEpochs(TrialSpec spec) {
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    org.apache.spark.util.LongAccumulator trained = jsc.sc().longAccumulator("epochs trained");
+    TrialOutcome o = jsc.parallelize(List.of(spec), 1).map(s -> TrialTask.run(s, m -> trained.add(1))).collect().get(0);
+    return Map.entry(o, trained.value());
+  }
+
+  @Test
+  void aFoldTaskContinuesFromItsOwnCheckpointAndAFinishedFoldTrainsNothing() {
+    // train with the prep job's fold column (3 folds, dealt round-robin so each holds every class)
+    SplitRows rows = TestData.spamAssassin(4, 0, false);
+    List<Row> out = new ArrayList<>();
+    for (int i = 0; i < rows.size(); i++) {
+      out.add(RowFactory.create("f-" + i, LABELS.get(rows.labels()[i]), rows.labels()[i], rows.texts()[i], "train", i % 3));
+    }
+    String path = dir.resolve("train_folds").toString();
+    spark.createDataFrame(out, SPLIT.add("fold", DataTypes.IntegerType)).repartition(1).write().format("delta").save(path);
+    TableVersion folded = new TableVersion("train", path, 0);
+    String artifacts = dir.resolve("cv-artifacts").toUri().toString();
+    Map<String, Object> params = new HashMap<>(Map.of("model", "mlp_text", "lr", 1e-2, "hidden", 16L, "epochs", 1L,
+        "batch_size", 32L, "hash_dim", 512L));
+    java.util.function.Function<Integer, TrialSpec> fold = f -> new TrialSpec("sw-cv", 1, 1, params, 42, "val_accuracy",
+        true, folded, val, LABELS, false).withArtifacts(artifacts).forFold(f, 3);
+
+    // attempt 1 was lost after fold 1 trained one epoch
+    Map.Entry<TrialOutcome, Long> first = runCountingEpochs(fold.apply(1));
+    assertThat(first.getKey().error()).isNull();
+    assertThat(first.getValue()).isEqualTo(1);
+
+    // the rerun's fold 1 continues from its epoch-1 checkpoint: it trains epoch 2 only
+    params.put("epochs", 2L);
+    Map.Entry<TrialOutcome, Long> rerun = runCountingEpochs(fold.apply(1));
+    assertThat(rerun.getKey().complete()).isTrue();
+    assertThat(rerun.getKey().resumedFromEpoch()).isEqualTo(1);
+    assertThat(rerun.getValue()).as("epochs trained by the rerun").isEqualTo(1);
+    assertThat(rerun.getKey().epochs()).extracting(EpochMetrics::epoch).containsExactly(1, 2);
+    assertThat(rerun.getKey().epochs().get(0)).isEqualTo(first.getKey().epochs().get(0));
+    assertThat(rerun.getKey().modelUri()).endsWith("/sw-cv/trial-1/fold-1/best");
+
+    // fold 0 keeps its own checkpoint: fold 1's does not make it skip its epochs
+    Map.Entry<TrialOutcome, Long> fold0 = runCountingEpochs(fold.apply(0));
+    assertThat(fold0.getKey().resumedFromEpoch()).isZero();
+    assertThat(fold0.getValue()).isEqualTo(2);
+
+    // a fold that finished and is launched again (a driver that never heard of it) trains nothing and returns its
+    // recorded epochs
+    Map.Entry<TrialOutcome, Long> again = runCountingEpochs(fold.apply(1));
+    assertThat(again.getKey().complete()).isTrue();
+    assertThat(again.getValue()).isZero();
+    assertThat(again.getKey().epochs()).isEqualTo(rerun.getKey().epochs());
+  }
+
   @Test
   void mlpAndCnnReadFeatureArraysAndImageBytesFromDelta() {
     StructType schema = SPLIT.add("features", DataTypes.createArrayType(DataTypes.DoubleType))

@@ -264,12 +264,14 @@ public final class Main {
   }
 
   static String leaderboardSql(SweepSummary s) {
-    // feasible trials first (null: the sweep has no constraints), then the Pareto front, then the first metric
+    // the trial scored on test (the selection rule's pick) first, then feasible trials (null: rows of sweeps recorded
+    // before plain sweeps had feasible = true), the Pareto front (null: single objective), the first metric
     return "SELECT trial_id, " + metricColumns(s.metric()) + ", ROUND(latency_p50_ms, 3) AS p50_ms, "
         + "ROUND(latency_p95_ms, 3) AS p95_ms, model_bytes, feasible, pareto_rank, best_epoch, params_json, executor_id, "
         + "ROUND(duration_s, 1) AS seconds "
         + "FROM trials WHERE sweep_id = '" + s.sweepId() + "' AND state = 'COMPLETE' "
-        + "ORDER BY coalesce(feasible, true) DESC, pareto_rank ASC NULLS LAST, value " + (s.maximize() ? "DESC" : "ASC")
+        + "ORDER BY " + (s.bestTrialId() == null ? "" : "trial_id = " + s.bestTrialId() + " DESC, ")
+        + "coalesce(feasible, true) DESC, pareto_rank ASC NULLS LAST, value " + (s.maximize() ? "DESC" : "ASC")
         + ", trial_id LIMIT 10";
   }
 

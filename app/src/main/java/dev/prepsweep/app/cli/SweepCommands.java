@@ -67,11 +67,7 @@ final class SweepCommands {
           // the selected trial and the Pareto front first, infeasible trials last (README "Objectives")
           TablePrinter.print(spark.sql("SELECT s.selection_rule, s.selected_trial_id, s.pareto_front, s.constraints"
               + " FROM sweeps s WHERE sweep_id = '" + id + "'"), 1, out);
-          TablePrinter.print(spark.sql("SELECT trial_id, attempt, value, objective_values, " + Main.metricColumns(sweep.getString(1))
-              + ", latency_p50_ms, latency_p95_ms, throughput_rows_s, model_bytes, feasible, pareto_rank, "
-              + "best_epoch, params_json, train_version, val_version FROM trials WHERE sweep_id = '" + id
-              + "' AND state = 'COMPLETE' ORDER BY coalesce(feasible, true) DESC, pareto_rank ASC NULLS LAST, value "
-              + (maximize ? "DESC" : "ASC") + ", trial_id"), 10, out);
+          TablePrinter.print(spark.sql(bestTrialsSql(id, sweep.getString(1), maximize)), 10, out);
         }
         case "cancel" -> {
           warehouse.requestCancel(id);
@@ -93,5 +89,19 @@ final class SweepCommands {
       System.err.println("prepsweep: " + e.getMessage());
       return ExitCode.USAGE.code;
     }
+  }
+
+  /**
+   * The COMPLETE trials of sweep {@code id} as {@code sweep best} lists them: the trial scored on test (the
+   * selection rule's pick, also the run's leaderboard's first row) first, then feasible trials, by Pareto rank
+   * (multi-objective sweeps; null otherwise), then by the first metric.
+   */
+  static String bestTrialsSql(String id, String metric, boolean maximize) {
+    return "SELECT t.trial_id, t.attempt, t.value, t.objective_values, " + Main.metricColumns(metric)
+        + ", t.latency_p50_ms, t.latency_p95_ms, t.throughput_rows_s, t.model_bytes, t.feasible, t.pareto_rank, "
+        + "t.best_epoch, t.params_json, t.train_version, t.val_version FROM trials t JOIN sweeps s "
+        + "ON s.sweep_id = t.sweep_id WHERE t.sweep_id = '" + id + "' AND t.state = 'COMPLETE' "
+        + "ORDER BY t.trial_id <=> s.selected_trial_id DESC, coalesce(t.feasible, true) DESC, "
+        + "t.pareto_rank ASC NULLS LAST, t.value " + (maximize ? "DESC" : "ASC") + ", t.trial_id";
   }
 }

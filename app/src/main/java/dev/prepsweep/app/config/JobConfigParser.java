@@ -72,7 +72,8 @@ final class JobConfigParser {
             : e.getValue().asValue());
       }
     }
-    if (task.equals("regression") && !TrainerCheck.isPlugin(train)) {
+    if (task.equals("regression")) {
+      // a plug-in reads it as context.task(); TrainerPlugins.OWN_PARAMS lets it pass the plug-in's parameter check
       train.put("task", task);
     }
     if (trainNode.isPresent() || task.equals("regression")) {
@@ -187,12 +188,13 @@ final class JobConfigParser {
 
   /**
    * A regression sweep optimises a regression metric and may sweep its loss; a classifier's may do neither (a
-   * plug-in reports what it likes). Sampled values of {@code loss} and {@code huber_delta} are checked in the trial.
+   * plug-in classifier may sweep a parameter of its own named loss). Sampled values of {@code loss} and
+   * {@code huber_delta} are checked in the trial, as is each metric a plug-in reports against its task.
    */
   private static void checkSweepAgainstTask(SweepSpec spec, ConfigNode sweepNode, String task, boolean plugin) {
     boolean regression = task.equals("regression");
     String first = spec.metrics().get(0).name();
-    if (!plugin && regression != REGRESSION_METRICS.contains(first)) {
+    if (regression != REGRESSION_METRICS.contains(first)) {
       throw sweepNode.required("metric").invalid("metric '" + first + "' is not reported for task: " + task
           + (regression ? "; a regression sweep reports " + REGRESSION_METRICS : "; use val_accuracy, val_macro_f1,"
           + " val_loss (" + REGRESSION_METRICS + " need task: regression)"));

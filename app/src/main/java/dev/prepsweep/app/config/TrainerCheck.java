@@ -46,6 +46,8 @@ public final class TrainerCheck {
       train.put(TrainerPlugins.CLASS_PARAM, name);
     } else if (key.equals(TrainerPlugins.CLASS_PARAM)) {
       throw value.invalid("'" + key + "' is set through 'model: {class: ...}'");
+    } else if (key.equals("task")) {
+      throw value.invalid("task is set at the top level of the job file (it applies to prep and trials)");
     } else {
       train.put(key, value.asValue());
     }

@@ -22,11 +22,24 @@ final class AttemptRecords {
         null, List.of(), null, List.of());
   }
 
+  /**
+   * A RUNNING attempt with the fold epochs it recorded so far (under cross-validation, written as each fold task
+   * finishes, so a finished fold outlives the driver: {@code sweep resume} does not launch it again).
+   */
+  static TrialRecord running(FoldTrials cv, TrialSpec spec, List<EpochMetrics> history, long startedAt) {
+    TrialRecord r = withoutOutcome(spec, TrialState.RUNNING, history, startedAt, null, null);
+    return new TrialRecord(r.sweepId(), r.trialId(), r.attempt(), r.state(), r.values(), r.params(), r.seed(), r.best(),
+        r.epochs(), null, null, null, null, startedAt, null, null, r.train(), r.val(), null, 0, null, null, null,
+        r.classWeights(), r.classWeightsVersion(), cv.enabled() ? cv.folds() : null, List.of(), null,
+        cv.recordedBy(spec.trialId(), spec.attempt()));
+  }
+
   /** A record with the attempt's serving cost and its constraint violation (NaN: the sweep has no constraints). */
   static TrialRecord of(FoldTrials cv, TrialSpec spec, TrialState state, List<Double> values, TrialOutcome o,
       List<EpochMetrics> history, double violation) {
     EpochMetrics best = best(history, spec.objective(), spec.maximize());
     List<List<EpochMetrics>> folds = cv.byFold(spec.trialId());
+    // the fold epochs' rows: those this attempt recorded first (an earlier attempt or driver wrote the others)
     // under cross-validation: each fold's objective at the trial's best (fold-averaged) epoch, and their spread
     List<Double> foldValues = folds.isEmpty() || best == null ? List.of()
         : FoldRounds.foldValues(folds, best.epoch(), spec.objective());
@@ -35,7 +48,7 @@ final class AttemptRecords {
         o.startedAtMillis(), o.endedAtMillis(), o.error(), spec.train(), spec.val(), o.modelUri(), o.resumedFromEpoch(),
         o.serving(), Double.isNaN(violation) ? null : violation, null, classWeightsChoice(spec),
         classWeightsVersion(spec), cv.enabled() ? cv.folds() : null, foldValues,
-        foldValues.isEmpty() ? null : FoldRounds.std(foldValues), folds);
+        foldValues.isEmpty() ? null : FoldRounds.std(foldValues), cv.recordedBy(spec.trialId(), spec.attempt()));
   }
 
   /**

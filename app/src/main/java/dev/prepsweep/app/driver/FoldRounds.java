@@ -21,6 +21,12 @@ final class FoldRounds {
   private final int folds;
   private final List<Map<Integer, EpochMetrics>> epochs = new ArrayList<>();
   private final boolean[] stopped;
+  /**
+   * Per fold, the attempt that first recorded each epoch (0: an earlier driver, read back from {@code trial_metrics}):
+   * that attempt's row writes the epoch's {@code trial_metrics} row, no later one does, so each (trial, fold, epoch)
+   * is one row however often the fold's task returns the epoch again (a rerun restores it from the checkpoint).
+   */
+  private final List<Map<Integer, Integer>> recordedBy = new ArrayList<>();
 
   FoldRounds(int folds) {
     if (folds < 2) {
@@ -30,6 +36,7 @@ final class FoldRounds {
     this.stopped = new boolean[folds];
     for (int f = 0; f < folds; f++) {
       epochs.add(new TreeMap<>());
+      recordedBy.add(new TreeMap<>());
     }
   }
 
@@ -47,7 +54,7 @@ final class FoldRounds {
   List<Integer> toLaunch(int target) {
     List<Integer> launch = new ArrayList<>();
     for (int f = 0; f < folds; f++) {
-      if (!stopped[f] && reached(f) < target) {
+      if (!done(f, target)) {
         launch.add(f);
       }
     }
@@ -59,10 +66,44 @@ final class FoldRounds {
    * the same number (a retried epoch); a complete task that ended before the target stopped early.
    */
   void record(int fold, List<EpochMetrics> trained, boolean complete, int target) {
-    trained.forEach(m -> epochs.get(fold).put(m.epoch(), m));
+    record(fold, trained, complete, target, 0);
+  }
+
+  /** As {@link #record(int, List, boolean, int)}, by attempt {@code attempt} (the one whose row writes new epochs). */
+  void record(int fold, List<EpochMetrics> trained, boolean complete, int target, int attempt) {
+    trained.forEach(m -> {
+      epochs.get(fold).put(m.epoch(), m);
+      recordedBy.get(fold).putIfAbsent(m.epoch(), attempt);
+    });
     if (complete && reached(fold) < target) {
       stopped[fold] = true;
     }
+  }
+
+  /**
+   * Takes over the epochs an earlier driver recorded for each fold (rows of {@code trial_metrics}): they are not
+   * written again, and a fold that reached an attempt's target is not launched again. Whether a fold stopped
+   * early is not in its rows: such a fold is launched again and returns at once from its checkpoint.
+   */
+  void restore(List<List<EpochMetrics>> byFold) {
+    for (int f = 0; f < Math.min(folds, byFold.size()); f++) {
+      record(f, byFold.get(f), false, 0, 0);
+    }
+  }
+
+  /** Whether fold {@code fold} has every epoch up to {@code target} or stopped early. */
+  boolean done(int fold, int target) {
+    return stopped[fold] || reached(fold) >= target;
+  }
+
+  /** Each fold's epochs that attempt {@code attempt} recorded first (what its row writes), in fold and epoch order. */
+  List<List<EpochMetrics>> recordedBy(int attempt) {
+    List<List<EpochMetrics>> out = new ArrayList<>();
+    for (int f = 0; f < folds; f++) {
+      Map<Integer, Integer> by = recordedBy.get(f);
+      out.add(epochs.get(f).values().stream().filter(m -> by.get(m.epoch()) == attempt).toList());
+    }
+    return out;
   }
 
   /** Whether every fold reached {@code target} or stopped early. */

@@ -1,6 +1,7 @@
 package dev.prepsweep.app.driver;
 
 import dev.prepsweep.training.EpochMetrics;
+import dev.prepsweep.training.ServingCost;
 import dev.prepsweep.training.TrialOutcome;
 import dev.prepsweep.training.TrialSpec;
 import java.util.ArrayList;
@@ -22,6 +23,11 @@ final class FoldTrials {
   private final Map<Integer, FoldRounds> rounds = new HashMap<>();
   /** A fold's kept best model per trial (fold 0's when it has one): what the test split is scored with. */
   private final Map<Integer, String> modelUris = new HashMap<>();
+  /**
+   * A fold's measured serving cost per trial (fold 0's when it has one: the model that is served): the folds' models
+   * share the architecture, and the trial's latency objectives and constraints need one.
+   */
+  private final Map<Integer, ServingCost> servings = new HashMap<>();
 
   FoldTrials(int folds) {
     this.folds = folds;
@@ -75,16 +81,27 @@ final class FoldTrials {
     for (int i = 0; i < outcomes.size(); i++) {
       TrialOutcome o = outcomes.get(i);
       int fold = launched.get(i).fold();
-      r.record(fold, o.epochs(), o.complete(), target);
+      r.record(fold, o.epochs(), o.complete(), target, spec.attempt());
       if (!o.complete()) {
         errors.add("fold " + fold + ": " + o.error());
       }
       if (o.modelUri() != null && (fold == 0 || !modelUris.containsKey(spec.trialId()))) {
         modelUris.put(spec.trialId(), o.modelUri());
       }
+      if (o.serving() != null && (fold == 0 || !servings.containsKey(spec.trialId()))) {
+        servings.put(spec.trialId(), o.serving());
+      }
       started = Math.min(started, o.startedAtMillis());
       ended = Math.max(ended, o.endedAtMillis());
       resumed = Math.min(resumed, o.resumedFromEpoch());
+    }
+    if (!modelUris.containsKey(spec.trialId()) && r.done(0, target)) {
+      // fold 0 finished under an earlier attempt or driver and was not launched again: its kept model is where it
+      // always is (CheckpointStore's best/ under the fold's artifact location)
+      String fold0 = spec.forFold(0, folds).trialArtifactUri();
+      if (fold0 != null) {
+        modelUris.put(spec.trialId(), fold0 + "/best");
+      }
     }
     boolean complete = errors.isEmpty() && r.complete(target);
     String error = errors.isEmpty() ? (complete ? null : "folds " + r.toLaunch(target) + " did not reach epoch " + target)
@@ -96,7 +113,31 @@ final class FoldTrials {
     return new TrialOutcome(spec.sweepId(), spec.trialId(), spec.attempt(), complete, error, averaged, null,
         executors.isEmpty() ? null : executors, first.host(), first.gpuAddress(), first.device(),
         started == Long.MAX_VALUE ? ended : started, ended, modelUris.get(spec.trialId()),
-        resumed == Integer.MAX_VALUE ? 0 : resumed);
+        resumed == Integer.MAX_VALUE ? 0 : resumed, complete ? servings.get(spec.trialId()) : null);
+  }
+
+  /**
+   * Records what one fold task of {@code attempt} returned while the attempt's other folds still run, so a fold that
+   * finished is not launched again when the attempt ends otherwise (an executor lost, a hang, the driver gone).
+   */
+  void recordTask(TrialSpec attempt, TrialSpec task, TrialOutcome outcome) {
+    if (enabled() && task.fold() >= 0) {
+      of(attempt.trialId()).record(task.fold(), outcome.epochs(), outcome.complete(), AttemptSpecs.targetOf(attempt),
+          attempt.attempt());
+    }
+  }
+
+  /** Takes over each fold's epochs of {@code trial} that an earlier driver recorded (sweep resume). */
+  void restore(int trial, List<List<EpochMetrics>> byFold) {
+    if (enabled() && !byFold.isEmpty()) {
+      of(trial).restore(byFold);
+    }
+  }
+
+  /** Each fold's epochs of {@code trial} that {@code attempt} recorded first: what its row writes (empty without). */
+  List<List<EpochMetrics>> recordedBy(int trial, int attempt) {
+    FoldRounds r = rounds.get(trial);
+    return !enabled() || r == null ? List.of() : r.recordedBy(attempt);
   }
 
   /** Each fold's epochs of {@code trial} (empty without cross-validation). */

@@ -18,6 +18,11 @@ record ResultRecords(ResultWriter writer) implements SweepScheduler.Records {
   }
 
   @Override
+  public void rank(int trial, int attempt, int paretoRank) {
+    writer.writeRank(trial, attempt, paretoRank);
+  }
+
+  @Override
   public void flush() {
     writer.flush();
   }

@@ -6,6 +6,7 @@ import dev.prepsweep.common.config.ConfigException;
 import dev.prepsweep.training.TrialOutcome;
 import dev.prepsweep.training.TrialSpec;
 import dev.prepsweep.training.TrialTask;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -13,8 +14,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.BiConsumer;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkContext;
+import org.apache.spark.api.java.JavaFutureAction;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.resource.ExecutorResourceRequests;
 import org.apache.spark.resource.ResourceProfile;
@@ -74,6 +77,12 @@ final class SparkTrialLauncher implements TrialLauncher {
 
   @Override
   public CompletableFuture<Result> launch(TrialSpec spec, List<TrialSpec> tasks) {
+    return launch(spec, tasks, (task, outcome) -> { });
+  }
+
+  @Override
+  public CompletableFuture<Result> launch(TrialSpec spec, List<TrialSpec> tasks,
+      BiConsumer<TrialSpec, TrialOutcome> taskDone) {
     String group = group(spec);
     groups.put(key(spec), group);
     // the task's heartbeat: one add when it starts and one per epoch, carried by executor heartbeats
@@ -83,25 +92,71 @@ final class SparkTrialLauncher implements TrialLauncher {
       // One Spark UI entry per trial attempt, named after it.
       jsc.setJobGroup(group, "prepsweep " + spec.sweepId() + " trial " + spec.trialId() + " attempt " + spec.attempt()
           + " " + spec.params(), true);
-      List<TrialOutcome> outcomes;
-      try {
-        // one task per spec: a trial's cross-validation folds train in parallel where slots allow
-        var rdd = jsc.parallelize(tasks, tasks.size());
+      // One job of one task per task spec, all in the attempt's job group (a trial's cross-validation folds train
+      // in parallel where slots allow): a fold whose job finished keeps its outcome when the group is cancelled
+      // later (an executor lost, a hang), where one job of k tasks would have returned nothing.
+      List<JavaFutureAction<List<TrialOutcome>>> jobs = new ArrayList<>();
+      for (TrialSpec task : tasks) {
+        var rdd = jsc.parallelize(List.of(task), 1);
         if (resources != null) {
           rdd = rdd.withResources(resources);
         }
-        outcomes = rdd.map(s -> {
+        jobs.add(rdd.map(s -> {
           beat.add(1);
           return TrialTask.run(s, m -> beat.add(1));
-        }).collect();
-      } catch (Exception e) {
-        // The Spark job itself failed: cancelled, or the task was lost more often than spark.task.maxFailures.
-        // (Spark 4 throws a cancelled job's SparkException, a checked exception, through collect() unwrapped.)
-        return ended(spec, tasks, Result.failed(spec, tasks, "Spark job failed: " + e.getMessage(),
-            System.currentTimeMillis(), Optional.empty()).outcomes());
+        }).collectAsync());
       }
-      return ended(spec, tasks, outcomes);
+      return ended(spec, tasks, outcomes(spec, tasks, jobs, taskDone));
     }, pool);
+  }
+
+  /** Each task's outcome as its job ends (reported to {@code taskDone}), or a failed one where its job failed. */
+  private static List<TrialOutcome> outcomes(TrialSpec spec, List<TrialSpec> tasks,
+      List<JavaFutureAction<List<TrialOutcome>>> jobs, BiConsumer<TrialSpec, TrialOutcome> taskDone) {
+    TrialOutcome[] outcomes = new TrialOutcome[tasks.size()];
+    int pending = tasks.size();
+    while (pending > 0) {
+      boolean ended = false;
+      for (int i = 0; i < jobs.size(); i++) {
+        JavaFutureAction<List<TrialOutcome>> job = jobs.get(i);
+        // the last job left is waited for; others are looked at in turn (a Java future has no callback)
+        if (outcomes[i] != null || !(job.isDone() || pending == 1)) {
+          continue;
+        }
+        try {
+          outcomes[i] = job.get().get(0);
+          taskDone.accept(tasks.get(i), outcomes[i]);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          jobs.forEach(j -> j.cancel(true));
+          outcomes[i] = failed(spec, "interrupted while waiting for the trial's Spark job");
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.CancellationException e) {
+          // The Spark job itself failed: cancelled, or the task was lost more often than spark.task.maxFailures.
+          Throwable cause = e.getCause() == null ? e : e.getCause();
+          outcomes[i] = failed(spec, "Spark job failed: " + cause.getMessage());
+        }
+        pending--;
+        ended = true;
+      }
+      if (!ended) {
+        try {
+          Thread.sleep(JOB_POLL_MILLIS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          jobs.forEach(j -> j.cancel(true));
+        }
+      }
+    }
+    return List.of(outcomes);
+  }
+
+  /** How often the jobs of an attempt of several tasks are looked at for one that ended. */
+  private static final long JOB_POLL_MILLIS = 100;
+
+  private static TrialOutcome failed(TrialSpec spec, String error) {
+    long now = System.currentTimeMillis();
+    return new TrialOutcome(spec.sweepId(), spec.trialId(), spec.attempt(), false, error, List.of(), null, null, null,
+        null, null, now, now);
   }
 
   /** The attempt's result with the executor loss under it, if any; the attempt is no longer watched. */

@@ -64,6 +64,38 @@ final class SweepHistory {
     return new ArrayList<>(latest.values());
   }
 
+  /**
+   * The sweep's COMPLETE attempts as their rows hold them (objective values, constraint violation, every metric
+   * column), for the Pareto ranks and the selection rule of a resumed sweep. Metric columns a table written by an
+   * earlier version lacks read as NaN.
+   */
+  static List<ObjectiveBook.Earlier> completed(SparkSession spark, Warehouse warehouse, String sweepId) {
+    if (!warehouse.exists(ResultTables.TRIALS)) {
+      return List.of();
+    }
+    Dataset<Row> table = spark.read().format("delta").load(warehouse.path(ResultTables.TRIALS));
+    List<String> columns = java.util.Arrays.asList(table.columns());
+    List<String> metrics = TrialMetrics.NAMES.stream().filter(columns::contains).toList();
+    List<String> select = new ArrayList<>(List.of("trial_id", "attempt", "objective_values",
+        columns.contains("constraint_violation") ? "CAST(constraint_violation AS DOUBLE)" : "CAST(NULL AS DOUBLE)"));
+    metrics.forEach(m -> select.add("CAST(" + m + " AS DOUBLE)"));
+    List<Row> rows = table.filter(org.apache.spark.sql.functions.col("sweep_id").equalTo(sweepId)
+            .and(org.apache.spark.sql.functions.col("state").equalTo("COMPLETE")))
+        .selectExpr(select.toArray(String[]::new)).orderBy("trial_id", "attempt").collectAsList();
+    Map<Integer, ObjectiveBook.Earlier> out = new LinkedHashMap<>();
+    for (Row r : rows) {
+      Map<String, Double> values = new LinkedHashMap<>();
+      TrialMetrics.NAMES.forEach(m -> values.put(m, Double.NaN));
+      for (int i = 0; i < metrics.size(); i++) {
+        values.put(metrics.get(i), r.isNullAt(4 + i) ? Double.NaN : r.getDouble(4 + i));
+      }
+      List<Double> objectives = r.isNullAt(2) ? List.of() : r.getList(2);
+      out.put(r.getInt(0), new ObjectiveBook.Earlier(r.getInt(0), r.getInt(1), objectives,
+          r.isNullAt(3) ? null : r.getDouble(3), values));
+    }
+    return new ArrayList<>(out.values());
+  }
+
   /** Parameter values as the space types them (JSON gives Integer for small longs, etc.). */
   static Map<String, Object> typed(String json, SearchSpace space) {
     Map<String, Object> raw;
@@ -116,6 +148,51 @@ final class SweepHistory {
       out.computeIfAbsent(r.getInt(0), k -> new ArrayList<>()).add(new EpochMetrics(r.getInt(2), nan(r, 3),
           nan(r, 4), nan(r, 5), nan(r, 6), r.getDouble(7), r.getLong(8), nan(r, 9), nan(r, 10), nan(r, 12),
           nan(r, 13), nan(r, 14)));
+    }
+    return out;
+  }
+
+  /**
+   * Each cross-validated trial's epochs per fold (rows with a {@code fold}), whichever attempt wrote them: a fold's
+   * epochs are written once, by the attempt that first returned them. Empty for sweeps without cross-validation
+   * and for tables written before folds existed.
+   */
+  static Map<Integer, List<List<EpochMetrics>>> foldEpochs(SparkSession spark, Warehouse warehouse, String sweepId,
+      int folds) {
+    Map<Integer, List<List<EpochMetrics>>> out = new LinkedHashMap<>();
+    if (folds <= 0 || !warehouse.exists(ResultTables.TRIAL_METRICS)) {
+      return out;
+    }
+    Dataset<Row> table = spark.read().format("delta").load(warehouse.path(ResultTables.TRIAL_METRICS));
+    if (!java.util.Arrays.asList(table.columns()).contains("fold")) {
+      return out;
+    }
+    List<Row> rows = table.filter(org.apache.spark.sql.functions.col("sweep_id").equalTo(sweepId)
+            .and(org.apache.spark.sql.functions.col("fold").isNotNull()))
+        .selectExpr("trial_id", "fold", "epoch", "train_loss", "val_loss", "val_accuracy", "val_macro_f1", "seconds",
+            "samples", "val_roc_auc", "lr", "val_rmse", "val_mae", "val_r2", "attempt")
+        .orderBy("trial_id", "fold", "epoch", "attempt").collectAsList();
+    for (Row r : rows) {
+      int fold = r.getInt(1);
+      if (fold < 0 || fold >= folds) {
+        continue;
+      }
+      List<List<EpochMetrics>> byFold = out.computeIfAbsent(r.getInt(0), k -> {
+        List<List<EpochMetrics>> empty = new ArrayList<>();
+        for (int f = 0; f < folds; f++) {
+          empty.add(new ArrayList<>());
+        }
+        return empty;
+      });
+      List<EpochMetrics> epochs = byFold.get(fold);
+      EpochMetrics m = new EpochMetrics(r.getInt(2), nan(r, 3), nan(r, 4), nan(r, 5), nan(r, 6), r.getDouble(7),
+          r.getLong(8), nan(r, 9), nan(r, 10), nan(r, 11), nan(r, 12), nan(r, 13));
+      // an epoch written by two attempts (tables of earlier versions): the later attempt's, ordered last, wins
+      if (!epochs.isEmpty() && epochs.get(epochs.size() - 1).epoch() == m.epoch()) {
+        epochs.set(epochs.size() - 1, m);
+      } else {
+        epochs.add(m);
+      }
     }
     return out;
   }

@@ -1,5 +1,6 @@
 package dev.prepsweep.app.driver;
 
+import dev.prepsweep.app.config.CrossValidation;
 import dev.prepsweep.app.config.JobConfig;
 import dev.prepsweep.app.warehouse.Warehouse;
 import dev.prepsweep.common.TableVersion;
@@ -71,7 +72,9 @@ final class SweepResume {
         PinnedData.resolve(spark, warehouse, train, val, test, classWeights),
         row.<java.sql.Timestamp>getAs("started_at").getTime());
     return new Resumed(run, Study.resumeKeepingRunning(spec, seed, history),
-        new SweepScheduler.History(relaunch, lastAttempts, epochs, ""));
+        new SweepScheduler.History(relaunch, lastAttempts, epochs, "",
+            SweepHistory.foldEpochs(spark, warehouse, sweepId, config.cv().map(CrossValidation::folds).orElse(0)),
+            SweepHistory.completed(spark, warehouse, sweepId)));
   }
 
   /** The version of {@code table} that a sweep's row recorded, if it recorded one. */

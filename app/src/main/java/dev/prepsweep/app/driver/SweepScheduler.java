@@ -52,6 +52,12 @@ final class SweepScheduler {
     /** Writes every row written so far. */
     void flush();
 
+    /**
+     * Sets the Pareto rank of a COMPLETE attempt an earlier driver wrote (a resumed multi-objective sweep ranks its
+     * whole history at the end).
+     */
+    void rank(int trial, int attempt, int paretoRank);
+
     /** Drops rows not yet written (this driver lost the sweep to another). */
     void discardPending();
   }
@@ -80,20 +86,35 @@ final class SweepScheduler {
 
   /**
    * What a resumed sweep had recorded: trials to run again as the given attempt (those left RUNNING),
-   * each trial's last attempt number, each trial's recorded epochs, and who ran the sweep before.
+   * each trial's last attempt number, each trial's recorded epochs, who ran the sweep before, each
+   * cross-validated trial's epochs per fold, and the COMPLETE trials with their metrics (for the Pareto ranks and
+   * the selection rule at the end, which cover the whole sweep).
    */
   record History(Map<Integer, Integer> relaunch, Map<Integer, Integer> lastAttempts,
-      Map<Integer, List<EpochMetrics>> epochs, String previousDriver) {
+      Map<Integer, List<EpochMetrics>> epochs, String previousDriver, Map<Integer, List<List<EpochMetrics>>> foldEpochs,
+      List<ObjectiveBook.Earlier> completed) {
 
     static final History NONE = new History(Map.of(), Map.of(), Map.of(), "");
 
+    /** A history without cross-validation folds or completed trials' metrics. */
+    History(Map<Integer, Integer> relaunch, Map<Integer, Integer> lastAttempts, Map<Integer, List<EpochMetrics>> epochs,
+        String previousDriver) {
+      this(relaunch, lastAttempts, epochs, previousDriver, Map.of(), List.of());
+    }
+
     History withPreviousDriver(String previous) {
-      return new History(relaunch, lastAttempts, epochs, previous);
+      return new History(relaunch, lastAttempts, epochs, previous, foldEpochs, completed);
     }
   }
 
-  /** An attempt's result, or the launcher's failure. */
-  private record Completion(TrialLauncher.Result result, Throwable failure) {}
+  /** An attempt's result, the launcher's failure, or one task of a running attempt that ended ({@code task}). */
+  private record Completion(TrialLauncher.Result result, Throwable failure, TrialSpec attempt, TrialSpec task,
+      TrialOutcome taskOutcome) {
+
+    Completion(TrialLauncher.Result result, Throwable failure) {
+      this(result, failure, null, null, null);
+    }
+  }
 
   private final SweepRun run;
   private final SweepSpec spec;
@@ -114,6 +135,8 @@ final class SweepScheduler {
   /** The running attempt of each trial in flight, in launch order. */
   private final Map<Integer, TrialSpec> running = new LinkedHashMap<>();
   private final Map<Integer, Integer> attempts = new HashMap<>();
+  /** When each running attempt was launched (its RUNNING rows' start). */
+  private final Map<Integer, Long> launchedAtMillis = new HashMap<>();
   private final Map<Integer, Map<Integer, EpochMetrics>> epochsByTrial = new HashMap<>();
   /** Attempts ended by the scheduler (timed out, no heartbeat): why, until their launcher reports them cancelled. */
   private final Map<Integer, HangRule.Verdict> hung = new HashMap<>();
@@ -185,6 +208,8 @@ final class SweepScheduler {
       history.epochs().getOrDefault(t.number(), List.of()).forEach(m -> known.put(m.epoch(), m));
       epochsByTrial.put(t.number(), known);
       attempts.putIfAbsent(t.number(), 1);
+      // under cross-validation: folds that finished under the earlier driver are not launched again
+      cv.restore(t.number(), history.foldEpochs().getOrDefault(t.number(), List.of()));
     }
     // The attempts that were running when the previous driver died end here, as LOST with why.
     for (Map.Entry<Integer, Integer> orphan : history.relaunch().entrySet()) {
@@ -196,6 +221,7 @@ final class SweepScheduler {
               + "; sweep resume reran the trial as attempt " + orphan.getValue()));
     }
     queued.addAll(history.relaunch().keySet());
+    history.completed().forEach(book::earlier);
   }
 
   private void loop(SweepRecord.Builder sweepRow) throws InterruptedException {
@@ -234,6 +260,10 @@ final class SweepScheduler {
         }
         continue;
       }
+      if (next.task() != null) {
+        taskEnded(next);
+        continue;
+      }
       if (next.failure() != null) {
         throw new IllegalStateException("sweep " + run.sweepId() + ": a trial launcher failed: "
             + next.failure().getMessage(), next.failure());
@@ -263,10 +293,15 @@ final class SweepScheduler {
       int done = epochsByTrial.get(trial.number()).size();
       int target = segmented ? Segments.nextTarget(pruner, trial.number(), done, specs.totalEpochs(trial)) : -1;
       TrialSpec attempt = specs.of(trial, attempts.get(trial.number()), target);
-      records.write(AttemptRecords.withoutOutcome(attempt, TrialState.RUNNING, historyOf(trial.number()),
-          clock.getAsLong(), null, null));
+      long launchedAt = clock.getAsLong();
+      records.write(AttemptRecords.running(cv, attempt, historyOf(trial.number()), launchedAt));
       running.put(trial.number(), attempt);
-      launcher.launch(attempt, cv.tasks(attempt, AttemptSpecs.targetOf(attempt)))
+      launchedAtMillis.put(trial.number(), launchedAt);
+      List<TrialSpec> tasks = cv.tasks(attempt, AttemptSpecs.targetOf(attempt));
+      // under cross-validation each fold task is reported as it ends (taskEnded), so a finished fold is kept
+      (cv.enabled() ? launcher.launch(attempt, tasks,
+          (task, outcome) -> inbox.add(new Completion(null, null, attempt, task, outcome)))
+          : launcher.launch(attempt, tasks))
           .whenComplete((result, failure) -> inbox.add(new Completion(result, failure)));
     }
   }
@@ -348,6 +383,21 @@ final class SweepScheduler {
     return null;
   }
 
+  /**
+   * A fold task of a running cross-validated attempt ended while other folds run: its epochs are kept (a finished
+   * fold is not launched again, whatever ends the attempt) and written with the attempt's RUNNING row, so they
+   * outlive this driver.
+   */
+  private void taskEnded(Completion done) {
+    TrialSpec attempt = done.attempt();
+    if (!cv.enabled() || running.get(attempt.trialId()) != attempt || !done.taskOutcome().complete()) {
+      return;
+    }
+    cv.recordTask(attempt, done.task(), done.taskOutcome());
+    records.write(AttemptRecords.running(cv, attempt, historyOf(attempt.trialId()),
+        launchedAtMillis.getOrDefault(attempt.trialId(), clock.getAsLong())));
+  }
+
   /** Cancels the attempts the hang rule ends; they are recorded when their launcher reports them. */
   private void endHung() {
     long now = clock.getAsLong();
@@ -415,7 +465,10 @@ final class SweepScheduler {
       List<Double> values = TrialMetrics.values(metrics, spec.metrics().stream().map(SweepSpec.Metric::name).toList());
       double violation = book.violation(metrics);
       study.tell(number, values, violation);
-      TrialRecord completed = AttemptRecords.of(cv, ts, TrialState.COMPLETE, values, outcome, history, violation);
+      // a sweep without constraints records every COMPLETE trial as feasible (violation 0), so the leaderboard's
+      // columns mean the same in every sweep; the sampler still sees an unconstrained trial (NaN)
+      TrialRecord completed = AttemptRecords.of(cv, ts, TrialState.COMPLETE, values, outcome, history,
+          Double.isNaN(violation) ? 0 : violation);
       records.write(completed);
       book.complete(completed, metrics);
       progress.complete(number, values.get(0), outcome, !(violation > 0));
@@ -475,18 +528,19 @@ final class SweepScheduler {
   }
 
   /**
-   * Pareto ranks and the selection rule over every COMPLETE trial; the selected trial is the one scored on
-   * test (a resumed sweep's earlier trials have no metrics in this driver: it keeps the plain best of the
-   * first metric). Writes the sweep's last row.
+   * Pareto ranks and the selection rule over every COMPLETE trial, earlier drivers' included (a resumed sweep
+   * decides as an uninterrupted one would); the selected trial is the one scored on test. When some COMPLETE
+   * trial's metrics could not be read back, the plain best of the first metric is kept. Writes the sweep's last row.
    */
   private void finish(SweepRecord.Builder sweepRow) {
     ObjectiveBook.Decision decision = book.noted().size() == progress.complete ? book.finish() : null;
     if (decision == null) {
-      LOG.warn("sweep {}: {} of {} COMPLETE trials ran under an earlier driver; Pareto ranks and the selection rule"
-          + " are not applied, the best trial by {} is scored", run.sweepId(), progress.complete - book.noted().size(),
+      LOG.warn("sweep {}: {} of {} COMPLETE trials ran under an earlier driver and their metrics could not be read back;"
+          + " Pareto ranks and the selection rule are not applied, the best trial by {} is scored", run.sweepId(), progress.complete - book.noted().size(),
           progress.complete, run.metric());
     } else {
       decision.ranked().forEach(records::write);
+      decision.earlierRanks().forEach(r -> records.rank(r.trial(), r.attempt(), r.rank()));
       sweepRow.selected(decision.rule(), decision.selected().orElse(null),
           spec.isMultiObjective() ? decision.front() : null);
       progress.bestTrial = decision.selected().orElse(null);

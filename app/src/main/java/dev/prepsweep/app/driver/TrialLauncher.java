@@ -5,6 +5,7 @@ import dev.prepsweep.training.TrialSpec;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
 
 /**
  * Where a sweep's attempts run: the {@link SweepScheduler} decides what to run and records what
@@ -20,6 +21,16 @@ interface TrialLauncher extends AutoCloseable {
    * completes exceptionally only when the launcher itself broke.
    */
   CompletableFuture<Result> launch(TrialSpec attempt, List<TrialSpec> tasks);
+
+  /**
+   * As {@link #launch(TrialSpec, List)}, calling {@code taskDone} with each task's outcome as that task ends (before
+   * the attempt's future completes), so the outcome of a fold that finished is kept when the attempt as a whole
+   * fails later. A launcher that cannot report tasks apart reports none.
+   */
+  default CompletableFuture<Result> launch(TrialSpec attempt, List<TrialSpec> tasks,
+      BiConsumer<TrialSpec, TrialOutcome> taskDone) {
+    return launch(attempt, tasks);
+  }
 
   /** Stops a running attempt; its future then completes with a failed outcome. */
   void cancel(TrialSpec attempt);

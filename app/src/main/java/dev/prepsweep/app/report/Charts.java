@@ -209,8 +209,12 @@ public final class Charts {
    * red; the best trial is drawn thicker.
    */
   public static String learningCurves(SweepData data) {
-    String metric = curveMetric(data);
-    Svg svg = new Svg("curves", "Learning curves: " + metric + " per epoch", WIDTH, HEIGHT);
+    return learningCurves(data, curveMetric(data), "curves");
+  }
+
+  /** Learning curves of one epoch metric, as {@link #learningCurves(SweepData)} draws the objective's. */
+  static String learningCurves(SweepData data, String metric, String chartId) {
+    Svg svg = new Svg(chartId, "Learning curves: " + metric + " per epoch", WIDTH, HEIGHT);
     Frame f = new Frame(64, 20, WIDTH - 150, HEIGHT - 46);
     List<Double> xs = new ArrayList<>();
     List<Double> ys = new ArrayList<>();
@@ -255,7 +259,40 @@ public final class Charts {
     return svg.end();
   }
 
-  /** The metric learning curves show: the primary objective when epochs record it, else val_loss. */
+  /** The epoch metrics of a regression sweep, charted each on its own. */
+  static final List<String> REGRESSION_CURVES = List.of("val_rmse", "val_mae", "val_r2", "train_loss");
+
+  /**
+   * The metrics whose learning curves the report draws, the first as {@code curves}: a classification sweep's
+   * {@link #curveMetric}; a regression sweep's (one whose epochs recorded a regression metric) that first, then
+   * the rest of {@link #REGRESSION_CURVES} its epochs recorded.
+   */
+  static List<String> curveMetrics(SweepData data) {
+    String first = curveMetric(data);
+    boolean regression = data.epochs().stream().anyMatch(e -> REGRESSION_CURVES.subList(0, 3).stream()
+        .anyMatch(m -> e.metric(m) != null));
+    if (!regression) {
+      return List.of(first);
+    }
+    List<String> out = new ArrayList<>(List.of(first));
+    for (String m : REGRESSION_CURVES) {
+      if (!out.contains(m) && data.epochs().stream().anyMatch(e -> e.metric(m) != null)) {
+        out.add(m);
+      }
+    }
+    return out;
+  }
+
+  /** The curves of every metric of {@link #curveMetrics}: {@code curves}, then {@code curves-<metric>}. */
+  public static String allLearningCurves(SweepData data) {
+    StringBuilder out = new StringBuilder();
+    for (String m : curveMetrics(data)) {
+      out.append(learningCurves(data, m, out.length() == 0 ? "curves" : "curves-" + m));
+    }
+    return out.toString();
+  }
+
+  /** The metric learning curves show first: the primary objective when epochs record it, else val_loss. */
   static String curveMetric(SweepData data) {
     String name = data.sweep().primary().name();
     for (Epoch e : data.epochs()) {

@@ -61,8 +61,9 @@ public final class HtmlReport {
         "Needs at least " + SweepAnalysis.MIN_TRIALS_FOR_IMPORTANCE + " completed trials and a parameter that varies ("
             + done.size() + " completed).");
     page.section("curves", "Learning curves",
-        Charts.curveMetric(data) + " after every epoch of every trial; pruned trials are dashed and end in a cross.",
-        data.epochs().isEmpty() ? null : Charts.learningCurves(data), "No epoch metrics were recorded.");
+        String.join(", ", Charts.curveMetrics(data))
+            + " after every epoch of every trial; pruned trials are dashed and end in a cross.",
+        data.epochs().isEmpty() ? null : Charts.allLearningCurves(data), "No epoch metrics were recorded.");
     if (s.objectives().size() > 1) {
       page.section("pareto", "Pareto front",
           "Trials no other trial beats on every objective, for " + s.objectives().get(0).name() + " and "

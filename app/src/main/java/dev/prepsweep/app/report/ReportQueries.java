@@ -102,11 +102,17 @@ public final class ReportQueries {
     }
     List<Epoch> epochs = new ArrayList<>();
     if (warehouse.exists("trial_metrics")) {
-      Dataset<Row> m = ResultTables.trialEpochs(table("trial_metrics")).where(col("sweep_id").equalTo(sweepId))
+      Dataset<Row> table = table("trial_metrics");
+      // tables written before regression existed lack its columns; a metric the task does not report is NaN
+      boolean regressionColumns = Arrays.asList(table.columns()).contains("val_r2");
+      Dataset<Row> m = ResultTables.trialEpochs(table).where(col("sweep_id").equalTo(sweepId))
           .orderBy("trial_id", "attempt", "epoch")
-          .select("trial_id", "attempt", "epoch", "train_loss", "val_loss", "val_accuracy", "val_macro_f1");
+          .selectExpr((regressionColumns ? EPOCH_COLUMNS : EPOCH_COLUMNS.subList(0, EPOCH_COLUMNS.size() - 3))
+              .toArray(String[]::new));
       for (Row r : m.collectAsList()) {
-        epochs.add(new Epoch(r.getInt(0), r.getInt(1), r.getInt(2), dbl(r, 3), dbl(r, 4), dbl(r, 5), dbl(r, 6)));
+        epochs.add(new Epoch(r.getInt(0), r.getInt(1), r.getInt(2), metric(r, 3), metric(r, 4), metric(r, 5),
+            metric(r, 6), regressionColumns ? metric(r, 7) : null, regressionColumns ? metric(r, 8) : null,
+            regressionColumns ? metric(r, 9) : null));
       }
     }
     return new SweepData(sweep, paramNames, trials, epochs);
@@ -293,6 +299,15 @@ public final class ReportQueries {
           version, e.getMessage());
       return Optional.empty();
     }
+  }
+
+  /** The columns of an {@link Epoch}, in its order; the regression metrics last. */
+  private static final List<String> EPOCH_COLUMNS = List.of("trial_id", "attempt", "epoch", "train_loss", "val_loss",
+      "val_accuracy", "val_macro_f1", "val_rmse", "val_mae", "val_r2");
+
+  /** An epoch metric, null when not recorded: trials write NaN for the metrics their task does not report. */
+  private static Double metric(Row r, int i) {
+    return r.isNullAt(i) || Double.isNaN(r.getDouble(i)) ? null : r.getDouble(i);
   }
 
   private static Double dbl(Row r, int i) {

@@ -98,9 +98,18 @@ public record SweepData(Sweep sweep, List<String> paramNames, List<Trial> trials
     }
   }
 
-  /** One row of {@code trial_metrics}. Metrics are null where the epoch did not record them. */
+  /**
+   * One row of {@code trial_metrics}. Metrics are null where the epoch did not record them (a classifier's
+   * regression metrics, a regression trial's classification ones).
+   */
   public record Epoch(int trialId, int attempt, int epoch, Double trainLoss, Double valLoss, Double valAccuracy,
-      Double valMacroF1) {
+      Double valMacroF1, Double valRmse, Double valMae, Double valR2) {
+
+    /** A classifier's epoch: no regression metrics. */
+    public Epoch(int trialId, int attempt, int epoch, Double trainLoss, Double valLoss, Double valAccuracy,
+        Double valMacroF1) {
+      this(trialId, attempt, epoch, trainLoss, valLoss, valAccuracy, valMacroF1, null, null, null);
+    }
 
     /** The metric by its column name, or null when it is not an epoch metric. */
     public Double metric(String name) {
@@ -109,6 +118,9 @@ public record SweepData(Sweep sweep, List<String> paramNames, List<Trial> trials
         case "val_loss" -> valLoss;
         case "val_accuracy" -> valAccuracy;
         case "val_macro_f1" -> valMacroF1;
+        case "val_rmse" -> valRmse;
+        case "val_mae" -> valMae;
+        case "val_r2" -> valR2;
         default -> null;
       };
     }

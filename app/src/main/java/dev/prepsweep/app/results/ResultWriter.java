@@ -61,6 +61,8 @@ public final class ResultWriter implements AutoCloseable {
   static final long SWEEP_ROW_INTERVAL_MILLIS = 30_000;
 
   private final List<TrialRecord> pendingTrials = new ArrayList<>();
+  /** Pareto ranks of earlier drivers' COMPLETE attempts: {trial, attempt, rank}. */
+  private final List<int[]> pendingRanks = new ArrayList<>();
   private volatile boolean urgent;
   private long nextDrainMillis;
   private boolean firstWriteDone;
@@ -117,11 +119,24 @@ public final class ResultWriter implements AutoCloseable {
   }
 
   /**
+   * Queues the Pareto rank of a COMPLETE attempt of this writer's sweep that an earlier driver wrote (a resumed
+   * sweep ranks its whole history when it ends); only that row's {@code pareto_rank} changes.
+   */
+  public synchronized void writeRank(int trial, int attempt, int paretoRank) {
+    if (sweepId == null) {
+      throw new IllegalStateException("a Pareto rank before any row of its sweep: the writer does not know the sweep");
+    }
+    pendingRanks.add(new int[] {trial, attempt, paretoRank});
+    thread.submit(this::drain);
+  }
+
+  /**
    * Drops what is queued and not yet written, and writes nothing more: for a driver that lost its
    * sweep's lease, whose pending rows would overwrite the new owner's.
    */
   public synchronized void discardPending() {
     pendingTrials.clear();
+    pendingRanks.clear();
     pendingSweep = null;
     discarded = true;
   }
@@ -162,14 +177,16 @@ public final class ResultWriter implements AutoCloseable {
     synchronized (this) {
       if (discarded) {
         pendingTrials.clear();
+        pendingRanks.clear();
         pendingSweep = null;
       }
-      if (pendingTrials.isEmpty() && pendingSweep == null) {
+      if (pendingTrials.isEmpty() && pendingRanks.isEmpty() && pendingSweep == null) {
         return;
       }
       if (!urgent) {
         // Not due yet: come back when it is, leaving the thread free, so a flush never waits out a pause.
-        long due = pendingTrials.isEmpty() ? Math.max(nextDrainMillis, nextSweepRowMillis) : nextDrainMillis;
+        long due = pendingTrials.isEmpty() && pendingRanks.isEmpty() ? Math.max(nextDrainMillis, nextSweepRowMillis)
+            : nextDrainMillis;
         long in = due - System.currentTimeMillis();
         if (in > 0) {
           if (scheduledDrainMillis == 0 || due < scheduledDrainMillis) {
@@ -189,10 +206,13 @@ public final class ResultWriter implements AutoCloseable {
     }
     long started = System.currentTimeMillis();
     List<TrialRecord> trials;
+    List<int[]> ranks;
     SweepRecord sweep = null;
     synchronized (this) {
       trials = new ArrayList<>(pendingTrials);
       pendingTrials.clear();
+      ranks = new ArrayList<>(pendingRanks);
+      pendingRanks.clear();
       if (urgent || started >= nextSweepRowMillis) {
         sweep = pendingSweep;
         pendingSweep = null;
@@ -217,6 +237,9 @@ public final class ResultWriter implements AutoCloseable {
           recordEpochs(sweepId, metricRows);
         }
       }
+      if (!ranks.isEmpty()) {
+        recordRanks(ranks);
+      }
     } catch (RuntimeException e) {
       failure = e;
     } finally {
@@ -227,10 +250,30 @@ public final class ResultWriter implements AutoCloseable {
     }
     synchronized (this) {
       // what was left for later (a sweep row not yet due, records queued meanwhile) gets its drain
-      if ((pendingSweep != null || !pendingTrials.isEmpty()) && !thread.isShutdown()) {
+      if ((pendingSweep != null || !pendingTrials.isEmpty() || !pendingRanks.isEmpty()) && !thread.isShutdown()) {
         thread.execute(this::drain);
       }
     }
+  }
+
+  private static final StructType RANK_SCHEMA = new StructType()
+      .add("sweep_id", org.apache.spark.sql.types.DataTypes.StringType)
+      .add("trial_id", org.apache.spark.sql.types.DataTypes.IntegerType)
+      .add("attempt", org.apache.spark.sql.types.DataTypes.IntegerType)
+      .add("pareto_rank", org.apache.spark.sql.types.DataTypes.IntegerType);
+
+  /** Sets {@code pareto_rank} of earlier drivers' rows, in one MERGE that changes no other column. */
+  private void recordRanks(List<int[]> ranks) {
+    List<Row> rows = ranks.stream().map(r -> org.apache.spark.sql.RowFactory.create(sweepId, r[0], r[1], r[2])).toList();
+    retry.run("recording the Pareto ranks of " + rows.size() + " earlier trial(s) in " + ResultTables.TRIALS, () -> {
+      spark.sparkContext().setJobDescription("prepsweep: Pareto ranks of " + rows.size() + " earlier trial(s)");
+      DeltaTable.forPath(spark, warehouse.path(ResultTables.TRIALS)).as("t")
+          .merge(spark.createDataFrame(rows, RANK_SCHEMA).as("s"), ResultTables.inSweep(sweepId) + " AND "
+              + ResultTables.TRIAL_KEY)
+          .whenMatched().updateExpr(Map.of("pareto_rank", "s.pareto_rank"))
+          .execute();
+      return null;
+    });
   }
 
   /** The pause after a write that took {@code busyMillis}. */

@@ -64,6 +64,37 @@ class TrainerCheckTest {
   }
 
   @Test
+  void aRegressionPluginJobTellsTheTrialItsTaskAndIsHeldToRegressionMetrics() {
+    String regression = """
+        task: regression
+        train:
+          model: {class: %s}
+        sweep:
+          method: random
+          metric: {name: %s, goal: minimize}
+          parameters:
+            lr: {values: [0.1, 0.2]}
+          budget: {trials: 2}
+        """;
+    JobConfig config = JobConfig.parse(regression.formatted(ReadsLr.class.getName(), "val_rmse"), "job.yaml");
+    assertThat(config.train()).containsEntry("task", "regression");
+    TrainerCheck.check(config, List.of());
+    assertThatThrownBy(() -> JobConfig.parse(regression.formatted(ReadsLr.class.getName(), "val_loss"), "job.yaml"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("metric 'val_loss' is not reported for task: regression; a regression sweep reports"
+            + " [val_rmse, val_mae, val_r2]");
+    assertThat(job(ReadsLr.class.getName(), "lr").train()).as("classification: no task parameter")
+        .doesNotContainKey("task");
+    assertThatThrownBy(() -> JobConfig.parse("""
+        train:
+          model: {class: %s}
+          task: regression
+        """.formatted(ReadsLr.class.getName()), "job.yaml"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("job.yaml:3:9: key 'train.task'").hasMessageContaining("set at the top level");
+  }
+
+  @Test
   void aMissingClassFailsNamingTheClassTheJarsAndTheRule() {
     assertThatThrownBy(() -> TrainerCheck.check(job("com.example.Nope", "lr"), List.of()))
         .isInstanceOf(ConfigException.class)
@@ -84,7 +115,7 @@ class TrainerCheckTest {
     assertThatThrownBy(() -> TrainerCheck.check(job(ReadsLr.class.getName(), "momentum"), List.of()))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("parameter 'momentum' is not read by trainer class '" + ReadsLr.class.getName()
-            + "'; it reads [epochs, lr, trainer_class]");
+            + "'; it reads [epochs, lr, task, trainer_class]");
     assertThatThrownBy(() -> TrainerCheck.check(job(AsksForAnUnknownColumn.class.getName(), "lr"), List.of()))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("asks for column 'pixels'; columns a trainer can read are [id, label_index, text,"

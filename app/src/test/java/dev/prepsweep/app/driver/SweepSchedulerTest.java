@@ -1,6 +1,7 @@
 package dev.prepsweep.app.driver;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.prepsweep.app.config.JobConfig;
 import dev.prepsweep.app.driver.InMemoryLauncher.Fail;
@@ -16,6 +17,7 @@ import dev.prepsweep.sweep.study.Study;
 import dev.prepsweep.sweep.study.Trial;
 import dev.prepsweep.sweep.study.TrialState;
 import dev.prepsweep.training.EpochMetrics;
+import dev.prepsweep.training.ServingCost;
 import dev.prepsweep.training.TrialSpec;
 import java.util.ArrayList;
 import java.util.List;
@@ -114,6 +116,11 @@ class SweepSchedulerTest {
           events.add("sweep " + r.status() + " complete " + r.trialsComplete() + " failed " + r.trialsFailed()
               + " pruned " + r.trialsPruned());
         }
+      }
+
+      @Override
+      public void rank(int trial, int attempt, int paretoRank) {
+        events.add("rank t" + trial + "." + attempt + " " + paretoRank);
       }
 
       @Override
@@ -368,6 +375,143 @@ class SweepSchedulerTest {
     // the rerun continued from the recorded epoch: its row holds both epochs
     assertThat(row(1, 2, "COMPLETE").epochs()).extracting(EpochMetrics::epoch).containsExactly(1, 2);
     assertThat(s.complete()).isEqualTo(3);
+  }
+
+  // ---- cross-validation: folds that finished are kept
+
+  /** Fold f's accuracy is 0.5 + f/10 at every epoch; a fold task told to lose its executor fails with the attempt. */
+  private static Plan foldTrains(TrialSpec task) {
+    return new Train(e -> 0.5 + task.fold() / 10.0, latency(1.0 + task.fold()));
+  }
+
+  private static final String CV = "cv: {folds: 3}\n";
+
+  /** Each fold's epoch numbers that {@code row} writes to trial_metrics. */
+  private static List<List<Integer>> foldEpochRows(TrialRecord row) {
+    return row.foldEpochs().stream().map(f -> f.stream().map(EpochMetrics::epoch).toList()).toList();
+  }
+
+  @Test
+  void aLostCrossValidatedAttemptRerunsOnlyItsUnfinishedFolds() {
+    ExecutorLoss killed = new ExecutorLoss("7", "host-b", false, "Command exited with code 137", null);
+    run(CV + sweep("budget: {trials: 1}"),
+        t -> t.attempt() == 1 && t.fold() > 0 ? new Lose(killed) : foldTrains(t));
+    assertThat(events).containsExactly(
+        "row t0.1 RUNNING", "launch t0.1 ->2 folds [0, 1, 2]",
+        "row t0.1 RUNNING", "row t0.1 LOST",
+        "row t0.2 RUNNING", "launch t0.2 ->2 folds [1, 2]", "row t0.2 RUNNING", "row t0.2 RUNNING",
+        "row t0.2 COMPLETE 0.60",
+        "sweep COMPLETE complete 1 failed 0 pruned 0", "flush");
+    // fold 0 finished in attempt 1: its epochs are that attempt's rows, and the value is still the mean of 3 folds
+    assertThat(foldEpochRows(row(0, 1, "LOST"))).containsExactly(List.of(1, 2), List.of(), List.of());
+    TrialRecord complete = row(0, 2, "COMPLETE");
+    assertThat(foldEpochRows(complete)).containsExactly(List.of(), List.of(1, 2), List.of(1, 2));
+    assertThat(complete.foldValues()).containsExactly(0.5, 0.6, 0.7);
+    assertThat(complete.valueStd()).isCloseTo(FoldRounds.std(List.of(0.5, 0.6, 0.7)), within(1e-12));
+    assertThat(complete.values().get(0)).isCloseTo((0.5 + 0.6 + 0.7) / 3, within(1e-12));
+    // the test split is scored with fold 0's kept model, although fold 0 did not run in the last attempt
+    assertThat(complete.modelUri()).isEqualTo("/tmp/prepsweep-scheduler-test/sw-test/trial-0/fold-0/best");
+    // its serving cost is fold 0's model's (the one served), measured in attempt 1: latency objectives need one
+    assertThat(complete.serving()).isNotNull();
+    assertThat(complete.serving().latencyP50Ms()).isEqualTo(1.0);
+  }
+
+  @Test
+  void aResumedCrossValidatedTrialTrainsOnlyTheFoldsTheDeadDriverLeftUnfinished() {
+    SweepRun run = sweepRun(CV + sweep("budget: {trials: 1}"));
+    List<Trial> history = List.of(new Trial(0, Map.of("lr", 0.01), TrialState.RUNNING, List.of(), null));
+    // the dead driver recorded fold 0 whole (2 epochs) and fold 1's first epoch; fold 2 had nothing yet
+    List<List<EpochMetrics>> folds = List.of(
+        List.of(foldEpoch(1, 0.5), foldEpoch(2, 0.5)), List.of(foldEpoch(1, 0.6)), List.of());
+    InMemoryLauncher l = new InMemoryLauncher(clock, events, SweepSchedulerTest::foldTrains, false);
+    l.foldCheckpoints.put("0/1", 1);
+    run(run, Study.resumeKeepingRunning(run.spec(), run.seed(), history),
+        new SweepScheduler.History(Map.of(0, 2), Map.of(0, 1), Map.of(), "", Map.of(0, folds), List.of()), l,
+        () -> false);
+    assertThat(events).containsExactly(
+        "row t0.1 LOST",
+        "row t0.2 RUNNING", "launch t0.2 ->2 folds [1, 2]", "row t0.2 RUNNING", "row t0.2 RUNNING",
+        "row t0.2 COMPLETE 0.60",
+        "sweep COMPLETE complete 1 failed 0 pruned 0", "flush");
+    TrialRecord complete = row(0, 2, "COMPLETE");
+    // fold 1 continued from its checkpoint; the epochs the dead driver wrote are not written again
+    assertThat(complete.resumedFromEpoch()).isEqualTo(0);
+    assertThat(foldEpochRows(complete)).containsExactly(List.of(), List.of(2), List.of(1, 2));
+    assertThat(complete.foldValues()).containsExactly(0.5, 0.6, 0.7);
+    assertThat(complete.values().get(0)).isCloseTo(0.6, within(1e-12));
+    assertThat(complete.epochs()).extracting(EpochMetrics::epoch).containsExactly(1, 2);
+  }
+
+  private static EpochMetrics foldEpoch(int epoch, double acc) {
+    return new EpochMetrics(epoch, 1 - acc, 1 - acc, acc, acc, 1.0, 100, acc, 0.01);
+  }
+
+  // ---- leaderboard columns of a plain sweep
+
+  @Test
+  void aPlainSweepsCompleteTrialsAreFeasibleWithoutAParetoRank() {
+    run(sweep("budget: {trials: 2}"), t -> t.trialId() == 1 ? new Fail("boom") : trains(t));
+    // no constraints: violation 0 (feasible = true in trials); one objective: no Pareto rank
+    assertThat(row(0, 1, "COMPLETE").violation()).isEqualTo(0.0);
+    assertThat(row(0, 1, "COMPLETE").paretoRank()).isNull();
+    // attempts without values are not judged
+    assertThat(row(1, 1, "FAILED").violation()).isNull();
+    assertThat(row(0, 1, "RUNNING").violation()).isNull();
+    SweepRecord last = sweepRows.get(sweepRows.size() - 1);
+    assertThat(last.selectedTrialId()).isZero();
+    assertThat(last.paretoFront()).isNull();
+  }
+
+  // ---- objectives of a resumed sweep: ranks and the selection rule cover the whole sweep
+
+  /** A serving cost whose p50 latency is {@code p50} ms. */
+  private static ServingCost latency(double p50) {
+    return new ServingCost(p50, p50, 1000 / p50, 64, 1000, 4000, 1.0, Double.NaN);
+  }
+
+  /** A COMPLETE trial of an earlier driver with its accuracy and p50 latency (its row's metric columns). */
+  private static ObjectiveBook.Earlier earlier(int trial, double accuracy, double p50) {
+    Map<String, Double> metrics = new java.util.HashMap<>(TrialMetrics.of(null, latency(p50)));
+    metrics.put("val_accuracy", accuracy);
+    return new ObjectiveBook.Earlier(trial, 1, List.of(accuracy, p50), null, metrics);
+  }
+
+  @Test
+  void aResumedSweepRanksAndSelectsOverEarlierDriversTrialsToo() {
+    SweepRun run = sweepRun("""
+        train: {epochs: 2}
+        sweep:
+          method: random
+          metrics:
+            - {name: val_accuracy, goal: maximize}
+            - {name: latency_p50_ms, goal: minimize}
+          select: {maximize: val_accuracy, where: "latency_p50_ms <= 2"}
+          parameters:
+            lr: {distribution: log_uniform, min: 1.0e-4, max: 1.0e-1}
+          budget: {trials: 4}
+        """);
+    Map<String, Object> lr = Map.of("lr", 0.01);
+    // the earlier driver completed trial 0 (accurate, slow) and trial 1 (the rule's pick: accurate enough and fast)
+    List<Trial> history = List.of(new Trial(0, lr, TrialState.COMPLETE, List.of(0.9, 5.0), null),
+        new Trial(1, lr, TrialState.COMPLETE, List.of(0.7, 1.5), null));
+    // this driver's trial 2 (0.60, 0.5 ms) is on the front; trial 3 (0.65, 2.0 ms) is dominated by trial 1
+    InMemoryLauncher l = new InMemoryLauncher(clock, events,
+        s -> new Train(e -> 0.5 + s.trialId() / 20.0, latency(s.trialId() == 2 ? 0.5 : 2.0)), false);
+    SweepSummary summary = run(run, Study.resumeKeepingRunning(run.spec(), run.seed(), history),
+        new SweepScheduler.History(Map.of(), Map.of(0, 1, 1, 1), Map.of(), "", Map.of(),
+            List.of(earlier(0, 0.9, 5.0), earlier(1, 0.7, 1.5))), l, () -> false);
+    assertThat(events).containsExactly(
+        "row t2.1 RUNNING", "launch t2.1 ->2", "row t2.1 COMPLETE 0.60",
+        "row t3.1 RUNNING", "launch t3.1 ->2", "row t3.1 COMPLETE 0.65",
+        "row t2.1 COMPLETE 0.60", "row t3.1 COMPLETE 0.65", "rank t0.1 0", "rank t1.1 0",
+        "sweep COMPLETE complete 4 failed 0 pruned 0", "flush");
+    assertThat(row(2, 1, "COMPLETE").paretoRank()).isZero();
+    assertThat(row(3, 1, "COMPLETE").paretoRank()).isEqualTo(1);
+    SweepRecord last = sweepRows.get(sweepRows.size() - 1);
+    assertThat(last.paretoFront()).containsExactly(0, 1, 2);
+    assertThat(last.selectedTrialId()).isEqualTo(1);
+    assertThat(summary.bestTrialId()).isEqualTo(1);
+    assertThat(summary.bestValue()).isEqualTo(0.7);
   }
 
   // ---- out-of-order completion

@@ -30,6 +30,17 @@ class HtmlReportTest {
   }
 
   @Test
+  void aRegressionSweepChartsItsRegressionMetricsPerEpochAndNoClassificationOne() {
+    String html = HtmlReport.sweep(ReportFixtures.regression(), null, "now");
+    assertThat(html).contains("data-chart=\"curves\"", "Learning curves: val_r2 per epoch",
+        "data-chart=\"curves-val_rmse\"", "Learning curves: val_rmse per epoch",
+        "data-chart=\"curves-val_mae\"", "data-chart=\"curves-train_loss\"", "val_r2, val_rmse, val_mae, train_loss");
+    assertThat(html).doesNotContain("val_accuracy", "val_macro_f1", "val_roc_auc");
+    assertThat(Charts.curveMetrics(ReportFixtures.singleObjective())).as("a classifier keeps its one chart")
+        .containsExactly("val_accuracy");
+  }
+
+  @Test
   void multiObjectiveSweepAddsTheParetoFront() {
     String html = HtmlReport.sweep(ReportFixtures.twoObjectives(), null, "now");
     assertThat(html).contains("data-chart=\"pareto\"").contains("id=\"pareto\"").doesNotContain("data-chart=\"classes\"");

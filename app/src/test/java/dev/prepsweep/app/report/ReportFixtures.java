@@ -56,6 +56,30 @@ final class ReportFixtures {
         List.of("lr", "hidden", "optimizer", "dropout"), trials, epochs);
   }
 
+  /**
+   * A regression sweep as trials record it: four complete trials optimising val_r2, whose epochs carry the
+   * regression metrics and losses and no classification metric (null, as the report reads NaN).
+   */
+  static SweepData regression() {
+    List<Trial> trials = new ArrayList<>();
+    List<Epoch> epochs = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      double r2 = 0.2 + 0.1 * i;
+      Map<String, Object> params = new LinkedHashMap<>();
+      params.put("lr", 0.01 * (i + 1));
+      Map<String, Double> metrics = new LinkedHashMap<>();
+      metrics.put("val_r2", r2);
+      metrics.put("val_rmse", 60 - 10 * r2);
+      trials.add(new Trial(i, 0, "COMPLETE", r2, params, metrics, 5.0, "exec-0", null));
+      for (int e = 1; e <= 3; e++) {
+        double r = r2 - 0.1 / e;
+        epochs.add(new Epoch(i, 0, e, 1.0 / e, 0.9 - r, null, null, 60 - 10 * r, 50 - 10 * r, r));
+      }
+    }
+    return new SweepData(sweep("sw-reg", List.of(new Objective("val_r2", true)), 3, trials.get(3).value()),
+        List.of("lr"), trials, epochs);
+  }
+
   /** The same trials judged on two objectives: accuracy up, loss down. */
   static SweepData twoObjectives() {
     SweepData one = singleObjective();

@@ -14,13 +14,16 @@ import java.util.SplittableRandom;
  * A user's own trainer, in plain Java: multinomial logistic regression over hashed word counts,
  * trained by SGD. It shows the whole plug-in contract: the columns it reads, its parameters
  * ({@code lr}, {@code l2}, {@code buckets}), per-epoch metrics, a checkpoint to resume from, and
- * the pruning signal.
+ * the pruning signal. Under {@code task: regression} ({@link TrainerContext#task()}) it fits a linear
+ * model to the numeric label by least squares on the {@code features} column instead ({@link LeastSquaresSgd})
+ * and reports {@code val_rmse}, {@code val_mae} and {@code val_r2}.
  */
 public final class HashedLogisticTrainer implements Trainer {
 
   @Override
   public List<String> columns() {
-    return List.of("text", "label_index");
+    // text for classification, features for regression: a column a table lacks is only an error when read
+    return List.of("text", "features", "label_index");
   }
 
   @Override
@@ -32,8 +35,12 @@ public final class HashedLogisticTrainer implements Trainer {
   public void train(TrainerContext ctx) {
     double lr = number(ctx.params(), "lr", 0.1);
     double l2 = number(ctx.params(), "l2", 1e-4);
+    if (ctx.task() == TrainerContext.Task.REGRESSION) {
+      LeastSquaresSgd.train(ctx, lr, l2);
+      return;
+    }
     int buckets = (int) number(ctx.params(), "buckets", 1024);
-    int classes = ctx.labels().size();
+    int classes = ctx.classes();
     int[][] train = hash(ctx.train().texts(), buckets);
     int[][] val = hash(ctx.val().texts(), buckets);
     int[] y = ctx.train().labels();

@@ -80,6 +80,68 @@ class TrainerPluginIT {
     }
   }
 
+  /**
+   * The same jar under {@code task: regression}: the trainer is told the task and fits least squares on the
+   * diabetes data Debian's python3-sklearn ships (442 patients, 10 features, a progression score), reporting
+   * val_rmse, val_mae and val_r2, which the sweep optimises; the report charts them per epoch.
+   */
+  @Test
+  void aRegressionSweepOfTheUsersTrainerReportsRegressionMetrics() throws IOException {
+    Path dir = WORK.resolve("regression-" + System.nanoTime());
+    Path warehouse = dir.resolve("warehouse");
+    Path config = dir.resolve("job.yaml");
+    Files.createDirectories(dir);
+    Files.writeString(config, """
+        seed: 7
+        task: regression
+        prep:
+          input: {format: csv, path: %s}
+          columns: {id: id, label: progression, features: [age, sex, bmi, bp, s1, s2, s3, s4, s5, s6]}
+          split: {train: 0.6, val: 0.2, test: 0.2, stratify: true, bins: 5}
+        train:
+          model: {class: %s}
+          epochs: 4
+        sweep:
+          method: grid
+          metric: {name: val_r2, goal: maximize}
+          parameters:
+            lr: {values: [3.0e-3, 1.0e-2]}
+          budget: {trials: 2}
+          parallelism: 2
+        """.formatted(diabetesCsv(dir), CLASS));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    int code = Main.run(new String[] {"prep", "--config", config.toString(), "--warehouse", warehouse.toString(),
+        "--master", "local[2]"}, new PrintStream(out, true, StandardCharsets.UTF_8));
+    assertThat(code).as(out.toString(StandardCharsets.UTF_8)).isZero();
+    out.reset();
+    code = Main.run(new String[] {"sweep", "--config", config.toString(), "--warehouse", warehouse.toString(),
+        "--master", "local-cluster[2,1,1024]", "--jars", JAR.toString()}, new PrintStream(out, true, StandardCharsets.UTF_8));
+    String printed = out.toString(StandardCharsets.UTF_8);
+    assertThat(code).as(printed).isZero();
+
+    SparkSession spark = SparkSessions.create("local[2]", "TrainerPluginIT regression checks");
+    try {
+      Dataset<Row> trials = spark.read().format("delta").load(warehouse + "/trials");
+      assertThat(trials.filter("state = 'COMPLETE' AND executor_id <> 'driver'").count()).isEqualTo(2);
+      // a linear model explains about half of the progression's variance (scikit-learn's LinearRegression: ~0.5);
+      // predicting the mean scores 0
+      assertThat(trials.agg(org.apache.spark.sql.functions.max("val_r2")).head().getDouble(0)).isGreaterThan(0.3);
+      Dataset<Row> metrics = spark.read().format("delta").load(warehouse + "/trial_metrics");
+      assertThat(metrics.count()).as("4 epochs of 2 trials").isEqualTo(8);
+      assertThat(metrics.filter("isnan(val_rmse) OR isnan(val_mae) OR isnan(val_r2) OR val_rmse IS NULL").count())
+          .isZero();
+      assertThat(metrics.filter("val_accuracy IS NOT NULL AND NOT isnan(val_accuracy)").count())
+          .as("a regression trainer reports no classification metric").isZero();
+    } finally {
+      spark.stop();
+    }
+    // the report the sweep wrote charts the regression metrics per epoch
+    String report = printed.lines().filter(l -> l.startsWith("report: ")).reduce((a, b) -> b).orElseThrow();
+    String html = Files.readString(Path.of(java.net.URI.create(report.substring("report: ".length()).trim())));
+    assertThat(html).contains("Learning curves: val_r2 per epoch", "data-chart=\"curves-val_rmse\"",
+        "data-chart=\"curves-val_mae\"", "data-chart=\"curves-train_loss\"").doesNotContain("val_accuracy");
+  }
+
   @Test
   void aClassTheJarDoesNotHoldFailsBeforeSparkWithExitCode2() throws IOException {
     Path config = config(WORK.resolve("missing"), """
@@ -105,6 +167,28 @@ class TrainerPluginIT {
     assertThat(message).contains("train.model.class", "com.example.trainer.NoSuchTrainer", "was not found",
         JAR.toString());
     assertThat(WORK.resolve("no-warehouse")).as("nothing ran").doesNotExist();
+  }
+
+  /** The diabetes data of Debian's python3-sklearn (a test package CI installs) as a CSV with a header. */
+  private static Path diabetesCsv(Path dir) throws IOException {
+    Path data = Path.of("/usr/lib/python3/dist-packages/sklearn/datasets/data");
+    List<String> x = gunzipLines(data.resolve("diabetes_data_raw.csv.gz"));
+    List<String> y = gunzipLines(data.resolve("diabetes_target.csv.gz"));
+    List<String> out = new ArrayList<>(List.of("id,progression,age,sex,bmi,bp,s1,s2,s3,s4,s5,s6"));
+    for (int i = 0; i < x.size(); i++) {
+      out.add("p" + i + "," + Double.parseDouble(y.get(i)) + "," + String.join(",", x.get(i).split("\\s+")));
+    }
+    Path csv = dir.resolve("diabetes.csv");
+    Files.write(csv, out);
+    return csv;
+  }
+
+  private static List<String> gunzipLines(Path gz) throws IOException {
+    assertThat(gz).as("python3-sklearn's data (bin/install-deps.sh test)").isReadable();
+    try (var in = new java.util.zip.GZIPInputStream(Files.newInputStream(gz))) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().map(String::strip)
+          .filter(l -> !l.isEmpty()).toList();
+    }
   }
 
   private static Path config(Path dir, String body) throws IOException {

@@ -21,7 +21,6 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
@@ -276,55 +275,28 @@ public final class ModelScorer {
     public Iterator<Row> call(Iterator<Row> rows) {
       SavedModel model = model(modelUri);
       List<String> labels = model.labels();
-      return new Iterator<>() {
-        private final List<Row> out = new ArrayList<>();
-        private int next;
+      return new ChunkedRows(rows, CHUNK, chunk -> score(model, labels, chunk));
+    }
 
-        @Override
-        public boolean hasNext() {
-          if (next < out.size()) {
-            return true;
-          }
-          out.clear();
-          next = 0;
-          List<Row> chunk = new ArrayList<>(CHUNK);
-          while (chunk.size() < CHUNK && rows.hasNext()) {
-            chunk.add(rows.next());
-          }
-          if (chunk.isEmpty()) {
-            return false;
-          }
-          score(chunk);
-          return true;
-        }
-
-        @Override
-        public Row next() {
-          if (!hasNext()) {
-            throw new NoSuchElementException();
-          }
-          return out.get(next++);
-        }
-
-        private void score(List<Row> chunk) {
-          int n = chunk.size();
-          float[] p = model.probabilities(inputs(chunk));
-          int k = labels.size();
-          for (int i = 0; i < n; i++) {
-            int best = 0;
-            double[] probs = new double[k];
-            for (int c = 0; c < k; c++) {
-              probs[c] = (double) p[i * k + c];
-              if (p[i * k + c] > p[i * k + best]) {
-                best = c;
-              }
-            }
-            Row r = chunk.get(i);
-            out.add(RowFactory.create(r.getString(0), r.isNullAt(1) ? null : r.getInt(1), best, labels.get(best),
-                probs[best], probs, modelUri));
+    private List<Row> score(SavedModel model, List<String> labels, List<Row> chunk) {
+      int n = chunk.size();
+      float[] p = model.probabilities(inputs(chunk));
+      int k = labels.size();
+      List<Row> out = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        int best = 0;
+        double[] probs = new double[k];
+        for (int c = 0; c < k; c++) {
+          probs[c] = (double) p[i * k + c];
+          if (p[i * k + c] > p[i * k + best]) {
+            best = c;
           }
         }
-      };
+        Row r = chunk.get(i);
+        out.add(RowFactory.create(r.getString(0), r.isNullAt(1) ? null : r.getInt(1), best, labels.get(best),
+            probs[best], probs, modelUri));
+      }
+      return out;
     }
   }
 }

@@ -66,7 +66,10 @@ final class RegressionScorer {
         Double.NaN, path, Math.sqrt(mse), m.getDouble(2), sst == 0 ? Double.NaN : 1 - mse * rows / sst);
   }
 
-  /** Scores one partition in chunks of {@link ModelScorer#CHUNK} rows with the executor's cached model. */
+  /**
+   * Scores one partition in chunks of {@link ModelScorer#CHUNK} rows with the executor's cached model, streaming
+   * ({@link ChunkedRows}): one chunk in memory at a time.
+   */
   static final class Partition implements MapPartitionsFunction<Row, Row> {
     private final String modelUri;
 
@@ -77,22 +80,17 @@ final class RegressionScorer {
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
       SavedModel model = ModelScorer.model(modelUri);
-      List<Row> out = new ArrayList<>();
-      List<Row> chunk = new ArrayList<>(ModelScorer.CHUNK);
-      while (rows.hasNext()) {
-        chunk.add(rows.next());
-        if (chunk.size() == ModelScorer.CHUNK || !rows.hasNext()) {
-          int n = chunk.size();
-          float[] p = model.predictions(ModelScorer.inputs(chunk));
-          for (int i = 0; i < n; i++) {
-            Row r = chunk.get(i);
-            out.add(RowFactory.create(r.getString(0), r.isNullAt(1) ? null : r.getDouble(1), (double) p[i], modelUri));
-          }
-          chunk.clear();
-        }
+      return new ChunkedRows(rows, ModelScorer.CHUNK, chunk -> score(model, chunk));
+    }
+
+    private List<Row> score(SavedModel model, List<Row> chunk) {
+      float[] p = model.predictions(ModelScorer.inputs(chunk));
+      List<Row> out = new ArrayList<>(chunk.size());
+      for (int i = 0; i < chunk.size(); i++) {
+        Row r = chunk.get(i);
+        out.add(RowFactory.create(r.getString(0), r.isNullAt(1) ? null : r.getDouble(1), (double) p[i], modelUri));
       }
-      return out.iterator();
+      return out;
     }
   }
-
 }

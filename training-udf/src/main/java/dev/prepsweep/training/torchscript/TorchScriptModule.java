@@ -167,13 +167,14 @@ public final class TorchScriptModule {
 
   /**
    * Loads the module and runs one forward pass (eval mode) on {@code input}, a real batch of the pinned
-   * train data encoded as trials will encode it.
+   * train data encoded as trials will encode it, and checks the output has the shape the sweep's task needs.
    *
    * @throws ModelCheckException naming the file, the expected and the actual shape when the output is not
-   *     {@code (batch, classes)} logits, the input's dtype or shape is rejected, or the file does not load
+   *     {@code expected} ({@code (batch, labels)} logits, or {@code (batch, 1)} for regression), the input's dtype
+   *     or shape is rejected, or the file does not load
    */
-  public static void check(NDManager manager, String uri, Configuration conf, NDArray input, int classes) {
-    Shape expected = new Shape(input.getShape().get(0), classes);
+  public static void check(NDManager manager, String uri, Configuration conf, NDArray input, ExpectedOutput expected) {
+    Shape shape = expected.shape(input.getShape().get(0));
     PtSymbolBlock block = load(manager, uri, conf);
     try {
       NDList out;
@@ -182,16 +183,17 @@ public final class TorchScriptModule {
         out = block.forward(new ParameterStore(manager, false), new NDList(input), false);
       } catch (RuntimeException e) {
         throw new ModelCheckException("the TorchScript module " + uri + " rejects a batch of the train data: input "
-            + input.getDataType() + " " + input.getShape() + ", expected output " + expected + " (" + firstLine(e)
-            + "); the module's forward must take " + describe(input) + " and return " + expected + " logits", e);
+            + input.getDataType() + " " + input.getShape() + ", expected output " + shape + " (" + firstLine(e)
+            + "); the module's forward must take " + describe(input) + " and return " + shape + ", "
+            + expected.meaning(), e);
       } finally {
         JniUtils.setGradMode(true);
       }
       Shape got = out.size() == 1 ? out.head().getShape() : null;
-      if (got == null || !got.equals(expected)) {
+      if (got == null || !got.equals(shape)) {
         throw new ModelCheckException("the TorchScript module " + uri + " returns " + (got == null
             ? out.size() + " outputs" : "shape " + got) + " for input " + input.getDataType() + " " + input.getShape()
-            + ", expected shape " + expected + " (batch x " + classes + " classes, one logit per label)", null);
+            + ", expected shape " + shape + " (" + expected.meaning() + ")", null);
       }
     } finally {
       block.close();
