@@ -78,12 +78,56 @@ public final class StandaloneCluster implements AutoCloseable {
    * come back, and waits until it has registered with the Master; it logs to {@code worker-N-rK.log}.
    */
   public void restartWorker(int n) throws InterruptedException {
+    procs.awaitLog(startWorkerAgain(n), "Successfully registered with master", START_LIMIT);
+  }
+
+  /**
+   * Starts worker {@code n} (1-based) again after {@link #killWorker} without waiting for it to
+   * register (a loaded machine took over 3 minutes): what a test that keeps killing needs, since the
+   * Master takes the worker when it comes. Returns the name of its log.
+   */
+  public String startWorkerAgain(int n) {
     if (workers.get(n - 1).isAlive()) {
       throw new IllegalStateException("worker " + n + " is running; kill it before restarting it");
     }
     String logName = "worker-" + n + "-r" + (++restarts);
     workers.set(n - 1, startWorker(n, logName));
-    procs.awaitLog(logName, "Successfully registered with master", START_LIMIT);
+    return logName;
+  }
+
+  /**
+   * Starts every killed worker again (see {@link #restartWorker}), so that a cluster shared by several
+   * tests is whole before the next one, whatever the last one killed; returns how many it restarted.
+   */
+  public int restartDownWorkers() throws InterruptedException {
+    int restarted = 0;
+    for (int n = 1; n <= workers.size(); n++) {
+      if (!workerAlive(n)) {
+        restartWorker(n);
+        restarted++;
+      }
+    }
+    return restarted;
+  }
+
+  /** The number of workers (live or killed). */
+  public int workerCount() {
+    return workers.size();
+  }
+
+  /**
+   * The number (1-based) of the live worker that launched the executor JVM with Spark executor id
+   * {@code executorId}, or 0 if no such executor is running.
+   */
+  public int workerOf(String executorId) {
+    for (int n = 1; n <= workers.size(); n++) {
+      for (ProcessHandle p : workers.get(n - 1).descendants().toList()) {
+        if (executorId(p).filter(executorId::equals).isPresent()) {
+          return n;
+        }
+      }
+    }
+    return 0;
   }
 
   /** Whether worker {@code n} (1-based) is running. */
@@ -118,11 +162,15 @@ public final class StandaloneCluster implements AutoCloseable {
     return procs;
   }
 
-  /** Kills worker {@code n} (1-based) and the executors it launched, as a lost machine would vanish. */
-  public void killWorker(int n) {
+  /**
+   * Kills worker {@code n} (1-based) and the executors it launched, as a lost machine would vanish,
+   * and waits (up to 30 s) until the worker's process has ended, so it may be restarted at once.
+   */
+  public void killWorker(int n) throws InterruptedException {
     Process worker = workers.get(n - 1);
     worker.descendants().forEach(ProcessHandle::destroyForcibly);
     worker.destroyForcibly();
+    worker.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
   }
 
   /**

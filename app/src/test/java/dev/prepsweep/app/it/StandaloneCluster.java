@@ -87,7 +87,10 @@ final class StandaloneCluster implements AutoCloseable {
     List<String> args = new ArrayList<>(List.of("--master", masterUrl, "--deploy-mode", "client",
         "--class", "dev.prepsweep.app.cli.Main",
         "--conf", "spark.executor.resource.trainer.amount=1",
-        "--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.ui.enabled=false"));
+        "--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.ui.enabled=false",
+        // small tables: Spark's 200 shuffle partitions and Delta's 50 state partitions made a sweep's
+        // last result MERGE take minutes of task overhead on a loaded machine (what local masters get)
+        "--conf", "spark.sql.shuffle.partitions=8", "--conf", "spark.databricks.delta.snapshotPartitions=2"));
     if (!extraClassPath.isEmpty()) {
       args.addAll(List.of("--conf", "spark.executor.extraClassPath=" + extraClassPath));
     }
@@ -101,7 +104,7 @@ final class StandaloneCluster implements AutoCloseable {
   }
 
   /** Kills worker {@code n} (1-based) and the executors it launched, as a lost machine would vanish. */
-  void killWorker(int n) {
+  void killWorker(int n) throws InterruptedException {
     cluster.killWorker(n);
   }
 
@@ -116,6 +119,26 @@ final class StandaloneCluster implements AutoCloseable {
   /** Starts killed worker {@code n} (1-based) again and waits until it has registered. */
   void restartWorker(int n) throws InterruptedException {
     cluster.restartWorker(n);
+  }
+
+  /** Starts killed worker {@code n} (1-based) again without waiting for it to register. */
+  void startWorkerAgain(int n) {
+    cluster.startWorkerAgain(n);
+  }
+
+  /** Starts every killed worker again, so the next test finds the cluster whole; how many it restarted. */
+  int restartDownWorkers() throws InterruptedException {
+    return cluster.restartDownWorkers();
+  }
+
+  /** The number of workers (live or killed). */
+  int workerCount() {
+    return cluster.workerCount();
+  }
+
+  /** The worker (1-based) that runs executor {@code executorId}, or 0 if none does. */
+  int workerOf(String executorId) {
+    return cluster.workerOf(executorId);
   }
 
   boolean workerAlive(int n) {

@@ -12,10 +12,10 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 
 /**
- * A Spark standalone cluster started in the test on loopback (a Master and two Workers, each a
- * separate JVM) from a cluster's Spark installation without prepsweep or DJL ({@link ClusterInstall}),
- * the packaged {@code -cluster} jar submitted through SparkSubmit, trials checked to have run on both
- * executors, every process stopped by PID. (SweepFaultsIT submits the thin jar.)
+ * A Spark standalone cluster on loopback (the test JVM's {@link SharedCluster}: a Master and
+ * Workers, each a separate JVM) from a cluster's Spark installation without prepsweep or DJL
+ * ({@link ClusterInstall}), the packaged {@code -cluster} jar submitted through SparkSubmit with
+ * two executors, trials checked to have run on both, every process stopped by PID.
  */
 class StandaloneClusterIT {
 
@@ -27,16 +27,16 @@ class StandaloneClusterIT {
     Path input = TestData.sample(WORK, 6);
     Path config = TestData.config(WORK, input, 4, 1);
     String warehouse = WORK.resolve("warehouse-" + System.nanoTime()).toString();
-    String masterUrl;
-    try (StandaloneCluster cluster = StandaloneCluster.withClusterJar(WORK, 2, 2, "1536m", 1)) {
-      masterUrl = cluster.masterUrl;
-      Process submit = cluster.submit("submit", List.of("spark.executor.memory=1g", "spark.executor.cores=2"),
-          "run", "--config", config.toString(), "--warehouse", warehouse);
-      // generous: CI machines may be loaded (on a 2-core machine at load 35 the prep alone took 8 minutes)
-      assertThat(submit.waitFor(15, TimeUnit.MINUTES)).as("spark-submit finished").isTrue();
-      assertThat(submit.exitValue()).as(cluster.procs.log("submit")).isZero();
-      assertThat(cluster.procs.log("submit")).contains("best val_accuracy = ");
-    }
+    StandaloneCluster cluster = SharedCluster.whole();
+    String masterUrl = cluster.masterUrl;
+    // two executors of two cores (the cluster has three workers): one on each of two workers
+    Process submit = cluster.submit("standalone-run", List.of("spark.executor.memory=1g", "spark.executor.cores=2",
+            "spark.cores.max=4"),
+        "run", "--config", config.toString(), "--warehouse", warehouse);
+    // generous: CI machines may be loaded (on a 2-core machine at load 35 the prep alone took 8 minutes)
+    assertThat(submit.waitFor(15, TimeUnit.MINUTES)).as("spark-submit finished").isTrue();
+    assertThat(submit.exitValue()).as(cluster.procs.log("standalone-run")).isZero();
+    assertThat(cluster.procs.log("standalone-run")).contains("best val_accuracy = ");
 
     SparkSession spark = SparkSessions.create("local[2]", "StandaloneClusterIT checks");
     try {

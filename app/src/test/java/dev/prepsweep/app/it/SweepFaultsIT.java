@@ -14,18 +14,33 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.spark.ExecutorLostFailure;
+import org.apache.spark.SparkContext;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobStart;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.apache.spark.scheduler.SparkListenerTaskStart;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import scala.Option;
+import scala.jdk.javaapi.CollectionConverters;
 
 /**
- * The failures clusters have, on real Spark processes: a worker lost mid-trial, a driver killed
- * mid-sweep and resumed, and GPU scheduling with a fake discovery script.
+ * The failures clusters have, on real Spark processes: a worker lost mid-trial, an executor removed
+ * mid-trial, executors added under dynamic allocation (these three on the test JVM's
+ * {@link SharedCluster}), a driver killed mid-sweep and resumed, and GPU scheduling with a fake
+ * discovery script (its own one-worker cluster: its GPU addresses must be one worker's).
  */
 class SweepFaultsIT {
 
@@ -49,6 +64,8 @@ class SweepFaultsIT {
    * (after two trials complete, the refused resume and the first results commit take several seconds).
    */
   private static final int CRASH_BUDGET = 12;
+  /** The log of the lost-worker case's driver (spark-submit) among the shared cluster's processes. */
+  private static final String LOST_SUBMIT = "faults-lost-worker";
   /**
    * A session for reading results, opened only after the test's jobs ran: jobs run in this JVM
    * (prep, resume) stop the session they used, which getOrCreate would have shared.
@@ -71,19 +88,27 @@ class SweepFaultsIT {
     Path config = PreparedSplits.config(dir, SWEEP);
     String killed;
     String driverLog;
-    try (StandaloneCluster cluster = new StandaloneCluster(dir, 2, 2, "1536m", 1, 0)) {
-      Process submit = cluster.submit("submit", List.of("spark.executor.cores=2", "spark.executor.memory=1g"),
+    StandaloneCluster cluster = SharedCluster.whole();
+    try {
+      // two executors of two cores, on two of the shared cluster's workers
+      Process submit = cluster.submit(LOST_SUBMIT, List.of("spark.executor.cores=2", "spark.executor.memory=1g",
+              "spark.cores.max=4"),
           "sweep", "--config", config.toString(), "--warehouse", warehouse.toString());
       // kill -9 the executor of the first trial task to start (the driver logs each one), as it trains
-      killed = awaitNextTaskStart(cluster, 0);
+      killed = awaitNextTaskStart(cluster, LOST_SUBMIT, 0);
       assertThat(cluster.killExecutor(killed)).as("executor %s is alive to be killed", killed).isTrue();
-      cluster.procs.awaitLog("submit", "executor " + killed + " on ", Duration.ofMinutes(3));
-      // then a whole worker, once a trial has completed (generous waits: CI machines may be loaded)
-      cluster.procs.awaitLog("submit", " COMPLETE val_accuracy=", Duration.ofMinutes(10));
-      cluster.killWorker(2);
+      cluster.procs.awaitLog(LOST_SUBMIT, "executor " + killed + " on ", Duration.ofMinutes(3));
+      // then a whole worker running one of the sweep's executors, once a trial has completed
+      // (generous waits: CI machines may be loaded)
+      cluster.procs.awaitLog(LOST_SUBMIT, " COMPLETE val_accuracy=", Duration.ofMinutes(10));
+      int worker = cluster.executorIds().stream().mapToInt(cluster::workerOf).filter(w -> w > 0).findFirst()
+          .orElseThrow(() -> new AssertionError("no executor runs to lose its worker:\n" + cluster.procs.log(LOST_SUBMIT)));
+      cluster.killWorker(worker);
       assertThat(submit.waitFor(10, TimeUnit.MINUTES)).as("sweep finished after losing a worker").isTrue();
-      driverLog = cluster.procs.log("submit");
+      driverLog = cluster.procs.log(LOST_SUBMIT);
       assertThat(submit.exitValue()).as(driverLog).isZero();
+    } finally {
+      cluster.restartDownWorkers();
     }
     SparkSession spark = checks();
     Dataset<Row> trials = spark.read().format("delta").load(warehouse + "/trials");
@@ -130,17 +155,17 @@ class SweepFaultsIT {
     Path warehouse = PreparedSplits.warehouse(dir.resolve("warehouse"));
     Path config = PreparedSplits.config(dir, SWEEP.replace("trials: 6", "trials: 4"));
     String driverLog;
-    // two trainer slots per worker: executors of the trials' profile and of the default one (Delta writes) both fit
-    try (StandaloneCluster cluster = new StandaloneCluster(dir, 2, 2, "1536m", 2, 0)) {
-      Process submit = cluster.submit("submit", List.of("spark.executor.cores=1", "spark.executor.memory=512m",
-              "spark.dynamicAllocation.enabled=true", "spark.dynamicAllocation.shuffleTracking.enabled=true",
-              "spark.dynamicAllocation.minExecutors=0", "spark.dynamicAllocation.initialExecutors=0",
-              "spark.dynamicAllocation.maxExecutors=2", "spark.dynamicAllocation.executorIdleTimeout=3s"),
-          "sweep", "--config", config.toString(), "--warehouse", warehouse.toString());
-      assertThat(submit.waitFor(8, TimeUnit.MINUTES)).as("sweep finished").isTrue();
-      driverLog = cluster.procs.log("submit");
-      assertThat(submit.exitValue()).as(driverLog).isZero();
-    }
+    // the shared cluster's two trainer slots per worker: executors of the trials' profile and of the
+    // default one (Delta writes) both fit
+    StandaloneCluster cluster = SharedCluster.whole();
+    Process submit = cluster.submit("faults-elastic", List.of("spark.executor.cores=1", "spark.executor.memory=512m",
+            "spark.dynamicAllocation.enabled=true", "spark.dynamicAllocation.shuffleTracking.enabled=true",
+            "spark.dynamicAllocation.minExecutors=0", "spark.dynamicAllocation.initialExecutors=0",
+            "spark.dynamicAllocation.maxExecutors=2", "spark.dynamicAllocation.executorIdleTimeout=3s"),
+        "sweep", "--config", config.toString(), "--warehouse", warehouse.toString());
+    assertThat(submit.waitFor(8, TimeUnit.MINUTES)).as("sweep finished").isTrue();
+    driverLog = cluster.procs.log("faults-elastic");
+    assertThat(submit.exitValue()).as(driverLog).isZero();
     assertThat(driverLog).as("the in-flight limit followed the executors Spark added")
         .contains("the cluster has room for 2 trial(s) at once now (was 1)");
     SparkSession spark = checks();
@@ -154,18 +179,143 @@ class SweepFaultsIT {
         .as("executors added mid-sweep received trials").isGreaterThanOrEqualTo(2);
   }
 
-  /** The executor id of the first trial task started after {@code from} characters of the driver's log. */
-  private static String awaitNextTaskStart(StandaloneCluster cluster, int from) throws InterruptedException {
+  /**
+   * An executor taken away while it runs a trial (issue #17 item 6), as dynamic allocation or an
+   * operator removes one: the driver runs in this JVM so the test can call
+   * {@code SparkContext.killExecutor} (a {@code @DeveloperApi}: what dynamic allocation calls on an
+   * idle executor) on the executor of a running trial task. Spark stops it through the Master and
+   * lowers the application's executor target, so the sweep finishes on the other executor. The
+   * attempt is LOST with the executor and Spark's reason, the trial runs again as its next attempt,
+   * and every trial completes once.
+   */
+  @Test
+  void executorRemovedWhileRunningATrialIsLostAndRerun() throws Exception {
+    Path dir = WORK.resolve("removed-executor");
+    Path warehouse = PreparedSplits.warehouse(dir.resolve("warehouse"));
+    // shorter trials than the other cases: the removal lands 2 s into a trial's first task, still warming up
+    Path config = PreparedSplits.config(dir, SWEEP.replace("trials: 6", "trials: 3").replace("epochs: 60", "epochs: 20"));
+    StandaloneCluster cluster = SharedCluster.whole();
+    // what StandaloneCluster.submit's --conf would set (SparkConf reads spark.* system properties): two executors of
+    // two cores, and small tables' partitions (Spark's default 200 made one executor's result writes take minutes)
+    Map<String, String> conf = Map.of("spark.executor.resource.trainer.amount", "1", "spark.executor.cores", "2",
+        "spark.executor.memory", "1g", "spark.cores.max", "4", "spark.driver.host", "127.0.0.1",
+        "spark.ui.enabled", "false", "spark.sql.shuffle.partitions", "8", "spark.databricks.delta.snapshotPartitions", "2");
+    conf.forEach(System::setProperty);
+    ExecutorService driver = Executors.newSingleThreadExecutor();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    String removed;
+    try {
+      Future<Integer> sweep = driver.submit(() -> Main.run(new String[] {"sweep", "--config", config.toString(),
+          "--warehouse", warehouse.toString(), "--master", cluster.masterUrl,
+          "--jars", ClusterInstall.clusterJar().toString()}, new PrintStream(out, true, StandardCharsets.UTF_8)));
+      SparkContext sc = awaitDriver(cluster.masterUrl, sweep, out);
+      TrialTasks tasks = new TrialTasks();
+      sc.addSparkListener(tasks);
+      removed = tasks.awaitRunning(Duration.ofMinutes(10), sweep, out);
+      assertThat(sc.killExecutor(removed)).as("Spark accepted removing executor %s", removed).isTrue();
+      // generous: CI machines may be loaded
+      assertThat(sweep.get(10, TimeUnit.MINUTES)).as(out.toString(StandardCharsets.UTF_8)).isZero();
+      assertThat(tasks.endedRunning(removed)).as("executor %s was removed under a running trial task", removed).isTrue();
+    } finally {
+      driver.shutdownNow();
+      conf.keySet().forEach(System::clearProperty);
+    }
+    SparkSession spark = checks();
+    Dataset<Row> trials = spark.read().format("delta").load(warehouse + "/trials");
+    String why = out.toString(StandardCharsets.UTF_8) + trials.collectAsList();
+    assertThat(trials.filter("state = 'COMPLETE'").count()).as(why).isEqualTo(3);
+    assertThat(trials.filter("state = 'COMPLETE'").select("trial_id").distinct().count()).as(why).isEqualTo(3);
+    assertThat(trials.filter("state NOT IN ('COMPLETE', 'LOST')").count()).as(why).isZero();
+    List<Row> lost = trials.filter("state = 'LOST'").select("trial_id", "attempt", "error", "executor_id").collectAsList();
+    assertThat(lost).as(why).hasSize(1);
+    Row r = lost.get(0);
+    assertThat(r.getString(3)).isEqualTo(removed);
+    assertThat(r.getString(2)).startsWith("executor " + removed + " on 127.0.0.1 was lost while running this attempt: ")
+        .contains("killed by driver").contains("the trial runs again as attempt " + (r.getInt(1) + 1));
+    assertThat(trials.filter("state = 'COMPLETE' AND trial_id = " + r.getInt(0) + " AND attempt = " + (r.getInt(1) + 1))
+        .count()).as("the removed executor's trial reran as its next attempt: %s", why).isEqualTo(1);
+    assertThat(spark.read().format("delta").load(warehouse + "/trial_metrics").groupBy("trial_id", "epoch").count()
+        .filter("count > 1").count()).as("no epoch row twice").isZero();
+  }
+
+  /** The SparkContext of the sweep that {@code sweep} runs in this JVM on {@code master}, once it has started. */
+  private static SparkContext awaitDriver(String master, Future<Integer> sweep, ByteArrayOutputStream out)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+    while (System.nanoTime() < deadline && !sweep.isDone()) {
+      Option<SparkSession> session = SparkSession.getDefaultSession();
+      if (session.isDefined() && !session.get().sparkContext().isStopped()
+          && master.equals(session.get().sparkContext().master())) {
+        return session.get().sparkContext();
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("the sweep's driver did not start:\n" + out.toString(StandardCharsets.UTF_8));
+  }
+
+  /** The executors of running trial tasks (jobs of a trial's job group), seen from the driver's listener bus. */
+  private static final class TrialTasks extends SparkListener {
+    private final Map<Integer, Boolean> trialStages = new ConcurrentHashMap<>();
+    /** Running trial tasks: task id to executor. */
+    private final Map<Long, String> running = new ConcurrentHashMap<>();
+    /** Executors under which a trial task ended while running (failed by the executor's loss). */
+    private final Set<String> lostUnder = ConcurrentHashMap.newKeySet();
+
+    @Override
+    public void onJobStart(SparkListenerJobStart job) {
+      String group = job.properties() == null ? null : job.properties().getProperty("spark.jobGroup.id");
+      if (group != null && group.contains("-trial-")) {
+        CollectionConverters.asJava(job.stageIds()).forEach(id -> trialStages.put((Integer) id, true));
+      }
+    }
+
+    @Override
+    public void onTaskStart(SparkListenerTaskStart task) {
+      if (trialStages.containsKey(task.stageId())) {
+        running.put(task.taskInfo().taskId(), task.taskInfo().executorId());
+      }
+    }
+
+    @Override
+    public void onTaskEnd(SparkListenerTaskEnd end) {
+      String executor = running.remove(end.taskInfo().taskId());
+      if (executor != null && end.reason() instanceof ExecutorLostFailure) {
+        lostUnder.add(executor);
+      }
+    }
+
+    /** The executor of a trial task that has been running for 2 s (training or warming up). */
+    String awaitRunning(Duration limit, Future<Integer> sweep, ByteArrayOutputStream out) throws InterruptedException {
+      long deadline = System.nanoTime() + limit.toNanos();
+      while (System.nanoTime() < deadline && !sweep.isDone()) {
+        for (Map.Entry<Long, String> task : Map.copyOf(running).entrySet()) {
+          Thread.sleep(2000);
+          if (running.containsKey(task.getKey())) {
+            return task.getValue();
+          }
+        }
+        Thread.sleep(50);
+      }
+      throw new AssertionError("no trial task ran:\n" + out.toString(StandardCharsets.UTF_8));
+    }
+
+    boolean endedRunning(String executor) {
+      return lostUnder.contains(executor);
+    }
+  }
+
+  /** The executor id of the first trial task started after {@code from} characters of driver {@code log}'s log. */
+  static String awaitNextTaskStart(StandaloneCluster cluster, String log, int from) throws InterruptedException {
     Pattern started = Pattern.compile("-trial-\\d+-\\d+: task started on executor (\\S+) ");
     long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
     while (System.nanoTime() < deadline) {
-      Matcher m = started.matcher(cluster.procs.log("submit"));
+      Matcher m = started.matcher(cluster.procs.log(log));
       if (m.find(from)) {
         return m.group(1);
       }
       Thread.sleep(100);
     }
-    throw new AssertionError("no trial task started:\n" + cluster.procs.log("submit"));
+    throw new AssertionError("no trial task started:\n" + cluster.procs.log(log));
   }
 
   @Test
