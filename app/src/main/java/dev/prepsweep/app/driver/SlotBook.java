@@ -132,13 +132,22 @@ final class SlotBook {
     return out;
   }
 
-  void started(int runner, String key, long now) {
+  /** Runner {@code runner} started task {@code key}; returns that task's spec, or null when it is not the runner's. */
+  TrialSpec started(int runner, String key, long now) {
     Runner r = runners.get(runner);
     if (r != null && r.current != null && r.current.key().equals(key)) {
       r.started = true;
       r.current.attempt.launchedAt = now;
       r.current.attempt.lastProgressAt = now;
+      return r.current.attempt.tasks.get(r.current.index);
     }
+    return null;
+  }
+
+  /** Where runner {@code runner} runs (its executor id and host), once it said hello. */
+  String[] where(int runner) {
+    Runner r = runners.get(runner);
+    return r == null ? new String[] {null, null} : new String[] {r.executorId, r.host};
   }
 
   void progress(int runner, String key, long now) {

@@ -194,6 +194,14 @@ final class SlotTrialLauncher implements TrialLauncher {
     }
   }
 
+  /** The sweep launches nothing more: idle runners end now instead of holding their slots through the last writes. */
+  @Override
+  public void finished() {
+    synchronized (lock) {
+      apply(book.stopAll());
+    }
+  }
+
   @Override
   public void close() {
     List<Integer> left;
@@ -339,7 +347,12 @@ final class SlotTrialLauncher implements TrialLauncher {
         long now = System.currentTimeMillis();
         synchronized (lock) {
           if (m instanceof SlotMessage.Started st) {
-            book.started(id, st.key(), now);
+            TrialSpec task = book.started(id, st.key(), now);
+            if (task != null) {
+              // as AttemptWatch logs a job's task start: which executor runs which attempt
+              LOG.info("{}-trial-{}-{}: task started on executor {} ({})", sweepId, task.trialId(), task.attempt(),
+                  executorOf(id), hostOf(id));
+            }
           } else if (m instanceof SlotMessage.Progress p) {
             book.progress(id, p.key(), now);
           } else if (m instanceof SlotMessage.Finished f) {
@@ -400,6 +413,14 @@ final class SlotTrialLauncher implements TrialLauncher {
       connections.remove(runner);
       closeQuietly(sockets.remove(runner));
     }
+  }
+
+  private String executorOf(int runner) {
+    return book.where(runner)[0];
+  }
+
+  private String hostOf(int runner) {
+    return book.where(runner)[1];
   }
 
   private String group(int runner) {
