@@ -248,7 +248,7 @@ final class SparkTrialLauncher implements TrialLauncher {
    * The stage-level resources of a trial task: its cores, its GPU share, and one trainer slot where
    * executors have them. Null where Spark cannot schedule per stage (local mode) or nothing is asked.
    */
-  private static ResourceProfile trialProfile(SparkSession spark, TrialResources resources) {
+  static ResourceProfile trialProfile(SparkSession spark, TrialResources resources) {
     if (SparkSessions.isSingleJvm(spark)) {
       return null;
     }
