@@ -62,10 +62,7 @@ final class SlotTrialLauncher implements TrialLauncher {
   private final JavaSparkContext jsc;
   private final SparkContext sc;
   private final ResourceProfile profile;
-  private final int slotsPerExecutor;
-  private final boolean singleJvm;
-  private final boolean dynamicAllocation;
-  private final int maxExecutors;
+  private final TrialCapacity capacity;
   private final int parallelism;
   private final String sweepId;
   private final AttemptWatch watch;
@@ -101,12 +98,7 @@ final class SlotTrialLauncher implements TrialLauncher {
     this.sc = spark.sparkContext();
     this.profile = SparkTrialLauncher.trialProfile(spark, resources);
     SparkConf conf = sc.getConf();
-    this.singleJvm = SparkSessions.isSingleJvm(spark);
-    this.slotsPerExecutor = SparkSessions.hasTrainerSlots(spark)
-        ? (int) conf.getDouble("spark.executor.resource." + SparkSessions.TRAINER_RESOURCE + ".amount", 1)
-        : conf.contains("spark.executor.cores") ? conf.getInt("spark.executor.cores", 1) / resources.cpus() : 0;
-    this.dynamicAllocation = conf.getBoolean("spark.dynamicAllocation.enabled", false);
-    this.maxExecutors = conf.getInt("spark.dynamicAllocation.maxExecutors", Integer.MAX_VALUE);
+    this.capacity = new TrialCapacity(spark, resources);
     this.parallelism = parallelism;
     this.sweepId = sweepId;
     String host = conf.get("spark.driver.host", "127.0.0.1");
@@ -168,17 +160,7 @@ final class SlotTrialLauncher implements TrialLauncher {
 
   @Override
   public int capacity() {
-    if (singleJvm) {
-      return Integer.MAX_VALUE;
-    }
-    int executors = Math.max(sc.statusTracker().getExecutorInfos().length - 1, watch.executorsJoined());
-    if (dynamicAllocation) {
-      executors = Math.min(maxExecutors, executors + 1);
-    }
-    if (slotsPerExecutor <= 0) {
-      return executors == 0 ? 0 : Integer.MAX_VALUE;
-    }
-    return executors * slotsPerExecutor;
+    return capacity.now(watch);
   }
 
   /** One attempt waits in the launcher's queue, so a runner that finishes gets its next trial in the same step. */
