@@ -9,6 +9,9 @@
 # benchmark work (96.4 %, 52 ms; 2026-12-06).
 #
 #   bench/sweep/run.sh [trials] [runs]       (defaults 200 and 3)
+#   LAUNCHERS="job slots" bench/sweep/run.sh 200 3
+#       runs this checkout once per run with each sweep.launcher (labels job, slots), alternating, and prints
+#       the ratio of the medians (slots / job)
 #   REFERENCE=/path/to/other/checkout bench/sweep/run.sh 200 3
 #       also runs that checkout's bin/prepsweep (built, e.g. a git worktree of an earlier commit),
 #       alternating with this one (reference, this, reference, this, ...), so that the machine's load
@@ -25,6 +28,10 @@ OUT=bench/out
 mkdir -p "$OUT"
 CONFIG="$ROOT/$OUT/scheduling.yaml"
 sed "s/trials: 200/trials: $TRIALS/" bench/sweep/scheduling.yaml > "$CONFIG"
+# one config per launcher asked for (sweep.launcher), beside the default one
+for launcher in ${LAUNCHERS:-}; do
+  sed "s/^  parallelism: 2$/  parallelism: 2\n  launcher: $launcher/" "$CONFIG" > "$ROOT/$OUT/scheduling-$launcher.yaml"
+done
 PREPPED="$OUT/sweep-prepped"
 if [[ ! -d "$PREPPED/train" ]]; then
   bin/prepsweep prep --warehouse "$PREPPED" > "$OUT/prep.txt"
@@ -32,16 +39,16 @@ fi
 RESULTS="$OUT/scheduling-runs.csv"
 echo "label,run,load1,attempts,median_trial_s,sweep_wall_s,setup_s,farming_s,busy_slot_s,slots,util_sweep_pct,overhead_sweep_ms,util_farming_pct,overhead_farming_ms,command_s" > "$RESULTS"
 
-# one sweep by the checkout in $1, labelled $2, run number $3
+# one sweep by the checkout in $1, labelled $2, run number $3 (config $4, default the benchmark's)
 one_run() {
-  local checkout="$1" label="$2" n="$3"
+  local checkout="$1" label="$2" n="$3" config="${4:-$CONFIG}"
   local wh="$ROOT/$OUT/sweep-warehouse-$label"
   rm -rf "$wh"
   cp -r "$PREPPED" "$wh"
   local load start end sweep
   load=$(cut -d' ' -f1 /proc/loadavg)
   start=$(date +%s.%N)
-  (cd "$checkout" && bin/prepsweep sweep --config "$CONFIG" --warehouse "$wh") > "$OUT/sweep-$label-$n.txt" 2> "$OUT/sweep-$label-$n.err"
+  (cd "$checkout" && bin/prepsweep sweep --config "$config" --warehouse "$wh") > "$OUT/sweep-$label-$n.txt" 2> "$OUT/sweep-$label-$n.err"
   end=$(date +%s.%N)
   sweep=$(grep -o 'sweep sw-[^ ]*' "$OUT/sweep-$label-$n.txt" | sed -n 1p | cut -d' ' -f2)
   bin/prepsweep query --warehouse "$wh" --format csv "
@@ -68,6 +75,12 @@ for n in $(seq 1 "$RUNS"); do
   if [[ -n "${REFERENCE:-}" ]]; then
     one_run "$REFERENCE" reference "$n"
   fi
-  one_run "$ROOT" this "$n"
+  if [[ -n "${LAUNCHERS:-}" ]]; then
+    for launcher in $LAUNCHERS; do
+      one_run "$ROOT" "$launcher" "$n" "$ROOT/$OUT/scheduling-$launcher.yaml"
+    done
+  else
+    one_run "$ROOT" this "$n"
+  fi
 done
 python3 bench/sweep/summary.py "$RESULTS" | tee "$OUT/scheduling-result.txt"

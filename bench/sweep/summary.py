@@ -35,6 +35,11 @@ def main(path):
         print(f"this / reference (medians): overhead per trial {t['overhead_sweep_ms'] / r['overhead_sweep_ms']:.2f}x,"
               f" idle slot share {(100 - t['util_sweep_pct']) / (100 - r['util_sweep_pct']):.2f}x,"
               f" set-up {t['setup_s'] / r['setup_s']:.2f}x, median trial {t['median_trial_s'] / r['median_trial_s']:.2f}x")
+    if "job" in medians and "slots" in medians:
+        j, t = medians["job"], medians["slots"]
+        print(f"slots / job (medians): overhead per trial {t['overhead_sweep_ms'] / j['overhead_sweep_ms']:.2f}x,"
+              f" idle slot share {(100 - t['util_sweep_pct']) / (100 - j['util_sweep_pct']):.2f}x,"
+              f" median trial {t['median_trial_s'] / j['median_trial_s']:.2f}x")
     print(f"before #17's benchmark work: {BEFORE}")
 
 

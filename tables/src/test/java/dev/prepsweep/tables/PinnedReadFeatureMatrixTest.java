@@ -123,12 +123,20 @@ class PinnedReadFeatureMatrixTest {
     for (String policy : List.of("classic", "v2")) {
       String path = table("cp-" + policy, "", "", "'delta.checkpointInterval' = '2', 'delta.checkpointPolicy' = '"
           + policy + "'");
-      for (int i = 0; i < 6; i++) {
+      // versions 2 and 3 insert, 4 deletes: checkpoints at 2 and 4, so the latest version is read from a
+      // checkpoint alone and version 3 from the one before plus a commit
+      for (int i = 0; i < 2; i++) {
         insert(path, 100 + i * 5, 105 + i * 5, "");
       }
       spark.sql("DELETE FROM delta.`" + path + "` WHERE id = 101");
       long v = latest(path);
-      assertThat(assertPinnedReadsEqualDelta(path, v)).as(policy).isEqualTo(69);
+      assertThat(v).isEqualTo(4);
+      for (long checkpointed : new long[] {2, 4}) {
+        String prefix = String.format("%020d.checkpoint.", checkpointed); // classic: .parquet; v2: .<uuid>.json|parquet
+        assertThat(Path.of(path, "_delta_log").toFile().list((d, n) -> n.startsWith(prefix)))
+            .as("%s: a checkpoint at version %d", policy, checkpointed).isNotEmpty();
+      }
+      assertThat(assertPinnedReadsEqualDelta(path, v)).as(policy).isEqualTo(49);
       assertThat(assertPinnedReadsEqualDelta(path, 3)).as(policy + ", between checkpoints").isEqualTo(50);
     }
   }

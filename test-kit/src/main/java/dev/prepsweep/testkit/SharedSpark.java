@@ -10,7 +10,9 @@ import org.apache.spark.sql.SparkSession;
  * The one local Spark session with Delta of a test JVM, shared by every test class of a module (a
  * session costs seconds to start; the tests' data is small). Loopback only, no UI, two shuffle
  * partitions, Delta's SQL extension and catalog. Started on first use and stopped by Spark's shutdown
- * hook; a test that stops it gets a fresh one on the next call. Also the tests' folders: temporary
+ * hook; a test that stops it gets a fresh one on the next call. Delta's VACUUM lists a table's files
+ * in {@code spark.sql.sources.parallelPartitionDiscovery.parallelism} tasks (default 10,000: a minute of
+ * empty tasks per VACUUM of a test table), so the session lists in two. Also the tests' folders: temporary
  * ones under {@code target/tmp} and the repository root.
  */
 public final class SharedSpark {
@@ -31,6 +33,7 @@ public final class SharedSpark {
           .config("spark.sql.shuffle.partitions", "2")
           .config("spark.default.parallelism", "2")
           .config("spark.databricks.delta.snapshotPartitions", "1")
+          .config("spark.sql.sources.parallelPartitionDiscovery.parallelism", "2")
           .config("spark.driver.host", "127.0.0.1")
           .config("spark.driver.bindAddress", "127.0.0.1")
           .config("spark.sql.warehouse.dir", wh.toString())

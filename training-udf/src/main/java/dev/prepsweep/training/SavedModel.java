@@ -56,11 +56,7 @@ public final class SavedModel implements AutoCloseable {
     NDManager manager = null;
     try {
       FileSystem fs = dir.getFileSystem(conf);
-      if (!fs.exists(new Path(dir, "model.json"))) {
-        throw new IllegalStateException("no saved model at " + uri + " (model.json is missing); pass a trial's model_uri,"
-            + " which is <artifacts>/<sweep>/trial-<n>/best");
-      }
-      Map<String, Object> meta = CheckpointStore.readJson(fs, new Path(dir, "model.json"));
+      Map<String, Object> meta = readMetadata(fs, dir, uri);
       TrainingParams params = TrainingParams.from((Map<String, Object>) meta.get("params"));
       List<String> labels = (List<String>) meta.get("labels");
       Featurizer featurizer = Featurizer.fromMap((Map<String, Object>) meta.get("featurizer"));
@@ -92,6 +88,39 @@ public final class SavedModel implements AutoCloseable {
       }
       throw new IllegalStateException("cannot load the model at " + uri + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * What was saved with the model under {@code uri} ({@code model.json}), read without loading the network: the
+   * driver of a cluster job uses it to name the sweep and trial of a model that only executors load.
+   *
+   * @throws IllegalStateException when the directory holds no {@code model.json} or it cannot be read
+   */
+  public static Map<String, Object> readMetadata(String uri, Configuration conf) {
+    Path dir = new Path(uri);
+    try {
+      return readMetadata(dir.getFileSystem(conf), dir, uri);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read the model's model.json at " + uri + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static Map<String, Object> readMetadata(FileSystem fs, Path dir, String uri) throws IOException {
+    if (!fs.exists(new Path(dir, "model.json"))) {
+      throw new IllegalStateException("no saved model at " + uri + " (model.json is missing); pass a trial's model_uri,"
+          + " which is <artifacts>/<sweep>/trial-<n>/best");
+    }
+    return CheckpointStore.readJson(fs, new Path(dir, "model.json"));
+  }
+
+  /** The sweep that trained the model, from its metadata ({@link #metadata()}); null when not recorded. */
+  public static String sweepId(Map<String, Object> metadata) {
+    return metadata.get("sweep_id") instanceof String s ? s : null;
+  }
+
+  /** The trial that trained the model, from its metadata ({@link #metadata()}); null when not recorded. */
+  public static Integer trialId(Map<String, Object> metadata) {
+    return metadata.get("trial_id") instanceof Number n ? n.intValue() : null;
   }
 
   public List<String> labels() {

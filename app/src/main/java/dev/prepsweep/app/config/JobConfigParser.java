@@ -28,7 +28,23 @@ final class JobConfigParser {
       "artifacts", "cv", "task");
   static final List<String> REGRESSION_METRICS = List.of("val_rmse", "val_mae", "val_r2");
 
+  /** Training keys naming a file (model torchscript's module and tokenizer), read by executors too. */
+  private static final List<String> FILE_KEYS = List.of("path", "tokenizer");
+  private static final java.util.regex.Pattern URI_SCHEME = java.util.regex.Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*:");
+
   private JobConfigParser() {}
+
+  /**
+   * A file the driver and the executors read: a relative local path is taken from the driver's working directory
+   * (as the warehouse and prep's input are), because an executor's working directory is Spark's work folder; a URI
+   * ({@code hdfs:}, {@code s3a:}, {@code file:}) or an absolute path stays as it is.
+   */
+  static String fromWorkingDirectory(String file) {
+    if (file.isBlank() || URI_SCHEME.matcher(file).find() || Path.of(file).isAbsolute()) {
+      return file;
+    }
+    return Path.of(file).toAbsolutePath().normalize().toString();
+  }
 
   static JobConfig load(Path file) {
     String text;
@@ -70,6 +86,9 @@ final class JobConfigParser {
         train.put(e.getKey(), e.getValue().isList()
             ? String.join(",", e.getValue().asList().stream().map(ConfigNode::asString).toList())
             : e.getValue().asValue());
+        if (FILE_KEYS.contains(e.getKey()) && train.get(e.getKey()) instanceof String file) {
+          train.put(e.getKey(), fromWorkingDirectory(file));
+        }
       }
     }
     if (task.equals("regression")) {

@@ -38,7 +38,7 @@ public final class SweepSpecParser {
   private static final List<String> SWEEP_KEYS = List.of(
       "method", "metric", "metrics", "parameters", "early_terminate", "budget", "parallelism", "max_retries", "seed",
       "warm_start", "retry_seed", "trial_timeout", "missed_heartbeats", "driver_lease",
-      "constraints", "select", "serving");
+      "launcher", "constraints", "select", "serving");
   private static final List<String> SELECT_KEYS = List.of("maximize", "minimize", "where");
   private static final List<String> SERVING_KEYS = List.of("batch_size", "calls", "warmup_calls");
   private static final List<String> METRIC_KEYS = List.of("name", "goal");
@@ -157,7 +157,8 @@ public final class SweepSpecParser {
         throw leaseNode.get().invalid("must be at least 3s (the driver renews its lease every third of it)");
       }
     }
-    return new SweepSpec.Guards(timeout, missed, retrySeed, lease);
+    SweepSpec.Launcher launcher = sweep.get("launcher").map(n -> n.asEnum(SweepSpec.Launcher.class)).orElse(d.launcher());
+    return new SweepSpec.Guards(timeout, missed, retrySeed, lease, launcher);
   }
 
   // ---------------------------------------------------------------- metrics

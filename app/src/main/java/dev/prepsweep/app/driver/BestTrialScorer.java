@@ -53,8 +53,7 @@ public final class BestTrialScorer {
         DeltaIO.readThroughDelta(spark, test),
         modelUri, warehouse.path(PREDICTIONS), "test");
     ModelScorer.appendMetrics(spark, metrics, warehouse.path(TEST_METRICS));
-    LOG.info("sweep {}: best trial {} on {}: accuracy {}, macro-F1 {}, RMSE {}, R2 {}", summary.sweepId(),
-        summary.bestTrialId(), test, metrics.accuracy(), metrics.macroF1(), metrics.rmse(), metrics.r2());
+    LOG.info("sweep {}: best trial {} on {}: {}", summary.sweepId(), summary.bestTrialId(), test, metrics.summary());
     return Optional.of(metrics);
   }
 }

@@ -41,10 +41,7 @@ final class SparkTrialLauncher implements TrialLauncher {
   private final SparkContext sc;
   private final ResourceProfile profile;
   /** Trial tasks one executor runs at once; 0 when Spark does not say (then any number once one executor is up). */
-  private final int slotsPerExecutor;
-  private final boolean singleJvm;
-  private final boolean dynamicAllocation;
-  private final int maxExecutors;
+  private final TrialCapacity capacity;
   private final int lookahead;
   private final ExecutorService pool;
   private final AttemptWatch watch;
@@ -58,12 +55,7 @@ final class SparkTrialLauncher implements TrialLauncher {
     this.sc = spark.sparkContext();
     this.profile = trialProfile(spark, resources);
     SparkConf conf = sc.getConf();
-    this.singleJvm = SparkSessions.isSingleJvm(spark);
-    this.slotsPerExecutor = SparkSessions.hasTrainerSlots(spark)
-        ? (int) conf.getDouble("spark.executor.resource." + SparkSessions.TRAINER_RESOURCE + ".amount", 1)
-        : conf.contains("spark.executor.cores") ? conf.getInt("spark.executor.cores", 1) / resources.cpus() : 0;
-    this.dynamicAllocation = conf.getBoolean("spark.dynamicAllocation.enabled", false);
-    this.maxExecutors = conf.getInt("spark.dynamicAllocation.maxExecutors", Integer.MAX_VALUE);
+    this.capacity = new TrialCapacity(spark, resources);
     // Where slots are enforced by Spark (a trainer slot or GPU per trial task), one extra trial job
     // waits in Spark's queue, so a freed slot starts the next trial without waiting for the driver.
     this.lookahead = profile != null && (SparkSessions.hasTrainerSlots(spark) || resources.gpus() > 0) ? 1 : 0;
@@ -175,26 +167,10 @@ final class SparkTrialLauncher implements TrialLauncher {
     }
   }
 
-  /**
-   * The executors alive now (Spark's status tracker lists the driver too) times their trial slots. Under
-   * dynamic allocation one executor more, up to {@code spark.dynamicAllocation.maxExecutors}: Spark adds
-   * executors only for tasks that wait, so there must be trials waiting for the sweep to grow.
-   */
+  /** {@link TrialCapacity}: the live executors times their trial slots. */
   @Override
   public int capacity() {
-    if (singleJvm) {
-      return Integer.MAX_VALUE;
-    }
-    // the status tracker knows the executors that were there before the sweep; the watch those added since
-    // (the tracker's store can lag far behind Spark's listener bus on a loaded driver)
-    int executors = Math.max(sc.statusTracker().getExecutorInfos().length - 1, watch.executorsJoined());
-    if (dynamicAllocation) {
-      executors = Math.min(maxExecutors, executors + 1);
-    }
-    if (slotsPerExecutor <= 0) {
-      return executors == 0 ? 0 : Integer.MAX_VALUE;
-    }
-    return executors * slotsPerExecutor;
+    return capacity.now(watch);
   }
 
   @Override
@@ -248,7 +224,7 @@ final class SparkTrialLauncher implements TrialLauncher {
    * The stage-level resources of a trial task: its cores, its GPU share, and one trainer slot where
    * executors have them. Null where Spark cannot schedule per stage (local mode) or nothing is asked.
    */
-  private static ResourceProfile trialProfile(SparkSession spark, TrialResources resources) {
+  static ResourceProfile trialProfile(SparkSession spark, TrialResources resources) {
     if (SparkSessions.isSingleJvm(spark)) {
       return null;
     }

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Starts and resumes sweeps: pins the data, checks a user's model, rebuilds a resumed sweep's study
  * from its tables, takes the sweep's lease, and hands the trials to a {@link SweepScheduler} that runs
- * them as Spark jobs ({@link SparkTrialLauncher}) and records every attempt in Delta through a
+ * them on the executors ({@link SlotTrialLauncher}, or {@link SparkTrialLauncher} with {@code launcher: job}) and records every attempt in Delta through a
  * {@link ResultWriter}. A sweep whose driver died is continued with {@link #resume}.
  */
 public final class SweepDriver {
@@ -153,7 +153,7 @@ public final class SweepDriver {
     // Closed in reverse order: the launcher (its trial jobs cancelled by the scheduler) before the writer's last flush.
     try (SweepLease held = lease.lease();
         ResultWriter writer = new ResultWriter(spark, warehouse, ResultTables.paramsType(spec.space()));
-        SparkTrialLauncher launcher = new SparkTrialLauncher(spark, run.config().resources(), parallelism)) {
+        TrialLauncher launcher = launcher(run, parallelism)) {
       SweepScheduler.Controls controls = new SweepScheduler.Controls() {
         @Override
         public boolean cancelRequested() {
@@ -168,6 +168,13 @@ public final class SweepDriver {
       return new SweepScheduler(run, specs, study, launcher, new ResultRecords(writer), controls,
           System::currentTimeMillis, settings).run(resumed);
     }
+  }
+
+  /** The sweep's {@code launcher}: one long-running task per trainer slot, or one Spark job per attempt. */
+  private TrialLauncher launcher(SweepRun run, int parallelism) {
+    return run.spec().guards().launcher() == SweepSpec.Launcher.SLOTS
+        ? new SlotTrialLauncher(spark, run.config().resources(), parallelism, run.sweepId())
+        : new SparkTrialLauncher(spark, run.config().resources(), parallelism);
   }
 
   /** Teaches the sampler the finished trials of the sweeps named in {@code warm_start}. */

@@ -184,6 +184,7 @@ final class SweepScheduler {
     try {
       start(history);
       loop(sweepRow);
+      launcher.finished();
       finish(sweepRow);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -56,6 +56,12 @@ interface TrialLauncher extends AutoCloseable {
    */
   default void idle() {}
 
+  /**
+   * Called once the scheduler will launch nothing more (before the sweep's last writes); a launcher that holds
+   * executor slots between attempts gives them up here.
+   */
+  default void finished() {}
+
   @Override
   void close();
 

@@ -106,6 +106,20 @@ class JobConfigTest {
   }
 
   @Test
+  void aRelativeModuleOrTokenizerPathIsTakenFromTheWorkingDirectoryAndAUriStaysAsItIs() {
+    // executors run in Spark's work folder: a relative path must reach them resolved on the driver
+    Path cwd = Path.of("").toAbsolutePath();
+    JobConfig relative = JobConfig.parse("train: {model: torchscript, path: models/../models/net.pt, inputs: tokens,"
+        + " tokenizer: tok/tokenizer.json}\n" + SWEEP, "job.yaml");
+    assertThat(relative.train()).containsEntry("path", cwd.resolve("models/net.pt").toString())
+        .containsEntry("tokenizer", cwd.resolve("tok/tokenizer.json").toString());
+    JobConfig uri = JobConfig.parse("train: {model: torchscript, path: 'hdfs://nn:8020/m/net.pt', inputs: tokens,"
+        + " tokenizer: 'file:/t/tokenizer.json'}\n" + SWEEP, "job.yaml");
+    assertThat(uri.train()).containsEntry("path", "hdfs://nn:8020/m/net.pt")
+        .containsEntry("tokenizer", "file:/t/tokenizer.json");
+  }
+
+  @Test
   void unknownTopLevelKeyNamesKeyAndPosition() {
     assertThatThrownBy(() -> JobConfig.parse("seed: 1\nwarehous: x\n", "job.yaml"))
         .isInstanceOf(ConfigException.class)

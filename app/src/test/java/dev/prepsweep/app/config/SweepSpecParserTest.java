@@ -274,7 +274,7 @@ class SweepSpecParserTest {
   void unknownSweepKeysFail() {
     String yaml = FULL.replace("parallelism: 2", "paralelism: 2");
     assertFails(yaml, where(yaml, "budget", "paralelism") + ": unknown key 'sweep.paralelism'; allowed here: [budget,"
-        + " constraints, driver_lease, early_terminate, max_retries, method, metric, metrics, missed_heartbeats,"
+        + " constraints, driver_lease, early_terminate, launcher, max_retries, method, metric, metrics, missed_heartbeats,"
         + " parallelism, parameters, retry_seed, seed, select, serving, trial_timeout, warm_start]");
   }
 
@@ -420,6 +420,18 @@ class SweepSpecParserTest {
         + " (the driver renews its lease every third of it)");
     String missed = FULL.replace("max_retries: 1", "missed_heartbeats: 0");
     assertFails(missed, where(missed, "missed_heartbeats", "0") + ": key 'sweep.missed_heartbeats' = 0: must be >= 1");
+    String launcher = FULL.replace("max_retries: 1", "launcher: threads");
+    assertFails(launcher, where(launcher, "launcher", "threads")
+        + ": key 'sweep.launcher' = 'threads' must be one of [slots, job]");
+  }
+
+  @Test
+  void launcherDefaultsInOnePlaceAndParsesEitherValue() {
+    assertThat(parse(FULL).guards().launcher()).isEqualTo(SweepDefaults.LAUNCHER);
+    assertThat(parse(FULL.replace("max_retries: 1", "launcher: job")).guards().launcher())
+        .isEqualTo(SweepSpec.Launcher.JOB);
+    assertThat(parse(FULL.replace("max_retries: 1", "launcher: SLOTS")).guards().launcher())
+        .isEqualTo(SweepSpec.Launcher.SLOTS);
   }
 
   @Test

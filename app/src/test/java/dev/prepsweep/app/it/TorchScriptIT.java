@@ -66,10 +66,19 @@ class TorchScriptIT {
     return new SweepDriver(spark, new Warehouse(spark, warehouse.toString())).run(job);
   }
 
-  /** The best trial's kept model scores the test split (as the command line does after a sweep); its accuracy. */
+  /**
+   * The best trial's kept model scores the test split (as the command line does after a sweep); its accuracy. The
+   * row of {@code test_metrics} names the best trial: on this cluster only executors load the model, so the driver
+   * must take the ids from the saved {@code model.json}.
+   */
   private static double testAccuracy(Path warehouse, SweepSummary s) {
-    BestTrialScorer.score(spark, new Warehouse(spark, warehouse.toString()), s);
-    return spark.read().format("delta").load(warehouse + "/test_metrics").head().<Double>getAs("accuracy");
+    ModelScorer.TestMetrics m = BestTrialScorer.score(spark, new Warehouse(spark, warehouse.toString()), s)
+        .orElseThrow();
+    Row saved = spark.read().format("delta").load(warehouse + "/test_metrics")
+        .filter(org.apache.spark.sql.functions.col("model_uri").equalTo(m.modelUri())).head();
+    assertThat(saved.<String>getAs("sweep_id")).as("test_metrics.sweep_id").isNotNull().isEqualTo(s.sweepId());
+    assertThat(saved.<Integer>getAs("trial_id")).as("test_metrics.trial_id").isNotNull().isEqualTo(s.bestTrialId());
+    return saved.<Double>getAs("accuracy");
   }
 
   @Test
@@ -228,10 +237,13 @@ class TorchScriptIT {
 
     ModelScorer.TestMetrics test = BestTrialScorer.score(spark, new Warehouse(spark, warehouse.toString()), s)
         .orElseThrow();
-    // by model_uri: on a cluster the driver never loads the model, so test_metrics.sweep_id stays null
+    // on this cluster only executors load the model: the driver names the trial from the saved model.json
     Row saved = spark.read().format("delta").load(warehouse + "/test_metrics")
         .filter(org.apache.spark.sql.functions.col("model_uri").equalTo(test.modelUri()))
-        .select("rmse", "mae", "r2", "accuracy").head();
+        .select("rmse", "mae", "r2", "accuracy", "sweep_id", "trial_id").head();
+    assertThat(saved.getString(4)).as("test_metrics.sweep_id").isNotNull().isEqualTo(s.sweepId());
+    assertThat(saved.isNullAt(5)).as("test_metrics.trial_id is null").isFalse();
+    assertThat(saved.getInt(5)).as("test_metrics.trial_id").isEqualTo(s.bestTrialId());
     assertThat(saved.getDouble(0)).isEqualTo(test.rmse()).isBetween(40.0, 70.0);
     assertThat(saved.getDouble(1)).isEqualTo(test.mae()).isLessThan(saved.getDouble(0));
     assertThat(saved.getDouble(2)).as("test R2 (the mlp sweep's bar)").isEqualTo(test.r2()).isGreaterThan(0.3);

@@ -42,9 +42,15 @@ public final class SweepDefaults {
   public static final int MIN_RESOURCE = 1;
   public static final int ETA = 3;
 
-  /** {@code trial_timeout} (none), {@code missed_heartbeats}, {@code retry_seed}, {@code driver_lease}. */
+  /**
+   * {@code launcher}: one Spark job per attempt until the slot launcher ({@code slots}: one long-running task per
+   * trainer slot) has passed every sweep integration test; it is opt-in meanwhile.
+   */
+  public static final SweepSpec.Launcher LAUNCHER = SweepSpec.Launcher.JOB;
+
+  /** {@code trial_timeout} (none), {@code missed_heartbeats}, {@code retry_seed}, {@code driver_lease}, {@code launcher}. */
   public static final SweepSpec.Guards GUARDS =
-      new SweepSpec.Guards(Optional.empty(), 30, SweepSpec.RetrySeed.SAME, Duration.ofSeconds(60));
+      new SweepSpec.Guards(Optional.empty(), 30, SweepSpec.RetrySeed.SAME, Duration.ofSeconds(60), LAUNCHER);
 
   /** {@code constraints} (none), {@code select} (the best trial by the first metric) and {@code serving}. */
   public static final ObjectiveSpec OBJECTIVES = new ObjectiveSpec(List.of(), Optional.empty(), 64, 200, 20);

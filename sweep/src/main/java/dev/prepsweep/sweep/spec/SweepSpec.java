@@ -38,6 +38,7 @@ import java.util.OptionalLong;
  *   trial_timeout: 20m        # an attempt running longer is cancelled (TIMED_OUT) and retried
  *   missed_heartbeats: 30     # an attempt reporting no progress for this many executor heartbeats is LOST
  *   driver_lease: 60s         # one driver per sweep: a driver silent this long loses the sweep to 'sweep resume'
+ *   launcher: job             # or slots: how attempts reach executors (one Spark job each, or one long-running task per trainer slot)
  *   seed: 7
  * }</pre>
  *
@@ -168,9 +169,18 @@ public record SweepSpec(
    *     attempt may go without reporting training progress before it is cancelled as LOST
    * @param retrySeed the seed of a retried attempt
    * @param driverLease how long a driver's lease on the sweep lasts without renewal (it renews every third of it)
+   * @param launcher how attempts reach the executors
    */
-  public record Guards(Optional<Duration> trialTimeout, int missedHeartbeats, RetrySeed retrySeed, Duration driverLease) {
+  public record Guards(Optional<Duration> trialTimeout, int missedHeartbeats, RetrySeed retrySeed, Duration driverLease,
+      Launcher launcher) {
+
+    /** Guards with the default {@link Launcher}. */
+    public Guards(Optional<Duration> trialTimeout, int missedHeartbeats, RetrySeed retrySeed, Duration driverLease) {
+      this(trialTimeout, missedHeartbeats, retrySeed, driverLease, SweepDefaults.LAUNCHER);
+    }
+
     public Guards {
+      Objects.requireNonNull(launcher, "launcher");
       Objects.requireNonNull(trialTimeout, "trialTimeout");
       Objects.requireNonNull(retrySeed, "retrySeed");
       Objects.requireNonNull(driverLease, "driverLease");
@@ -180,6 +190,20 @@ public record SweepSpec(
       if (driverLease.compareTo(Duration.ofSeconds(3)) < 0) {
         throw new IllegalArgumentException("driver_lease must be at least 3s, got " + driverLease);
       }
+    }
+  }
+
+  /**
+   * {@code launcher}: how a sweep's attempts reach the executors. {@code slots}: one long-running Spark task per
+   * trainer slot takes attempt after attempt from the driver over a connection (a trial switch is a message);
+   * {@code job}: each attempt is a Spark job of its own (a trial switch is a job launch).
+   */
+  public enum Launcher {
+    SLOTS, JOB;
+
+    @Override
+    public String toString() {
+      return name().toLowerCase(java.util.Locale.ROOT);
     }
   }
 

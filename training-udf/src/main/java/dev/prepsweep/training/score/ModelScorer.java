@@ -114,22 +114,28 @@ public final class ModelScorer {
    * metrics of those predictions against {@code label_index}.
    */
   public static TestMetrics scoreToDelta(Dataset<Row> input, String modelUri, String predictionsPath, String split) {
+    // read here, on the driver: on a cluster only executors load the model, so no cache of this JVM holds it
+    Map<String, Object> metadata = SavedModel.readMetadata(modelUri,
+        input.sparkSession().sparkContext().hadoopConfiguration());
     if (Arrays.asList(input.columns()).contains("target")) {
       // a regression split: predicted numbers against the target
       RegressionScorer.score(input, modelUri).write().format("delta").mode("overwrite")
           .option("overwriteSchema", "true").save(predictionsPath);
       Dataset<Row> written = input.sparkSession().read().format("delta").load(predictionsPath);
-      SavedModel local = MODELS.get(modelUri); // loaded here only when this JVM scored (local mode)
-      return RegressionScorer.evaluate(written, modelUri, split, predictionsPath, local == null ? null : local.metadata());
+      return RegressionScorer.evaluate(written, modelUri, split, predictionsPath, metadata);
     }
     new DjlModelTransformer(modelUri).transform(input).write().format("delta").mode("overwrite")
         .option("overwriteSchema", "true").save(predictionsPath);
     Dataset<Row> written = input.sparkSession().read().format("delta").load(predictionsPath);
-    return evaluate(written, modelUri, split, predictionsPath);
+    return evaluate(written, modelUri, split, predictionsPath, metadata);
   }
 
-  /** Metrics of a predictions table (schema {@link #PREDICTIONS}), computed with Spark aggregations. */
-  public static TestMetrics evaluate(Dataset<Row> predictions, String modelUri, String split, String predictionsPath) {
+  /**
+   * Metrics of a predictions table (schema {@link #PREDICTIONS}), computed with Spark aggregations; the sweep and
+   * trial come from {@code metadata}, what was saved with the model ({@link SavedModel#readMetadata}).
+   */
+  public static TestMetrics evaluate(Dataset<Row> predictions, String modelUri, String split, String predictionsPath,
+      Map<String, Object> metadata) {
     Dataset<Row> labelled = predictions.where(col("label_index").isNotNull()).cache();
     try {
       Row totals = labelled.agg(count(lit(1)), sum(when(col("prediction").equalTo(col("label_index")), 1).otherwise(0)),
@@ -163,14 +169,8 @@ public final class ModelScorer {
         }
       }
       double auc = classes == 2 ? rocAuc(labelled) : Double.NaN;
-      String sweep = null;
-      Integer trial = null;
-      SavedModel model = MODELS.get(modelUri);
-      if (model != null) {
-        sweep = (String) model.metadata().get("sweep_id");
-        trial = model.metadata().get("trial_id") instanceof Number n ? n.intValue() : null;
-      }
-      return new TestMetrics(modelUri, sweep, trial, split, rows, accuracy, f1 / present, logLoss, auc, predictionsPath);
+      return new TestMetrics(modelUri, SavedModel.sweepId(metadata), SavedModel.trialId(metadata), split, rows, accuracy,
+          f1 / present, logLoss, auc, predictionsPath);
     } finally {
       labelled.unpersist();
     }
@@ -239,6 +239,26 @@ public final class ModelScorer {
         double macroF1, double logLoss, double rocAuc, String predictionsPath) {
       this(modelUri, sweepId, trialId, split, rows, accuracy, macroF1, logLoss, rocAuc, predictionsPath, Double.NaN,
           Double.NaN, Double.NaN);
+    }
+
+    /** Whether these are a regression model's metrics (its RMSE is always set, a classifier's never). */
+    public boolean regression() {
+      return !Double.isNaN(rmse);
+    }
+
+    /**
+     * The metrics of the model's task, for a log line: RMSE, MAE and R2 of a regression model; accuracy, macro-F1,
+     * log loss and (binary tasks) ROC AUC of a classifier. A metric that could not be computed shows as n/a.
+     */
+    public String summary() {
+      return regression()
+          ? "RMSE " + format(rmse) + ", MAE " + format(mae) + ", R2 " + format(r2)
+          : "accuracy " + format(accuracy) + ", macro-F1 " + format(macroF1) + ", log loss " + format(logLoss)
+              + (Double.isNaN(rocAuc) ? "" : ", ROC AUC " + format(rocAuc));
+    }
+
+    private static String format(double v) {
+      return Double.isNaN(v) ? "n/a" : String.format(java.util.Locale.ROOT, "%.4f", v);
     }
   }
 

@@ -60,9 +60,7 @@ final class RegressionScorer {
     }
     double mse = m.getDouble(1);
     double sst = scored.agg(sum(pow(col("target").minus(lit(m.getDouble(3))), 2))).first().getDouble(0);
-    String sweep = metadata == null ? null : (String) metadata.get("sweep_id");
-    Integer trial = metadata != null && metadata.get("trial_id") instanceof Number n ? n.intValue() : null;
-    return new ModelScorer.TestMetrics(modelUri, sweep, trial, split, rows, Double.NaN, Double.NaN, Double.NaN,
+    return new ModelScorer.TestMetrics(modelUri, SavedModel.sweepId(metadata), SavedModel.trialId(metadata), split, rows, Double.NaN, Double.NaN, Double.NaN,
         Double.NaN, path, Math.sqrt(mse), m.getDouble(2), sst == 0 ? Double.NaN : 1 - mse * rows / sst);
   }
 
