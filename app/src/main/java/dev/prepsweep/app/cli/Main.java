@@ -289,11 +289,7 @@ public final class Main {
   private static void printTestScore(SparkSession spark, Warehouse warehouse, SweepSummary summary, PrintStream out) {
     BestTrialScorer.score(spark, warehouse, summary).ifPresent(m -> out.printf(
         "test split (%d rows, %s) scored with trial %d's model: %s%n  predictions: %s; metrics: test_metrics%n",
-        m.rows(), summary.test().get(), summary.bestTrialId(), !Double.isNaN(m.r2())
-            ? String.format(java.util.Locale.ROOT, "RMSE %.4f, MAE %.4f, R2 %.4f", m.rmse(), m.mae(), m.r2())
-            : String.format(java.util.Locale.ROOT, "accuracy %.4f, macro-F1 %.4f, log loss %.4f", m.accuracy(),
-                m.macroF1(), m.logLoss()),
-        m.predictionsPath()));
+        m.rows(), summary.test().get(), summary.bestTrialId(), m.summary(), m.predictionsPath()));
   }
 
   private static void printLeaderboard(SparkSession spark, Warehouse warehouse, SweepSummary s, PrintStream out) {
