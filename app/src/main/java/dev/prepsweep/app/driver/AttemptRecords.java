@@ -13,30 +13,36 @@ final class AttemptRecords {
 
   private AttemptRecords() {}
 
-  /** An attempt with no task outcome to report: RUNNING when launched, or LOST with a driver that died. */
-  static TrialRecord withoutOutcome(TrialSpec spec, TrialState state, List<EpochMetrics> history, long startedAt,
+  /**
+   * An attempt with no task outcome to report: RUNNING when launched, or LOST with a driver that died. Its rows of
+   * {@code trial_metrics} are the trial's epochs it recorded first (none, unless it is a paused trial's attempt
+   * promoted to its next rung).
+   */
+  static TrialRecord withoutOutcome(TrialSpec spec, TrialState state, RecordedEpochs epochs, long startedAt,
       Long endedAt, String error) {
+    List<EpochMetrics> history = epochs.all();
     return new TrialRecord(spec.sweepId(), spec.trialId(), spec.attempt(), state.name(), List.of(), spec.params(),
         spec.seed(), best(history, spec.objective(), spec.maximize()), history, null, null, null, null, startedAt, endedAt,
         error, spec.train(), spec.val(), null, 0, null, null, null, classWeightsChoice(spec), classWeightsVersion(spec),
-        null, List.of(), null, List.of());
+        null, List.of(), null, List.of(), epochs.recordedBy(spec.attempt()));
   }
 
   /**
    * A RUNNING attempt with the fold epochs it recorded so far (under cross-validation, written as each fold task
    * finishes, so a finished fold outlives the driver: {@code sweep resume} does not launch it again).
    */
-  static TrialRecord running(FoldTrials cv, TrialSpec spec, List<EpochMetrics> history, long startedAt) {
-    TrialRecord r = withoutOutcome(spec, TrialState.RUNNING, history, startedAt, null, null);
+  static TrialRecord running(FoldTrials cv, TrialSpec spec, RecordedEpochs epochs, long startedAt) {
+    TrialRecord r = withoutOutcome(spec, TrialState.RUNNING, epochs, startedAt, null, null);
     return new TrialRecord(r.sweepId(), r.trialId(), r.attempt(), r.state(), r.values(), r.params(), r.seed(), r.best(),
         r.epochs(), null, null, null, null, startedAt, null, null, r.train(), r.val(), null, 0, null, null, null,
         r.classWeights(), r.classWeightsVersion(), cv.enabled() ? cv.folds() : null, List.of(), null,
-        cv.recordedBy(spec.trialId(), spec.attempt()));
+        cv.recordedBy(spec.trialId(), spec.attempt()), r.epochRows());
   }
 
   /** A record with the attempt's serving cost and its constraint violation (NaN: the sweep has no constraints). */
   static TrialRecord of(FoldTrials cv, TrialSpec spec, TrialState state, List<Double> values, TrialOutcome o,
-      List<EpochMetrics> history, double violation) {
+      RecordedEpochs epochs, double violation) {
+    List<EpochMetrics> history = epochs.all();
     EpochMetrics best = best(history, spec.objective(), spec.maximize());
     List<List<EpochMetrics>> folds = cv.byFold(spec.trialId());
     // the fold epochs' rows: those this attempt recorded first (an earlier attempt or driver wrote the others)
@@ -48,7 +54,8 @@ final class AttemptRecords {
         o.startedAtMillis(), o.endedAtMillis(), o.error(), spec.train(), spec.val(), o.modelUri(), o.resumedFromEpoch(),
         o.serving(), Double.isNaN(violation) ? null : violation, null, classWeightsChoice(spec),
         classWeightsVersion(spec), cv.enabled() ? cv.folds() : null, foldValues,
-        foldValues.isEmpty() ? null : FoldRounds.std(foldValues), cv.recordedBy(spec.trialId(), spec.attempt()));
+        foldValues.isEmpty() ? null : FoldRounds.std(foldValues), cv.recordedBy(spec.trialId(), spec.attempt()),
+        epochs.recordedBy(spec.attempt()));
   }
 
   /**

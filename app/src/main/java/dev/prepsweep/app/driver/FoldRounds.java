@@ -3,8 +3,6 @@ package dev.prepsweep.app.driver;
 import dev.prepsweep.training.EpochMetrics;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * The folds of one cross-validated trial, driver-side and pure: which fold tasks the next attempt
@@ -19,14 +17,9 @@ import java.util.TreeMap;
 final class FoldRounds {
 
   private final int folds;
-  private final List<Map<Integer, EpochMetrics>> epochs = new ArrayList<>();
+  /** Per fold, its epochs and the attempt that recorded each first (whose row writes the epoch's row). */
+  private final List<RecordedEpochs> epochs = new ArrayList<>();
   private final boolean[] stopped;
-  /**
-   * Per fold, the attempt that first recorded each epoch (0: an earlier driver, read back from {@code trial_metrics}):
-   * that attempt's row writes the epoch's {@code trial_metrics} row, no later one does, so each (trial, fold, epoch)
-   * is one row however often the fold's task returns the epoch again (a rerun restores it from the checkpoint).
-   */
-  private final List<Map<Integer, Integer>> recordedBy = new ArrayList<>();
 
   FoldRounds(int folds) {
     if (folds < 2) {
@@ -35,8 +28,7 @@ final class FoldRounds {
     this.folds = folds;
     this.stopped = new boolean[folds];
     for (int f = 0; f < folds; f++) {
-      epochs.add(new TreeMap<>());
-      recordedBy.add(new TreeMap<>());
+      epochs.add(new RecordedEpochs());
     }
   }
 
@@ -46,8 +38,7 @@ final class FoldRounds {
 
   /** The last epoch fold {@code fold} has trained (0 before any). */
   int reached(int fold) {
-    Map<Integer, EpochMetrics> e = epochs.get(fold);
-    return e.isEmpty() ? 0 : ((TreeMap<Integer, EpochMetrics>) e).lastKey();
+    return epochs.get(fold).last();
   }
 
   /** The folds whose task the round up to epoch {@code target} still needs: not there yet and not stopped early. */
@@ -71,10 +62,7 @@ final class FoldRounds {
 
   /** As {@link #record(int, List, boolean, int)}, by attempt {@code attempt} (the one whose row writes new epochs). */
   void record(int fold, List<EpochMetrics> trained, boolean complete, int target, int attempt) {
-    trained.forEach(m -> {
-      epochs.get(fold).put(m.epoch(), m);
-      recordedBy.get(fold).putIfAbsent(m.epoch(), attempt);
-    });
+    epochs.get(fold).record(trained, attempt);
     if (complete && reached(fold) < target) {
       stopped[fold] = true;
     }
@@ -87,7 +75,7 @@ final class FoldRounds {
    */
   void restore(List<List<EpochMetrics>> byFold) {
     for (int f = 0; f < Math.min(folds, byFold.size()); f++) {
-      record(f, byFold.get(f), false, 0, 0);
+      epochs.get(f).restore(byFold.get(f));
     }
   }
 
@@ -98,12 +86,7 @@ final class FoldRounds {
 
   /** Each fold's epochs that attempt {@code attempt} recorded first (what its row writes), in fold and epoch order. */
   List<List<EpochMetrics>> recordedBy(int attempt) {
-    List<List<EpochMetrics>> out = new ArrayList<>();
-    for (int f = 0; f < folds; f++) {
-      Map<Integer, Integer> by = recordedBy.get(f);
-      out.add(epochs.get(f).values().stream().filter(m -> by.get(m.epoch()) == attempt).toList());
-    }
-    return out;
+    return epochs.stream().map(e -> e.recordedBy(attempt)).toList();
   }
 
   /** Whether every fold reached {@code target} or stopped early. */
@@ -113,7 +96,7 @@ final class FoldRounds {
 
   /** Each fold's epochs in epoch order. */
   List<List<EpochMetrics>> byFold() {
-    return epochs.stream().map(e -> List.copyOf(e.values())).toList();
+    return epochs.stream().map(RecordedEpochs::all).toList();
   }
 
   /**
@@ -143,7 +126,7 @@ final class FoldRounds {
   /** The folds' epochs numbered {@code epoch} (those that have it), in fold order. */
   private List<EpochMetrics> atEpoch(int epoch) {
     List<EpochMetrics> at = new ArrayList<>();
-    for (Map<Integer, EpochMetrics> e : epochs) {
+    for (RecordedEpochs e : epochs) {
       EpochMetrics m = e.get(epoch);
       if (m != null) {
         at.add(m);

@@ -126,8 +126,10 @@ final class SweepHistory {
   }
 
   /**
-   * The epochs of each trial's latest attempt (an attempt's rows hold the trial's whole history,
-   * since attempts and promotions continue from checkpoints).
+   * Each trial's epochs, whichever attempt wrote them: an epoch's row is written once, by the attempt that first
+   * recorded it, so a trial's history can span attempts (epochs before a lost attempt's last checkpoint are its
+   * rows, the rerun's are the rest). Tables of earlier versions, whose attempts each wrote the whole history
+   * again: the latest attempt's row of an epoch wins.
    */
   static Map<Integer, List<EpochMetrics>> epochs(SparkSession spark, Warehouse warehouse, String sweepId) {
     Map<Integer, List<EpochMetrics>> out = new LinkedHashMap<>();
@@ -141,14 +143,16 @@ final class SweepHistory {
     List<Row> rows = ResultTables.trialEpochs(table)
         .filter(org.apache.spark.sql.functions.col("sweep_id").equalTo(sweepId))
         .selectExpr("trial_id", "attempt", "epoch", "train_loss", "val_loss", "val_accuracy", "val_macro_f1", "seconds",
-            "samples", "val_roc_auc", "lr", "max(attempt) OVER (PARTITION BY trial_id) AS last_attempt",
+            "samples", "val_roc_auc", "lr", "attempt",
             regression.split(", ")[0], regression.split(", ")[1], regression.split(", ")[2])
-        .filter("attempt = last_attempt").orderBy("trial_id", "epoch").collectAsList();
+        .orderBy("trial_id", "epoch", "attempt").collectAsList();
+    Map<Integer, Map<Integer, EpochMetrics>> byEpoch = new LinkedHashMap<>();
     for (Row r : rows) {
-      out.computeIfAbsent(r.getInt(0), k -> new ArrayList<>()).add(new EpochMetrics(r.getInt(2), nan(r, 3),
-          nan(r, 4), nan(r, 5), nan(r, 6), r.getDouble(7), r.getLong(8), nan(r, 9), nan(r, 10), nan(r, 12),
-          nan(r, 13), nan(r, 14)));
+      byEpoch.computeIfAbsent(r.getInt(0), k -> new java.util.TreeMap<>()).put(r.getInt(2), new EpochMetrics(
+          r.getInt(2), nan(r, 3), nan(r, 4), nan(r, 5), nan(r, 6), r.getDouble(7), r.getLong(8), nan(r, 9), nan(r, 10),
+          nan(r, 12), nan(r, 13), nan(r, 14)));
     }
+    byEpoch.forEach((trial, epochs) -> out.put(trial, new ArrayList<>(epochs.values())));
     return out;
   }
 

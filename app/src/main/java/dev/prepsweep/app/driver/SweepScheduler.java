@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -137,7 +136,8 @@ final class SweepScheduler {
   private final Map<Integer, Integer> attempts = new HashMap<>();
   /** When each running attempt was launched (its RUNNING rows' start). */
   private final Map<Integer, Long> launchedAtMillis = new HashMap<>();
-  private final Map<Integer, Map<Integer, EpochMetrics>> epochsByTrial = new HashMap<>();
+  /** Each trial's epochs so far and the attempt that recorded each first (whose row writes it to trial_metrics). */
+  private final Map<Integer, RecordedEpochs> epochsByTrial = new HashMap<>();
   /** Attempts ended by the scheduler (timed out, no heartbeat): why, until their launcher reports them cancelled. */
   private final Map<Integer, HangRule.Verdict> hung = new HashMap<>();
   /** Reruns after executor losses that were not the trial's fault, per trial. */
@@ -205,8 +205,9 @@ final class SweepScheduler {
     attempts.putAll(history.lastAttempts());
     attempts.putAll(history.relaunch());
     for (Trial t : study.trials()) {
-      Map<Integer, EpochMetrics> known = new TreeMap<>();
-      history.epochs().getOrDefault(t.number(), List.of()).forEach(m -> known.put(m.epoch(), m));
+      // the epochs the earlier driver wrote are not written again
+      RecordedEpochs known = new RecordedEpochs();
+      known.restore(history.epochs().getOrDefault(t.number(), List.of()));
       epochsByTrial.put(t.number(), known);
       attempts.putIfAbsent(t.number(), 1);
       // under cross-validation: folds that finished under the earlier driver are not launched again
@@ -217,7 +218,7 @@ final class SweepScheduler {
       Trial trial = study.trial(orphan.getKey());
       TrialSpec lost = specs.of(trial, orphan.getValue() - 1, -1);
       long now = clock.getAsLong();
-      records.write(AttemptRecords.withoutOutcome(lost, TrialState.LOST, historyOf(trial.number()), now, now,
+      records.write(AttemptRecords.withoutOutcome(lost, TrialState.LOST, epochsOf(trial.number()), now, now,
           "the driver stopped while this attempt ran" + history.previousDriver()
               + "; sweep resume reran the trial as attempt " + orphan.getValue()));
     }
@@ -295,7 +296,7 @@ final class SweepScheduler {
       int target = segmented ? Segments.nextTarget(pruner, trial.number(), done, specs.totalEpochs(trial)) : -1;
       TrialSpec attempt = specs.of(trial, attempts.get(trial.number()), target);
       long launchedAt = clock.getAsLong();
-      records.write(AttemptRecords.running(cv, attempt, historyOf(trial.number()), launchedAt));
+      records.write(AttemptRecords.running(cv, attempt, epochsOf(trial.number()), launchedAt));
       running.put(trial.number(), attempt);
       launchedAtMillis.put(trial.number(), launchedAt);
       List<TrialSpec> tasks = cv.tasks(attempt, AttemptSpecs.targetOf(attempt));
@@ -370,7 +371,7 @@ final class SweepScheduler {
         return null;
       }
       attempts.put(trial.number(), 1);
-      epochsByTrial.put(trial.number(), new TreeMap<>());
+      epochsByTrial.put(trial.number(), new RecordedEpochs());
       return trial;
     }
     if (segmented && running.isEmpty() && (promote = study.finishing()).isPresent()) {
@@ -395,7 +396,7 @@ final class SweepScheduler {
       return;
     }
     cv.recordTask(attempt, done.task(), done.taskOutcome());
-    records.write(AttemptRecords.running(cv, attempt, historyOf(attempt.trialId()),
+    records.write(AttemptRecords.running(cv, attempt, epochsOf(attempt.trialId()),
         launchedAtMillis.getOrDefault(attempt.trialId(), clock.getAsLong())));
   }
 
@@ -427,14 +428,12 @@ final class SweepScheduler {
     int number = ts.trialId();
     running.remove(number);
     HangRule.Verdict verdict = hung.remove(number);
-    Map<Integer, EpochMetrics> epochs = epochsByTrial.get(number);
+    RecordedEpochs epochs = epochsByTrial.get(number);
     int doneBefore = epochs.size();
-    for (EpochMetrics m : outcome.epochs()) {
-      epochs.put(m.epoch(), m);
-    }
-    List<EpochMetrics> history = historyOf(number);
+    epochs.record(outcome.epochs(), ts.attempt());
+    List<EpochMetrics> history = epochs.all();
     if (cancelled && !outcome.complete()) {
-      records.write(AttemptRecords.of(cv, ts, TrialState.CANCELLED, List.of(), outcome, history, Double.NaN));
+      records.write(AttemptRecords.of(cv, ts, TrialState.CANCELLED, List.of(), outcome, epochs, Double.NaN));
       study.tell(number, TrialState.FAILED);
       return false;
     }
@@ -468,7 +467,7 @@ final class SweepScheduler {
       study.tell(number, values, violation);
       // a sweep without constraints records every COMPLETE trial as feasible (violation 0), so the leaderboard's
       // columns mean the same in every sweep; the sampler still sees an unconstrained trial (NaN)
-      TrialRecord completed = AttemptRecords.of(cv, ts, TrialState.COMPLETE, values, outcome, history,
+      TrialRecord completed = AttemptRecords.of(cv, ts, TrialState.COMPLETE, values, outcome, epochsOf(number),
           Double.isNaN(violation) ? 0 : violation);
       records.write(completed);
       book.complete(completed, metrics);
@@ -480,11 +479,11 @@ final class SweepScheduler {
       }
     } else if (decision == PruneDecision.STOP) {
       study.tell(number, TrialState.PRUNED);
-      records.write(AttemptRecords.of(cv, ts, TrialState.PRUNED, List.of(best.metric(run.metric())), outcome, history,
+      records.write(AttemptRecords.of(cv, ts, TrialState.PRUNED, List.of(best.metric(run.metric())), outcome, epochsOf(number),
           Double.NaN));
       progress.pruned(number, reached);
     } else {
-      records.write(AttemptRecords.of(cv, ts, TrialState.RUNNING, List.of(), outcome, history, Double.NaN));
+      records.write(AttemptRecords.of(cv, ts, TrialState.RUNNING, List.of(), outcome, epochsOf(number), Double.NaN));
       queued.add(0, number);
     }
   }
@@ -510,7 +509,7 @@ final class SweepScheduler {
           + (retry ? "; the trial runs again as attempt " + (ts.attempt() + 1) : ""), lost.get().executorId(),
           lost.get().host());
     }
-    records.write(AttemptRecords.of(cv, ts, state, List.of(), ended, history, Double.NaN));
+    records.write(AttemptRecords.of(cv, ts, state, List.of(), ended, epochsOf(number), Double.NaN));
     if (retry) {
       LOG.warn("trial {} attempt {} {} ({}); retrying", number, ts.attempt(), state, ended.error());
       attempts.put(number, ts.attempt() + 1);
@@ -560,7 +559,8 @@ final class SweepScheduler {
     records.flush();
   }
 
-  private List<EpochMetrics> historyOf(int trial) {
-    return List.copyOf(epochsByTrial.get(trial).values());
+  /** A trial's epochs so far (the history its rows count and rank) and who recorded each first. */
+  private RecordedEpochs epochsOf(int trial) {
+    return epochsByTrial.get(trial);
   }
 }

@@ -14,7 +14,8 @@ import java.util.Objects;
  * @param sweep one row of {@code sweeps}
  * @param paramNames the fields of {@code trials.params}, in schema order
  * @param trials every attempt of every trial, ordered by trial id then attempt
- * @param epochs per-epoch metrics of every attempt, ordered by trial, attempt, epoch
+ * @param epochs the rows of {@code trial_metrics}, ordered by trial, attempt, epoch: each epoch once, in the attempt
+ *     that first recorded it
  */
 public record SweepData(Sweep sweep, List<String> paramNames, List<Trial> trials, List<Epoch> epochs) {
 
@@ -126,15 +127,19 @@ public record SweepData(Sweep sweep, List<String> paramNames, List<Trial> trials
     }
   }
 
-  /** The epochs of one attempt, in epoch order. */
+  /**
+   * The trial's epochs as attempt {@code attempt} left them, in epoch order: each epoch's row from the latest attempt
+   * up to this one. An epoch's row is written once, by the attempt that first recorded it, so a rerun's curve starts
+   * with the epochs before its checkpoint that a lost attempt recorded (tables of earlier versions, where each attempt
+   * wrote the whole history again, read the same).
+   */
   public List<Epoch> epochsOf(int trialId, int attempt) {
-    List<Epoch> out = new ArrayList<>();
+    java.util.TreeMap<Integer, Epoch> byEpoch = new java.util.TreeMap<>();
     for (Epoch e : epochs) {
-      if (e.trialId() == trialId && e.attempt() == attempt) {
-        out.add(e);
+      if (e.trialId() == trialId && e.attempt() <= attempt) {
+        byEpoch.merge(e.epoch(), e, (kept, other) -> other.attempt() > kept.attempt() ? other : kept);
       }
     }
-    out.sort(java.util.Comparator.comparingInt(Epoch::epoch));
-    return out;
+    return new ArrayList<>(byEpoch.values());
   }
 }

@@ -208,9 +208,14 @@ public final class ResultTables {
         r.foldValues().isEmpty() ? null : CollectionConverters.asScala(r.foldValues()).toSeq());
   }
 
-  static List<Row> metricRows(TrialRecord r) {
+  /**
+   * The {@code trial_metrics} rows a record writes: the trial's epochs and each fold's that its attempt recorded
+   * first ({@link TrialRecord#epochRows()}, {@link TrialRecord#foldEpochs()}), never the trial's whole history,
+   * which would write an epoch again under each later attempt.
+   */
+  public static List<Row> metricRows(TrialRecord r) {
     List<Row> rows = new ArrayList<>();
-    for (EpochMetrics m : r.epochs()) {
+    for (EpochMetrics m : r.epochRows()) {
       rows.add(metricRow(r, m, null));
     }
     for (int f = 0; f < r.foldEpochs().size(); f++) {

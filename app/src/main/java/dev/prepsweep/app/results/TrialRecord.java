@@ -12,6 +12,7 @@ import java.util.Map;
  * @param state RUNNING, COMPLETE, PRUNED or FAILED
  * @param values the objective values, one per sweep metric; empty unless COMPLETE
  * @param best the metrics of the best epoch, or null
+ * @param epochs the trial's epochs so far, whichever attempt trained them (its {@code epochs} count and best epoch)
  * @param modelUri where the trial's best model is kept, or null
  * @param resumedFromEpoch the checkpointed epoch the last task continued from (0 = from scratch)
  * @param serving the model's measured serving cost, or null
@@ -26,7 +27,10 @@ import java.util.Map;
  *     {@code epochs} are fold averages
  * @param foldValues each fold's objective at the best (fold-averaged) epoch, in fold order; empty without
  * @param valueStd the population standard deviation of {@code foldValues}, or null
- * @param foldEpochs each fold's epochs, in fold order (rows of {@code trial_metrics} with their {@code fold}); empty without
+ * @param foldEpochs each fold's epochs that this attempt recorded first, in fold order (its rows of
+ *     {@code trial_metrics} with their {@code fold}); empty without
+ * @param epochRows the epochs of {@code epochs} that this attempt recorded first: its rows of {@code trial_metrics}
+ *     (an earlier attempt or driver wrote the others, so each (trial, epoch) is one row)
  */
 public record TrialRecord(
     String sweepId,
@@ -57,23 +61,24 @@ public record TrialRecord(
     Integer cvFolds,
     List<Double> foldValues,
     Double valueStd,
-    List<List<EpochMetrics>> foldEpochs) {
+    List<List<EpochMetrics>> foldEpochs,
+    List<EpochMetrics> epochRows) {
 
-  /** A record without serving cost, constraints, Pareto rank, class-weight choice or folds. */
+  /** A record of a trial's only attempt (it writes every epoch's row), without serving cost, constraints, Pareto rank, class-weight choice or folds. */
   public TrialRecord(String sweepId, int trialId, int attempt, String state, List<Double> values,
       Map<String, Object> params, long seed, EpochMetrics best, List<EpochMetrics> epochs, String executorId,
       String host, String gpu, String device, long startedAtMillis, Long endedAtMillis, String error, TableVersion train,
       TableVersion val, String modelUri, int resumedFromEpoch) {
     this(sweepId, trialId, attempt, state, values, params, seed, best, epochs, executorId, host, gpu, device,
         startedAtMillis, endedAtMillis, error, train, val, modelUri, resumedFromEpoch, null, null, null, null, null, null,
-        List.of(), null, List.of());
+        List.of(), null, List.of(), epochs);
   }
 
   /** This record with its Pareto rank. */
   public TrialRecord withParetoRank(Integer rank) {
     return new TrialRecord(sweepId, trialId, attempt, state, values, params, seed, best, epochs, executorId, host, gpu,
         device, startedAtMillis, endedAtMillis, error, train, val, modelUri, resumedFromEpoch, serving, violation, rank,
-        classWeights, classWeightsVersion, cvFolds, foldValues, valueStd, foldEpochs);
+        classWeights, classWeightsVersion, cvFolds, foldValues, valueStd, foldEpochs, epochRows);
   }
 
   public TrialRecord {
@@ -82,6 +87,7 @@ public record TrialRecord(
     epochs = epochs == null ? List.of() : List.copyOf(epochs);
     foldValues = foldValues == null ? List.of() : List.copyOf(foldValues);
     foldEpochs = foldEpochs == null ? List.of() : foldEpochs.stream().map(List::copyOf).toList();
+    epochRows = epochRows == null ? List.of() : List.copyOf(epochRows);
   }
 
   /** The first objective's value, or null. */

@@ -32,7 +32,7 @@ class ObjectiveBookTest {
     double v = book.violation(metrics);
     TableVersion t = new TableVersion("train", "/w/train", 1);
     book.complete(new TrialRecord("sw", trial, 1, "COMPLETE", List.of(f1, p50), Map.of(), 1, null, List.of(), null,
-        null, null, null, 0, 0L, null, t, t, null, 0, null, Double.isNaN(v) ? null : v, null, "none", null, null, List.of(), null, List.of()), metrics);
+        null, null, null, 0, 0L, null, t, t, null, 0, null, Double.isNaN(v) ? null : v, null, "none", null, null, List.of(), null, List.of(), List.of()), metrics);
   }
 
   @Test

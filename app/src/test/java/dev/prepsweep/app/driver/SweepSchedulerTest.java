@@ -9,6 +9,7 @@ import dev.prepsweep.app.driver.InMemoryLauncher.Hang;
 import dev.prepsweep.app.driver.InMemoryLauncher.Lose;
 import dev.prepsweep.app.driver.InMemoryLauncher.Plan;
 import dev.prepsweep.app.driver.InMemoryLauncher.Train;
+import dev.prepsweep.app.results.ResultTables;
 import dev.prepsweep.app.results.SweepRecord;
 import dev.prepsweep.app.results.TrialRecord;
 import dev.prepsweep.common.TableVersion;
@@ -330,6 +331,50 @@ class SweepSchedulerTest {
     assertThat(launcher.checkpoints).containsEntry(0, 1).containsEntry(1, 9);
   }
 
+  /**
+   * Each trial's (fold, epoch) and the attempts whose rows of {@code trial_metrics} hold it: what the records ask the
+   * writer to write (the writer keeps one row per trial, attempt, epoch and fold, so one attempt rewriting its rows
+   * adds none).
+   */
+  private Map<List<Integer>, java.util.Set<Integer>> epochRowAttempts() {
+    Map<List<Integer>, java.util.Set<Integer>> out = new java.util.TreeMap<>(java.util.Comparator
+        .comparing((List<Integer> k) -> k.get(0)).thenComparing(k -> k.get(1) == null ? -1 : k.get(1))
+        .thenComparing(k -> k.get(2)));
+    int fold = ResultTables.METRICS_SCHEMA.fieldIndex("fold");
+    for (TrialRecord r : rows) {
+      for (org.apache.spark.sql.Row m : ResultTables.metricRows(r)) {
+        out.computeIfAbsent(java.util.Arrays.asList(m.getInt(1), (Integer) m.get(fold), m.getInt(3)),
+            k -> new java.util.TreeSet<>()).add(m.getInt(2));
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void aPromotedTrialLostAtItsNextRungWritesEachEpochRowOnce() {
+    // issue #17's chaos test: trial 2 reaches rung 1 (epoch 1) in attempt 1, which is lost in its rung-3 task; the
+    // rerun (attempt 2) continues from the checkpoint at epoch 1 and trains epochs 2 and 3
+    ExecutorLoss killed = new ExecutorLoss("7", "host-b", false, "Command exited with code 137", null);
+    run(sweep("budget: {trials: 3}", "early_terminate: {type: asha, min_resource: 1, max_resource: 3, eta: 3}"),
+        t -> t.trialId() == 2 && t.attempt() == 1 && AttemptSpecs.targetOf(t) == 3 ? new Lose(killed) : trains(t));
+    assertThat(events).containsExactly(
+        "row t0.1 RUNNING", "launch t0.1 ->1", "row t0.1 PRUNED 0.50",
+        "row t1.1 RUNNING", "launch t1.1 ->1", "row t1.1 PRUNED 0.55",
+        "row t2.1 RUNNING", "launch t2.1 ->1", "row t2.1 RUNNING",
+        "row t2.1 RUNNING", "launch t2.1 ->3", "row t2.1 LOST",
+        "row t2.2 RUNNING", "launch t2.2 ->3", "row t2.2 COMPLETE 0.60",
+        "sweep COMPLETE complete 1 failed 0 pruned 2", "flush");
+    // epoch 1's row is attempt 1's (it recorded it), epochs 2 and 3 are the rerun's: one row each
+    Map<List<Integer>, java.util.Set<Integer>> written = epochRowAttempts();
+    assertThat(written).containsEntry(java.util.Arrays.asList(2, null, 1), java.util.Set.of(1))
+        .containsEntry(java.util.Arrays.asList(2, null, 2), java.util.Set.of(2))
+        .containsEntry(java.util.Arrays.asList(2, null, 3), java.util.Set.of(2));
+    assertThat(written.values()).as("each (trial, fold, epoch) is written by one attempt: %s", written)
+        .allSatisfy(attempts -> assertThat(attempts).hasSize(1));
+    // the trials row still counts and ranks the trial's whole history
+    assertThat(row(2, 2, "COMPLETE").epochs()).extracting(EpochMetrics::epoch).containsExactly(1, 2, 3);
+  }
+
   // ---- cancellation
 
   @Test
@@ -374,6 +419,9 @@ class SweepSchedulerTest {
         .isEqualTo("the driver stopped while this attempt ran (driver x); sweep resume reran the trial as attempt 2");
     // the rerun continued from the recorded epoch: its row holds both epochs
     assertThat(row(1, 2, "COMPLETE").epochs()).extracting(EpochMetrics::epoch).containsExactly(1, 2);
+    // but only epoch 2 is its row of trial_metrics: the dead driver wrote epoch 1's
+    assertThat(epochRowAttempts()).containsEntry(java.util.Arrays.asList(1, null, 2), java.util.Set.of(2))
+        .doesNotContainKey(java.util.Arrays.asList(1, null, 1));
     assertThat(s.complete()).isEqualTo(3);
   }
 

@@ -145,7 +145,7 @@ class ConcurrentResultsTest {
     return new TrialRecord(sweepId, number, 1, state, done ? List.of(epochs.get(EPOCHS - 1).valAccuracy()) : List.of(),
         Map.of("lr", 1e-3 * (number + 1)), 7L + number, done ? epochs.get(EPOCHS - 1) : null, epochs, "0", "localhost",
         null, "cpu()", 1_000L, done ? 2_000L : null, null, train, val, null, 0, null, null, null, "none", null, null, List.of(),
-        null, List.of());
+        null, List.of(), epochs);
   }
 
   private static SweepRecord sweep(String sweepId, String status) {

@@ -57,6 +57,6 @@ class EarlierRankTest {
     TableVersion t = new TableVersion("train", "/wh/train", 0);
     return new TrialRecord("sw-r", number, attempt, "COMPLETE", List.of(0.7), Map.of("lr", 1e-3), 7L, best,
         List.of(best), "0", "localhost", null, "cpu()", 1_000L, 2_000L, null, t, t, null, 0, null, violation, null,
-        "none", null, null, List.of(), null, List.of());
+        "none", null, null, List.of(), null, List.of(), List.of(best));
   }
 }
