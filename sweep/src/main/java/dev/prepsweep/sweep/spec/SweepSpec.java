@@ -38,7 +38,7 @@ import java.util.OptionalLong;
  *   trial_timeout: 20m        # an attempt running longer is cancelled (TIMED_OUT) and retried
  *   missed_heartbeats: 30     # an attempt reporting no progress for this many executor heartbeats is LOST
  *   driver_lease: 60s         # one driver per sweep: a driver silent this long loses the sweep to 'sweep resume'
- *   launcher: slots           # or job: how attempts reach executors (one long-running task per trainer slot, or one Spark job each)
+ *   launcher: job             # or slots: how attempts reach executors (one Spark job each, or one long-running task per trainer slot)
  *   seed: 7
  * }</pre>
  *
