@@ -133,11 +133,6 @@ final class SlotTrialLauncher implements TrialLauncher {
   }
 
   @Override
-  public CompletableFuture<Result> launch(TrialSpec attempt, List<TrialSpec> tasks) {
-    return launch(attempt, tasks, (task, outcome) -> { });
-  }
-
-  @Override
   public CompletableFuture<Result> launch(TrialSpec attempt, List<TrialSpec> tasks,
       BiConsumer<TrialSpec, TrialOutcome> done) {
     CompletableFuture<Result> future = new CompletableFuture<>();

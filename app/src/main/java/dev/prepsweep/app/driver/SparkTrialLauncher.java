@@ -68,11 +68,6 @@ final class SparkTrialLauncher implements TrialLauncher {
   }
 
   @Override
-  public CompletableFuture<Result> launch(TrialSpec spec, List<TrialSpec> tasks) {
-    return launch(spec, tasks, (task, outcome) -> { });
-  }
-
-  @Override
   public CompletableFuture<Result> launch(TrialSpec spec, List<TrialSpec> tasks,
       BiConsumer<TrialSpec, TrialOutcome> taskDone) {
     String group = group(spec);

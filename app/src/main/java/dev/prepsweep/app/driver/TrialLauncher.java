@@ -18,18 +18,16 @@ interface TrialLauncher extends AutoCloseable {
   /**
    * Starts one attempt: {@code tasks} are its task specs (one, or one per fold under cross-validation).
    * The future completes with the tasks' outcomes, also when the attempt failed or was cancelled; it
-   * completes exceptionally only when the launcher itself broke.
+   * completes exceptionally only when the launcher itself broke. {@code taskDone} is called with each task's
+   * outcome as that task ends (before the attempt's future completes), so the outcome of a fold that finished is
+   * kept when the attempt as a whole fails later.
    */
-  CompletableFuture<Result> launch(TrialSpec attempt, List<TrialSpec> tasks);
+  CompletableFuture<Result> launch(TrialSpec attempt, List<TrialSpec> tasks,
+      BiConsumer<TrialSpec, TrialOutcome> taskDone);
 
-  /**
-   * As {@link #launch(TrialSpec, List)}, calling {@code taskDone} with each task's outcome as that task ends (before
-   * the attempt's future completes), so the outcome of a fold that finished is kept when the attempt as a whole
-   * fails later. A launcher that cannot report tasks apart reports none.
-   */
-  default CompletableFuture<Result> launch(TrialSpec attempt, List<TrialSpec> tasks,
-      BiConsumer<TrialSpec, TrialOutcome> taskDone) {
-    return launch(attempt, tasks);
+  /** As {@link #launch(TrialSpec, List, BiConsumer)}, for a caller that needs only the attempt's outcome. */
+  default CompletableFuture<Result> launch(TrialSpec attempt, List<TrialSpec> tasks) {
+    return launch(attempt, tasks, (task, outcome) -> { });
   }
 
   /** Stops a running attempt; its future then completes with a failed outcome. */

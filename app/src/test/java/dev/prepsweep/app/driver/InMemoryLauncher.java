@@ -87,11 +87,6 @@ final class InMemoryLauncher implements TrialLauncher {
   }
 
   @Override
-  public CompletableFuture<Result> launch(TrialSpec spec, List<TrialSpec> tasks) {
-    return launch(spec, tasks, (task, outcome) -> { });
-  }
-
-  @Override
   public CompletableFuture<Result> launch(TrialSpec spec, List<TrialSpec> tasks,
       BiConsumer<TrialSpec, TrialOutcome> taskDone) {
     int target = AttemptSpecs.targetOf(spec);

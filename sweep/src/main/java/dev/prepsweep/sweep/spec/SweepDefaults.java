@@ -44,7 +44,8 @@ public final class SweepDefaults {
 
   /**
    * {@code launcher}: one Spark job per attempt until the slot launcher ({@code slots}: one long-running task per
-   * trainer slot) has passed every sweep integration test; it is opt-in meanwhile.
+   * trainer slot) passes every sweep integration test as committed; it is opt-in meanwhile (README, Launchers: which
+   * ITs passed on it and which did not).
    */
   public static final SweepSpec.Launcher LAUNCHER = SweepSpec.Launcher.JOB;
 
