@@ -14,6 +14,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -106,22 +107,26 @@ class SweepControlsIT {
         .orderBy("trial_id", "attempt").collectAsList();
   }
 
+  /**
+   * Second: the first test's trials have loaded the engine on the executors, so a short trial_timeout
+   * ends the hung attempt, not a healthy one still warming up on a loaded machine.
+   */
   @Test
-  @Order(1)
+  @Order(2)
   void aHungAttemptIsTimedOutCancelledAndRetriedWithANewSeed() {
     SweepSummary s = sweep(hungWarehouse, "hung", BASE + """
           seed: 11
           budget: {trials: 2}
           max_retries: 2
           retry_seed: new
-          trial_timeout: 40s
+          trial_timeout: 20s
         """);
     assertThat(s.status()).isEqualTo("COMPLETE");
     assertThat(s.complete()).isEqualTo(2);
     List<Row> rows = trials(hungWarehouse, s.sweepId());
     Row hung = rows.stream().filter(r -> r.getInt(0) == 0 && r.getInt(1) == 1).findFirst().orElseThrow();
     assertThat(hung.getString(2)).isEqualTo("TIMED_OUT");
-    assertThat(hung.getString(3)).matches("the attempt ran \\d+\\.\\d s, longer than trial_timeout \\(40 s\\); its Spark job was cancelled");
+    assertThat(hung.getString(3)).matches("the attempt ran \\d+\\.\\d s, longer than trial_timeout \\(20 s\\); its Spark job was cancelled");
     assertThat(hung.getLong(4)).isEqualTo(trialSeed(HUNG_SEED, 0));
     Row retry = rows.stream().filter(r -> r.getInt(0) == 0).reduce((a, b) -> b).orElseThrow();
     assertThat(retry.getInt(1)).as("retried").isGreaterThan(1);
@@ -133,7 +138,7 @@ class SweepControlsIT {
   }
 
   @Test
-  @Order(2)
+  @Order(3)
   void attemptsWithoutHeartbeatsAreLostUntilTheFailureBudgetIsSpent() {
     // every trial of this sweep hangs; no trial_timeout: only the missing heartbeats end them
     SweepSummary s = sweep(lostWarehouse, "lost", BASE + """
@@ -154,8 +159,9 @@ class SweepControlsIT {
     assertThat(sweep.<String>getAs("message")).isEqualTo(s.failed() + " trials failed: the failure budget (2) is spent");
   }
 
+  /** First: its trials load the engine on the executors, so the next test's short trial_timeout meets warm ones. */
   @Test
-  @Order(3)
+  @Order(1)
   void theWallTimeAndTargetBudgetsEndASweepEarly() {
     SweepSummary wall = sweep(budgetWarehouse, "wall", BASE + """
           budget: {trials: 40, wall_time: 1s}
@@ -180,6 +186,9 @@ class SweepControlsIT {
           budget: {trials: 6}
         """);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
+    // the command line runs on the shared session's SparkContext: its listener bus shows the trials' tasks
+    TrialTasks tasks = new TrialTasks();
+    spark.sparkContext().addSparkListener(tasks);
     CompletableFuture<Integer> code = CompletableFuture.supplyAsync(() -> Main.run(new String[] {"sweep", "--config",
         config.toString(), "--warehouse", cancelWarehouse.toString(), "--master", "local-cluster[2,2,1536]"}, new PrintStream(out, true, StandardCharsets.UTF_8)));
     // the driver holds the sweep's lease from its start: its folder names the sweep
@@ -192,8 +201,8 @@ class SweepControlsIT {
     try (Stream<Path> ids = Files.list(leases)) {
       sweepId = ids.findFirst().orElseThrow().getFileName().toString();
     }
-    // both trials training (400 epochs take far longer than this)
-    Thread.sleep(8_000);
+    // a trial task running (400 epochs take far longer than the wait): the cancellation has an attempt to stop
+    tasks.awaitRunning(Duration.ofMinutes(2), code, out);
     new Warehouse(spark, cancelWarehouse.toString()).requestCancel(sweepId);
     long requested = System.nanoTime();
     int exit = code.get(3, TimeUnit.MINUTES);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.prepsweep.app.cli.Main;
 import dev.prepsweep.app.spark.SparkSessions;
+import dev.prepsweep.sweep.sampler.Seeds;
 import dev.prepsweep.testkit.LocalProcesses;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -14,27 +15,21 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.spark.ExecutorLostFailure;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.apache.spark.SparkContext;
-import org.apache.spark.scheduler.SparkListener;
-import org.apache.spark.scheduler.SparkListenerJobStart;
-import org.apache.spark.scheduler.SparkListenerTaskEnd;
-import org.apache.spark.scheduler.SparkListenerTaskStart;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import scala.Option;
-import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * The failures clusters have, on real Spark processes: a worker lost mid-trial, an executor removed
@@ -60,10 +55,12 @@ class SweepFaultsIT {
         parallelism: 2
       """;
   /**
-   * The driver-crash sweep's budget: long enough that the kill lands mid-sweep on a fast machine too
-   * (after two trials complete, the refused resume and the first results commit take several seconds).
+   * The driver-crash sweep's budget: two trials complete before the crash, two are running at it
+   * (orphans to close and rerun) and two are new to the resumed driver (trial numbers go on).
    */
-  private static final int CRASH_BUDGET = 12;
+  private static final int CRASH_BUDGET = 6;
+  /** The driver-crash sweep's seed, from which its trials' seeds derive (SweepDriver.trialSpec). */
+  private static final long CRASH_SEED = 21;
   /** The log of the lost-worker case's driver (spark-submit) among the shared cluster's processes. */
   private static final String LOST_SUBMIT = "faults-lost-worker";
   /**
@@ -253,57 +250,6 @@ class SweepFaultsIT {
     throw new AssertionError("the sweep's driver did not start:\n" + out.toString(StandardCharsets.UTF_8));
   }
 
-  /** The executors of running trial tasks (jobs of a trial's job group), seen from the driver's listener bus. */
-  private static final class TrialTasks extends SparkListener {
-    private final Map<Integer, Boolean> trialStages = new ConcurrentHashMap<>();
-    /** Running trial tasks: task id to executor. */
-    private final Map<Long, String> running = new ConcurrentHashMap<>();
-    /** Executors under which a trial task ended while running (failed by the executor's loss). */
-    private final Set<String> lostUnder = ConcurrentHashMap.newKeySet();
-
-    @Override
-    public void onJobStart(SparkListenerJobStart job) {
-      String group = job.properties() == null ? null : job.properties().getProperty("spark.jobGroup.id");
-      if (group != null && group.contains("-trial-")) {
-        CollectionConverters.asJava(job.stageIds()).forEach(id -> trialStages.put((Integer) id, true));
-      }
-    }
-
-    @Override
-    public void onTaskStart(SparkListenerTaskStart task) {
-      if (trialStages.containsKey(task.stageId())) {
-        running.put(task.taskInfo().taskId(), task.taskInfo().executorId());
-      }
-    }
-
-    @Override
-    public void onTaskEnd(SparkListenerTaskEnd end) {
-      String executor = running.remove(end.taskInfo().taskId());
-      if (executor != null && end.reason() instanceof ExecutorLostFailure) {
-        lostUnder.add(executor);
-      }
-    }
-
-    /** The executor of a trial task that has been running for 2 s (training or warming up). */
-    String awaitRunning(Duration limit, Future<Integer> sweep, ByteArrayOutputStream out) throws InterruptedException {
-      long deadline = System.nanoTime() + limit.toNanos();
-      while (System.nanoTime() < deadline && !sweep.isDone()) {
-        for (Map.Entry<Long, String> task : Map.copyOf(running).entrySet()) {
-          Thread.sleep(2000);
-          if (running.containsKey(task.getKey())) {
-            return task.getValue();
-          }
-        }
-        Thread.sleep(50);
-      }
-      throw new AssertionError("no trial task ran:\n" + out.toString(StandardCharsets.UTF_8));
-    }
-
-    boolean endedRunning(String executor) {
-      return lostUnder.contains(executor);
-    }
-  }
-
   /** The executor id of the first trial task started after {@code from} characters of driver {@code log}'s log. */
   static String awaitNextTaskStart(StandaloneCluster cluster, String log, int from) throws InterruptedException {
     Pattern started = Pattern.compile("-trial-\\d+-\\d+: task started on executor (\\S+) ");
@@ -322,14 +268,21 @@ class SweepFaultsIT {
   void resumeAfterDriverCrashCompletesTheBudgetWithoutDuplicates() throws Exception {
     Path dir = WORK.resolve("driver-crash");
     Path warehouse = PreparedSplits.warehouse(dir.resolve("warehouse"));
-    Path config = PreparedSplits.config(dir, SWEEP.replace("trials: 6", "trials: " + CRASH_BUDGET));
+    // short trials: what keeps attempts running at the crash is the first driver's executors hanging every trial
+    // after the first two (TrialTask's test-only hang after epoch 1), not a long training; the resumed driver's
+    // executors do not hang, so the reruns (same seed: retry_seed's default) and the new trials complete
+    Path config = PreparedSplits.config(dir, SWEEP.replace("trials: 6", "trials: " + CRASH_BUDGET)
+        .replace("epochs: 60", "epochs: 3") + "  seed: " + CRASH_SEED + "\n");
+    String hang = IntStream.range(2, CRASH_BUDGET).mapToObj(t -> String.valueOf(trialSeed(CRASH_SEED, t)))
+        .collect(Collectors.joining(","));
     try (LocalProcesses procs = new LocalProcesses(dir.resolve("logs"), Path.of("src/test/resources/it-cluster-log4j2.properties"))) {
       procs.java("driver", Map.of("SPARK_HOME", dir.resolve("spark-home").toString(), "SPARK_SCALA_VERSION", "2.13",
-              "SPARK_LOCAL_IP", "127.0.0.1"), List.of(), "dev.prepsweep.app.cli.Main",
+              "SPARK_LOCAL_IP", "127.0.0.1"), List.of("-Dspark.executor.extraJavaOptions=-Dprepsweep.test.hangSeeds=" + hang),
+          "dev.prepsweep.app.cli.Main",
           "sweep", "--config", config.toString(), "--warehouse", warehouse.toString(), "--master", "local-cluster[2,2,1536]");
       procs.awaitLog("driver", "trial 1 COMPLETE", Duration.ofMinutes(5));
       // Results are written in batches a few seconds apart: kill once trials are on record, so the
-      // resumed driver has finished and orphaned (RUNNING) attempts to pick up.
+      // resumed driver has finished and orphaned (RUNNING) attempts to pick up; the hung trials stay RUNNING.
       Path firstCommit = warehouse.resolve("trials/_delta_log/00000000000000000000.json");
       long deadline = System.currentTimeMillis() + Duration.ofMinutes(2).toMillis();
       while (!Files.exists(firstCommit) && System.currentTimeMillis() < deadline) {
@@ -395,11 +348,18 @@ class SweepFaultsIT {
     assertThat(spark.read().format("delta").load(warehouse + "/test_metrics").count()).isEqualTo(1);
   }
 
+  /** A trial's seed as the driver derives it (SweepDriver.trialSpec): from the sweep seed and trial number. */
+  private static long trialSeed(long sweepSeed, int trial) {
+    return Seeds.forIndex(sweepSeed, 1_000_000L + trial).nextLong();
+  }
+
   @Test
   void concurrentTrialsHoldDistinctGpuAddresses() throws Exception {
     Path dir = WORK.resolve("gpus");
     Path warehouse = PreparedSplits.warehouse(dir.resolve("warehouse"));
-    Path config = PreparedSplits.config(dir, SWEEP.replace("trials: 6", "trials: 4")
+    // short trials: two start together on the two executors, whose first trials warm up (engine, pinned data)
+    // far longer than these epochs take, so they overlap (asserted below: the GPU check needs it)
+    Path config = PreparedSplits.config(dir, SWEEP.replace("trials: 6", "trials: 4").replace("epochs: 60", "epochs: 10")
         + "resources: {gpus: 1}\n");
     // One worker with 4 cores, 2 fake GPUs and 2 trainer slots: two executors of 2 cores, each given one GPU.
     try (StandaloneCluster cluster = new StandaloneCluster(dir, 1, 4, "3g", 2, 2)) {
