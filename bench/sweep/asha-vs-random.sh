@@ -4,16 +4,17 @@
 # rungs at epochs 1 and 3) pauses weak trials at rungs and continues promoted ones from their
 # checkpoints. Reports the best validation accuracy and the epochs trained by each.
 #   bench/sweep/asha-vs-random.sh [trials]
+#   BENCH_PREPARED_WAREHOUSE=DIR bench/sweep/asha-vs-random.sh 3   a new warehouse starts as a copy of
+#       DIR (a warehouse `bin/prepsweep prep` wrote) instead of its own prep (.ci/bench-check.sh)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
+source bench/sweep/lib.sh
 TRIALS="${1:-27}"
 OUT=bench/out
 WH=bench/out/asha-warehouse
 mkdir -p "$OUT"
-if [[ ! -d "$WH/train" ]]; then
-  bin/prepsweep prep --warehouse "$WH" > "$OUT/asha-prep.txt"
-fi
+bench_prepped "$WH" "$OUT/asha-prep.txt"
 for mode in random asha; do
   if [[ $mode == asha ]]; then
     epochs=""; early="  early_terminate: {type: asha, min_resource: 1, max_resource: 9, eta: 3}"

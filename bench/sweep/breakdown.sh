@@ -5,18 +5,19 @@
 # task times and the trials table's own start/end times. The event log costs the driver a little
 # CPU, so take the utilisation figures from run.sh, not from here.
 #   bench/sweep/breakdown.sh [trials]     (default 200)
+#   BENCH_PREPARED_WAREHOUSE=DIR bench/sweep/breakdown.sh 4   a new warehouse starts as a copy of DIR
+#       (a warehouse `bin/prepsweep prep` wrote) instead of its own prep (.ci/bench-check.sh)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
+source bench/sweep/lib.sh
 TRIALS="${1:-200}"
 OUT=bench/out
 WH=bench/out/sweep-warehouse
 mkdir -p "$OUT/eventlog"
 CONFIG="$OUT/scheduling.yaml"
 sed "s/trials: 200/trials: $TRIALS/" bench/sweep/scheduling.yaml > "$CONFIG"
-if [[ ! -d "$WH/train" ]]; then
-  bin/prepsweep prep --warehouse "$WH" > "$OUT/prep.txt"
-fi
+bench_prepped "$WH" "$OUT/prep.txt"
 before=$(ls "$OUT/eventlog" | sort)
 # SparkConf reads spark.* system properties; PREPSWEEP_DRIVER_MEMORY is the launcher's JVM options slot.
 PREPSWEEP_DRIVER_MEMORY="-Xmx3g -Dspark.eventLog.enabled=true -Dspark.eventLog.dir=file://$ROOT/$OUT/eventlog -Dspark.eventLog.compress=false -Dspark.eventLog.rolling.enabled=false" \
