@@ -24,10 +24,12 @@ PREPSWEEP_DRIVER_MEMORY="-Xmx3g -Dspark.eventLog.enabled=true -Dspark.eventLog.d
   bin/prepsweep sweep --config "$CONFIG" --warehouse "$WH" > "$OUT/breakdown-sweep.txt" 2> "$OUT/breakdown-sweep.err"
 LOG="$OUT/eventlog/$(comm -13 <(echo "$before") <(ls "$OUT/eventlog" | sort) | grep -v inprogress | tail -1)"
 SWEEP=$(grep -o 'sweep sw-[^ ]*' "$OUT/breakdown-sweep.txt" | sed -n 1p | cut -d' ' -f2)
+# one query (one JVM) for both: the attempts, each with its sweep's start and end (columns 7 and 8)
 bin/prepsweep query --warehouse "$WH" --format csv --max-rows 100000 "
-  SELECT sweep_id, trial_id, attempt, executor_id, unix_millis(started_at) AS started_ms, unix_millis(ended_at) AS ended_ms
-  FROM trials WHERE sweep_id = '$SWEEP' AND state <> 'RUNNING' ORDER BY started_at" > "$OUT/breakdown-attempts.csv"
-read -r START END < <(bin/prepsweep query --warehouse "$WH" --format csv "
-  SELECT unix_millis(started_at) AS s, unix_millis(ended_at) AS e FROM sweeps WHERE sweep_id = '$SWEEP'" | sed -n 2p | tr ',' ' ')
+  SELECT t.sweep_id, t.trial_id, t.attempt, t.executor_id, unix_millis(t.started_at) AS started_ms,
+         unix_millis(t.ended_at) AS ended_ms, unix_millis(s.started_at) AS sweep_start_ms, unix_millis(s.ended_at) AS sweep_end_ms
+  FROM trials t JOIN sweeps s USING (sweep_id)
+  WHERE t.sweep_id = '$SWEEP' AND t.state <> 'RUNNING' ORDER BY t.started_at" > "$OUT/breakdown-attempts.csv"
+read -r START END < <(sed -n 2p "$OUT/breakdown-attempts.csv" | tr -d '\r' | cut -d, -f7,8 | tr ',' ' ')
 echo "sweep $SWEEP, event log $LOG"
 python3 bench/sweep/breakdown.py "$LOG" "$OUT/breakdown-attempts.csv" "$START" "$END"
