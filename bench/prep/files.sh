@@ -5,12 +5,23 @@
 # Runs bench/prep/run.sh ROWS --no-reference (build, data, the one-file prep), splits its CSV into
 # PARTS files (each with the header) in one folder, runs the same prep on the folder, and prints
 # both runs' read + clean and end-to-end seconds (prep_runs.duration_ms, as run.sh reports them).
+#   BENCH_REUSE_ONE_FILE=yes bench/prep/files.sh 2000 2
+#       takes the one-file run from a bench/prep/run.sh ROWS that just ran with the same BENCH_OUT (its
+#       jars, CSV and prepsweep-ROWS.json) instead of running it again (.ci/bench-check.sh); fails if
+#       that run's results are missing
 set -euo pipefail
 ROWS=${1:-200000}
 PARTS=${2:-2}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 OUT=${BENCH_OUT:-$ROOT/bench/prep/target}
-"$ROOT/bench/prep/run.sh" "$ROWS" --no-reference
+if [[ "${BENCH_REUSE_ONE_FILE:-}" == yes ]]; then
+  for f in "$OUT/cp-reactor.txt" "$OUT/lib/prepsweep-etl.jar" "$OUT/classes/dev/prepsweep/bench/PrepBench.class" \
+      "$OUT/rows-$ROWS.csv" "$OUT/prepsweep-$ROWS.json"; do
+    [[ -s "$f" ]] || { echo "BENCH_REUSE_ONE_FILE=yes but $f is missing: run bench/prep/run.sh $ROWS with BENCH_OUT=$OUT first" >&2; exit 2; }
+  done
+else
+  "$ROOT/bench/prep/run.sh" "$ROWS" --no-reference
+fi
 DATA="$OUT/rows-$ROWS.csv"
 DIR="$OUT/rows-$ROWS-in-$PARTS"
 rm -rf "$DIR" && mkdir -p "$DIR"

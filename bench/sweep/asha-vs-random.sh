@@ -3,22 +3,26 @@
 # seed, so trial n has the same parameters in both sweeps), each allowed 9 epochs; ASHA (eta 3,
 # rungs at epochs 1 and 3) pauses weak trials at rungs and continues promoted ones from their
 # checkpoints. Reports the best validation accuracy and the epochs trained by each.
-#   bench/sweep/asha-vs-random.sh [trials]
+#   bench/sweep/asha-vs-random.sh [trials] [epochs]     (defaults 27 and 9)
+#       epochs: what every random trial trains and ASHA's max_resource (its rungs: 1, 3, ... below it);
+#       3 leaves one rung at epoch 1 whose promoted trial continues to epoch 3 (.ci/bench-check.sh)
+#   BENCH_PREPARED_WAREHOUSE=DIR bench/sweep/asha-vs-random.sh 3 3   a new warehouse starts as a copy of
+#       DIR (a warehouse `bin/prepsweep prep` wrote) instead of its own prep (.ci/bench-check.sh)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
+source bench/sweep/lib.sh
 TRIALS="${1:-27}"
+EPOCHS="${2:-9}"
 OUT=bench/out
 WH=bench/out/asha-warehouse
 mkdir -p "$OUT"
-if [[ ! -d "$WH/train" ]]; then
-  bin/prepsweep prep --warehouse "$WH" > "$OUT/asha-prep.txt"
-fi
+bench_prepped "$WH" "$OUT/asha-prep.txt"
 for mode in random asha; do
   if [[ $mode == asha ]]; then
-    epochs=""; early="  early_terminate: {type: asha, min_resource: 1, max_resource: 9, eta: 3}"
+    epochs=""; early="  early_terminate: {type: asha, min_resource: 1, max_resource: $EPOCHS, eta: 3}"
   else
-    epochs=", epochs: 9"; early=""
+    epochs=", epochs: $EPOCHS"; early=""
   fi
   cat > "$OUT/$mode.yaml" <<YAML
 seed: 5

@@ -3,6 +3,8 @@
 # embedded two-executor cluster: RUNS sweeps of two one-epoch trials on the bundled data's prep.
 #   bench/sweep/first-batch.sh [RUNS]                      this checkout (default 3 runs)
 #   PREPSWEEP_ROOT=DIR bench/sweep/first-batch.sh [RUNS]   the checkout DIR (e.g. an older commit), same script
+#   BENCH_PREPARED_WAREHOUSE=DIR bench/sweep/first-batch.sh 1   a new warehouse starts as a copy of DIR (a
+#       warehouse `bin/prepsweep prep` wrote) instead of its own prep (.ci/bench-check.sh)
 # Per run it prints: command start -> sweep start (JVM, Spark and cluster start; sweeps.started_at),
 # sweep start -> first trial task start (pinning and checking the data versions, scheduling;
 # trials.started_at), task start -> first batch (the task reads its pinned rows and builds the model;
@@ -17,9 +19,8 @@ CONFIG="$OUT/first-batch.yaml"
 mkdir -p "$OUT"
 sed "s:^warehouse\: .*:warehouse\: $WH:" "$HERE/bench/sweep/first-batch.yaml" > "$CONFIG"
 cd "$ROOT"
-if [[ ! -d "$WH/train" ]]; then
-  bin/prepsweep prep --warehouse "$WH" > "$OUT/prep.txt"
-fi
+source "$HERE/bench/sweep/lib.sh"
+bench_prepped "$WH" "$OUT/prep.txt"
 # executors inherit the environment of the driver (their Worker runs inside it): the trial task's
 # INFO line goes to their stderr under the Spark home's work/ folder
 export LOG4J_CONFIGURATION_FILE="$HERE/bench/sweep/executor-log4j2.properties"

@@ -17,11 +17,16 @@
 #       alternating with this one (reference, this, reference, this, ...), so that the machine's load
 #       hits both alike, and prints the ratio of the medians.
 #
+#   BENCH_PREPARED_WAREHOUSE=DIR bench/sweep/run.sh 4 1
+#       takes its data tables from a copy of DIR (a warehouse `bin/prepsweep prep` wrote) instead of its
+#       own prep (.ci/bench-check.sh preps once for all sweep harnesses)
+#
 # Every run starts from a copy of one prepped warehouse (data tables only, no results), so no run
 # pays for the result tables earlier runs grew (docs/sweep-benchmark.md: MERGEs slow down as they grow).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
+source bench/sweep/lib.sh
 TRIALS="${1:-200}"
 RUNS="${2:-3}"
 OUT=bench/out
@@ -33,9 +38,7 @@ for launcher in ${LAUNCHERS:-}; do
   sed "s/^  parallelism: 2$/  parallelism: 2\n  launcher: $launcher/" "$CONFIG" > "$ROOT/$OUT/scheduling-$launcher.yaml"
 done
 PREPPED="$OUT/sweep-prepped"
-if [[ ! -d "$PREPPED/train" ]]; then
-  bin/prepsweep prep --warehouse "$PREPPED" > "$OUT/prep.txt"
-fi
+bench_prepped "$PREPPED" "$OUT/prep.txt"
 RESULTS="$OUT/scheduling-runs.csv"
 echo "label,run,load1,attempts,median_trial_s,sweep_wall_s,setup_s,farming_s,busy_slot_s,slots,util_sweep_pct,overhead_sweep_ms,util_farming_pct,overhead_farming_ms,command_s" > "$RESULTS"
 
