@@ -156,7 +156,8 @@ final class ModelTrainer {
       LongBuffer xIds = batches.ids();
       FloatBuffer tFloats = batches.targets();
       // a full batch of weight-1 rows has the same loss scale every step (-1/batchSize): its target rows,
-      // scaled once here, are copied whole per row instead of scaled float by float (the same float products)
+      // scaled once here, are copied whole per row instead of scaled float by float (the same float products;
+      // the copy is n x classes floats more heap, which TrainerMemory counts)
       float fullScale = regression != null ? 1f : -1f / batchSize;
       float[] fullBatchTargets = regression != null ? targets : classWeights == null ? scaled(targets, fullScale) : null;
       LossBackward backward = new LossBackward(manager);
