@@ -67,6 +67,13 @@ public final class StepProfile {
       FloatBuffer xf = before ? xBytes.asFloatBuffer() : batches.floats();
       FloatBuffer tf = before ? tBytes.asFloatBuffer() : batches.targets();
       int[] order = ModelTrainer.permutation(n, new SplittableRandom(7));
+      // the trial's loop copies a full batch's target rows pre-scaled (-1/batch), and reuses the backward's seed
+      float[] scaledTargets = new float[n * 10];
+      for (int row = 0; row < n; row++) {
+        scaledTargets[row * 10 + train.labels()[row]] = -1f / batch;
+      }
+      boolean old = Boolean.getBoolean("profile.beforeBackward"); // the step before the seed reuse and bulk targets
+      LossBackward seed = new LossBackward(manager);
       int warmup = Math.max(1000, steps / 2);
       long cpuStart = 0;
       long wallStart = 0;
@@ -89,8 +96,12 @@ public final class StepProfile {
         for (int i = 0; i < batch; i++) {
           int row = order[from + i];
           xf.put(train.floats(), row * 64, 64);
-          for (int c = 0; c < 10; c++) {
-            tf.put(c == train.labels()[row] ? -1f / batch : 0f);
+          if (before || old) {
+            for (int c = 0; c < 10; c++) {
+              tf.put(c == train.labels()[row] ? -1f / batch : 0f);
+            }
+          } else {
+            tf.put(scaledTargets, row * 10, 10);
           }
         }
         t = lap(threads, nanos, arrays, 0, t, manager, counting);
@@ -111,7 +122,11 @@ public final class StepProfile {
             t = lap(threads, nanos, arrays, 4, t, manager, counting);
             value = before ? loss.getFloat() : loss.toFloatArray()[0];
             t = lap(threads, nanos, arrays, 5, t, manager, counting);
-            collector.backward(loss);
+            if (before || old) {
+              collector.backward(loss);
+            } else {
+              seed.backward(collector, loss);
+            }
             t = lap(threads, nanos, arrays, 6, t, manager, counting);
           }
           t = lap(threads, nanos, arrays, 7, t, manager, counting);
@@ -125,7 +140,8 @@ public final class StepProfile {
       }
       double cpuUs = (threads.getCurrentThreadCpuTime() - cpuStart) / 1e3 / steps;
       double wallUs = (System.nanoTime() - wallStart) / 1e3 / steps;
-      StringBuilder json = new StringBuilder("{\"impl\":\"djl-step-profile" + (before ? "-before" : "") + "\",\"model\":\"")
+      StringBuilder json = new StringBuilder("{\"impl\":\"djl-step-profile" + (before ? "-before" : old ? "-before-backward" : "")
+          + "\",\"model\":\"")
           .append(model.equals("mlp") ? "mlp" : "torchscript").append("\",\"batch\":").append(batch)
           .append(",\"steps\":").append(steps);
       double sum = 0;

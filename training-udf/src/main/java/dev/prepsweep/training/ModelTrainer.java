@@ -155,6 +155,12 @@ final class ModelTrainer {
       FloatBuffer xFloats = batches.floats();
       LongBuffer xIds = batches.ids();
       FloatBuffer tFloats = batches.targets();
+      // a full batch of weight-1 rows has the same loss scale every step (-1/batchSize): its target rows,
+      // scaled once here, are copied whole per row instead of scaled float by float (the same float products;
+      // the copy is n x classes floats more heap, which TrainerMemory counts)
+      float fullScale = regression != null ? 1f : -1f / batchSize;
+      float[] fullBatchTargets = regression != null ? targets : classWeights == null ? scaled(targets, fullScale) : null;
+      LossBackward backward = new LossBackward(manager);
       long firstBatch = 0;
 
       for (int epoch = start; epoch <= params.epochs() && !stopped; epoch++) {
@@ -184,14 +190,20 @@ final class ModelTrainer {
           // the loss is sum(log_softmax * t) with t = -target / weightSum: the weighted mean
           // cross-entropy in two ops, without a scalar array per step
           float scale = regression != null ? 1f : -1f / weightSum;
-          for (int i = 0; i < m; i++) {
-            int base = order[from + i] * classes;
-            for (int c = 0; c < classes; c++) {
-              tFloats.put(targets[base + c] * scale);
+          if (fullBatchTargets != null && scale == fullScale) {
+            for (int i = 0; i < m; i++) {
+              tFloats.put(fullBatchTargets, order[from + i] * classes, classes);
+            }
+          } else {
+            for (int i = 0; i < m; i++) {
+              int base = order[from + i] * classes;
+              for (int c = 0; c < classes; c++) {
+                tFloats.put(targets[base + c] * scale);
+              }
             }
           }
           lr = schedule.at(optim.steps());
-          float value = step(block, ps, optim, batches, m, lr);
+          float value = step(block, ps, optim, batches, backward, m, lr);
           if (!Float.isFinite(value)) {
             throw new TrainingDivergedException("training loss became " + value + " in epoch " + epoch
                 + " (batch at row " + from + "); lower lr (" + params.lr() + ") or set clip_grad");
@@ -243,7 +255,8 @@ final class ModelTrainer {
    * the loss; when it is not finite nothing was updated. A method of its own so the JIT compiles
    * the hot path early rather than through on-stack replacement of the whole training loop.
    */
-  private float step(Block block, ParameterStore ps, Optim optim, BatchArrays batches, int m, double lr) {
+  private float step(Block block, ParameterStore ps, Optim optim, BatchArrays batches, LossBackward backward, int m,
+      double lr) {
     try (NDScope scope = new NDScope()) {
       NDList arrays = batches.arrays(m);
       NDArray input = arrays.get(0);
@@ -259,7 +272,7 @@ final class ModelTrainer {
         if (!Float.isFinite(value)) {
           return value;
         }
-        collector.backward(loss);
+        backward.backward(collector, loss);
       }
       optim.step(lr);
       return value;
@@ -299,6 +312,15 @@ final class ModelTrainer {
 
   private ClassificationMetrics evaluate(Block block, ParameterStore ps, NDManager manager, NDArray xVal, int[] labels) {
     return ClassificationMetrics.of(probabilities(block, ps, manager, xVal, classes), labels, classes);
+  }
+
+  /** {@code values} times {@code scale}, element by element. */
+  private static float[] scaled(float[] values, float scale) {
+    float[] out = new float[values.length];
+    for (int i = 0; i < values.length; i++) {
+      out[i] = values[i] * scale;
+    }
+    return out;
   }
 
   /** Row i: {@code w[y_i] * ((1 - s) * onehot(y_i) + s / classes)}, s the label smoothing. */

@@ -9,7 +9,8 @@ package dev.prepsweep.training;
  * bag of words with {@code hash_dim} 16384 costs 64 KiB a row however short its text. Counted:
  * <ul>
  *   <li>heap: the encoded train and val arrays (both stay cached per executor), the per-row loss
- *       targets ({@code classes} floats) and row weights;</li>
+ *       targets ({@code classes} floats, twice: without class weights the loop also keeps them scaled
+ *       for a full batch, see {@code ModelTrainer}; counted whether or not weights are set) and row weights;</li>
  *   <li>direct memory (limited by {@code -XX:MaxDirectMemorySize}, by default the heap size): the copy
  *       of the val rows made to upload them to the engine, and the two reused batch buffers.</li>
  * </ul>
@@ -79,7 +80,7 @@ record TrainerMemory(long trainRows, long valRows, long rowSize, int elementByte
   /** Heap the attempt's data holds: encoded train and val, loss targets and row weights. */
   long heapBytes() {
     return Math.addExact(Math.multiplyExact(trainRows + valRows, rowBytes()),
-        Math.multiplyExact(trainRows, (long) (classes + 1) * Float.BYTES));
+        Math.multiplyExact(trainRows, (2L * classes + 1) * Float.BYTES));
   }
 
   /** Direct buffers: the val upload copy and the batch input and target buffers. */

@@ -38,7 +38,8 @@ class TrainerMemoryTest {
     int classes = 3;
     TrainerMemory need = TrainerMemory.of(p, train, val, 512, false, classes);
     long encoded = (train + val) * 512 * Float.BYTES;
-    long targetsAndWeights = train * (classes + 1) * Float.BYTES;
+    // targets twice (as given, and scaled for a full batch) and one weight per row
+    long targetsAndWeights = train * (2 * classes + 1) * Float.BYTES;
     assertThat(need.heapBytes()).isEqualTo(encoded + targetsAndWeights);
     long valUpload = val * 512 * Float.BYTES;
     long batchBuffers = 32L * 512 * Float.BYTES + 32L * classes * Float.BYTES;
