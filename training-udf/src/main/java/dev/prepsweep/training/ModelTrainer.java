@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.CancellationException;
 import java.util.function.Consumer;
 
 /**
@@ -170,6 +171,13 @@ final class ModelTrainer {
         double lossSum = 0;
         double lr = Double.NaN;
         for (int from = 0; from < n; from += batchSize) {
+          // Spark interrupts a cancelled task's thread (trial_timeout, missed heartbeats, sweep cancel; a slot
+          // runner's cancel): the native calls never look at the flag, so without this check a cancelled
+          // attempt trained to its last epoch and held its executor slot all that time
+          if (Thread.currentThread().isInterrupted()) {
+            throw new CancellationException("the attempt was cancelled in epoch " + epoch + " (batch at row " + from
+                + "): its task was interrupted");
+          }
           int m = Math.min(batchSize, n - from);
           // batches are assembled into reused direct buffers: for the small rows of these models that
           // is cheaper than a gather on the device (measured, see docs/training-benchmark.md)

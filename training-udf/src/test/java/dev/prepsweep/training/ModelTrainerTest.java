@@ -86,6 +86,30 @@ class ModelTrainerTest {
   }
 
   @Test
+  void anInterruptedTrainingStopsAtItsNextBatch() {
+    // Spark interrupts the thread of a task the driver cancels; here the epoch callback does it after epoch 2
+    SplitRows train = TestData.synthetic(200, 1);
+    SplitRows val = TestData.synthetic(50, 2);
+    TrainingParams p = TrainingParams.from(Map.of("epochs", 50L, "batch_size", 16L, "hash_dim", 256L));
+    Featurizer f = Featurizer.fit(p, train);
+    List<Integer> seen = new java.util.ArrayList<>();
+    try {
+      assertThatThrownBy(() -> new ModelTrainer(p, 2, Device.cpu()).train(f.encode(train), f.encode(val), 3,
+          "val_accuracy", true, null, null, null, m -> {
+            seen.add(m.epoch());
+            if (m.epoch() == 2) {
+              Thread.currentThread().interrupt();
+            }
+          }))
+          .isInstanceOf(java.util.concurrent.CancellationException.class)
+          .hasMessageContaining("cancelled in epoch 3 (batch at row 0)");
+      assertThat(seen).containsExactly(1, 2);
+    } finally {
+      Thread.interrupted(); // the flag must not reach the next test on this thread
+    }
+  }
+
+  @Test
   void aNonFiniteLossIsReportedNotCrashed() {
     String[] texts = new String[8];
     java.util.Arrays.fill(texts, "");
