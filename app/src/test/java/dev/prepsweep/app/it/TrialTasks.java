@@ -14,7 +14,10 @@ import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.scheduler.SparkListenerTaskStart;
 import scala.jdk.javaapi.CollectionConverters;
 
-/** The executors of running trial tasks (jobs of a trial's job group), seen from the driver's listener bus. */
+/**
+ * The executors of running trial tasks (jobs of a trial's or a slot runner's job group), seen from the driver's
+ * listener bus.
+ */
 final class TrialTasks extends SparkListener {
   private final Map<Integer, Boolean> trialStages = new ConcurrentHashMap<>();
   /** Running trial tasks: task id to executor. */
@@ -25,7 +28,8 @@ final class TrialTasks extends SparkListener {
   @Override
   public void onJobStart(SparkListenerJobStart job) {
     String group = job.properties() == null ? null : job.properties().getProperty("spark.jobGroup.id");
-    if (group != null && group.contains("-trial-")) {
+    // a trial's own job (launcher job) or a slot runner's (launcher slots), which runs trial after trial
+    if (group != null && (group.contains("-trial-") || group.contains("-slot-runner-"))) {
       CollectionConverters.asJava(job.stageIds()).forEach(id -> trialStages.put((Integer) id, true));
     }
   }
