@@ -47,7 +47,7 @@ public final class SweepDefaults {
    * trainer slot) passes every sweep integration test as committed; it is opt-in meanwhile (README, Launchers: which
    * ITs passed on it and which did not).
    */
-  public static final SweepSpec.Launcher LAUNCHER = SweepSpec.Launcher.JOB;
+  public static final SweepSpec.Launcher LAUNCHER = SweepSpec.Launcher.SLOTS;
 
   /** {@code trial_timeout} (none), {@code missed_heartbeats}, {@code retry_seed}, {@code driver_lease}, {@code launcher}. */
   public static final SweepSpec.Guards GUARDS =
