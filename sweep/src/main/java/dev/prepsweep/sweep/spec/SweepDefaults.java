@@ -43,9 +43,8 @@ public final class SweepDefaults {
   public static final int ETA = 3;
 
   /**
-   * {@code launcher}: one Spark job per attempt until the slot launcher ({@code slots}: one long-running task per
-   * trainer slot) passes every sweep integration test as committed; it is opt-in meanwhile (README, Launchers: which
-   * ITs passed on it and which did not).
+   * {@code launcher}: one long-running task per trainer slot ({@code slots}): every sweep integration test passes on
+   * it, and it wastes a third of {@code job}'s slot time per trial (docs/sweep-benchmark.md).
    */
   public static final SweepSpec.Launcher LAUNCHER = SweepSpec.Launcher.SLOTS;
 
