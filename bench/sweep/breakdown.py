@@ -70,6 +70,9 @@ def main(log, attempts_csv, sweep_start, sweep_end):
         parts["tail"] += sweep_end - rs[-1]["finish"]
     slots = len(by_exec)
     n = len(rows)
+    if n == 0:
+        sys.exit("breakdown.py: no attempt of the sweep ran as a Spark job of its own (a '-trial-' job group):"
+                 " the breakdown needs sweep.launcher: job")
     avail = (sweep_end - sweep_start) * slots
     print(f"attempts {n}, slots {slots}, sweep wall {(sweep_end - sweep_start) / 1000:.1f} s, busy {busy / 1000:.1f} s,"
           f" idle {(avail - busy) / 1000:.2f} slot-s = {(avail - busy) / n:.1f} ms per trial")

@@ -2,7 +2,7 @@
 # Where the scheduling overhead goes (docs/sweep-benchmark.md, "Where the idle slot time goes"): one
 # sweep of bench/sweep/scheduling.yaml with Spark's event log on, then breakdown.py splits each
 # slot's idle time into set-up, task launch, result return, refill and tail from the event log's
-# task times and the trials table's own start/end times. The event log costs the driver a little
+# task times and the trials table's own start/end times, for the job launcher (sweep.launcher: job). The event log costs the driver a little
 # CPU, so take the utilisation figures from run.sh, not from here.
 #   bench/sweep/breakdown.sh [trials]     (default 200)
 #   BENCH_PREPARED_WAREHOUSE=DIR bench/sweep/breakdown.sh 4   a new warehouse starts as a copy of DIR
@@ -16,7 +16,11 @@ OUT=bench/out
 WH=bench/out/sweep-warehouse
 mkdir -p "$OUT/eventlog"
 CONFIG="$OUT/scheduling.yaml"
-sed "s/trials: 200/trials: $TRIALS/" bench/sweep/scheduling.yaml > "$CONFIG"
+# launcher job: the breakdown reads each attempt's own Spark task from the event log (launch, return, refill),
+# which only the job launcher has; a slot runner is one task for many trials (run.sh measures both launchers)
+sed -e "s/trials: 200/trials: $TRIALS/" -e "s/^  parallelism: 2$/  parallelism: 2\n  launcher: job/" \
+  bench/sweep/scheduling.yaml > "$CONFIG"
+grep -q '^  launcher: job$' "$CONFIG" || { echo "breakdown.sh: could not set launcher: job in $CONFIG" >&2; exit 2; }
 bench_prepped "$WH" "$OUT/prep.txt"
 before=$(ls "$OUT/eventlog" | sort)
 # SparkConf reads spark.* system properties; PREPSWEEP_DRIVER_MEMORY is the launcher's JVM options slot.
