@@ -32,7 +32,7 @@ record AttemptSpecs(SweepRun run, String artifacts) {
     }
     // The trial seed depends on the sweep seed and trial number only, so a retry repeats the attempt exactly;
     // with retry_seed: new, a retry's seed derives from the trial seed and the attempt number instead.
-    long trialSeed = retrySeed(Seeds.forIndex(run.seed(), 1_000_000L + trial.number()).nextLong(), attempt,
+    long trialSeed = retrySeed(Seeds.forTrial(run.seed(), trial.number()), attempt,
         run.spec().guards().retrySeed());
     TrialSpec spec = new TrialSpec(run.sweepId(), trial.number(), attempt, params, trialSeed, run.metric(),
         run.spec().directions().get(0) == Direction.MAXIMIZE, run.train(), run.val(), run.data().labels(),

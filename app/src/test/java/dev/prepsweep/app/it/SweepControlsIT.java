@@ -71,7 +71,7 @@ class SweepControlsIT {
     lostWarehouse = PreparedSplits.warehouse(WORK.resolve("lost"));
     budgetWarehouse = PreparedSplits.warehouse(WORK.resolve("budgets"));
     cancelWarehouse = PreparedSplits.warehouse(WORK.resolve("cancel"));
-    String hang = Stream.concat(Stream.of(trialSeed(HUNG_SEED, 0)), LongStream.range(0, 6).mapToObj(n -> trialSeed(LOST_SEED, (int) n)))
+    String hang = Stream.concat(Stream.of(Seeds.forTrial(HUNG_SEED, 0)), LongStream.range(0, 6).mapToObj(n -> Seeds.forTrial(LOST_SEED, (int) n)))
         .map(String::valueOf).collect(Collectors.joining(","));
     System.setProperty("spark.executor.extraJavaOptions", "-Dprepsweep.test.hangSeeds=" + hang);
     System.setProperty("spark.executor.heartbeatInterval", HEARTBEAT);
@@ -88,11 +88,6 @@ class SweepControlsIT {
     if (spark != null) {
       spark.stop();
     }
-  }
-
-  /** A trial's seed as the driver derives it (SweepDriver.trialSpec): from the sweep seed and trial number. */
-  private static long trialSeed(long sweepSeed, int trial) {
-    return Seeds.forIndex(sweepSeed, 1_000_000L + trial).nextLong();
   }
 
   private static SweepSummary sweep(Path warehouse, String name, String yaml) {
@@ -127,7 +122,7 @@ class SweepControlsIT {
     Row hung = rows.stream().filter(r -> r.getInt(0) == 0 && r.getInt(1) == 1).findFirst().orElseThrow();
     assertThat(hung.getString(2)).isEqualTo("TIMED_OUT");
     assertThat(hung.getString(3)).matches("the attempt ran \\d+\\.\\d s, longer than trial_timeout \\(20 s\\); its Spark job was cancelled");
-    assertThat(hung.getLong(4)).isEqualTo(trialSeed(HUNG_SEED, 0));
+    assertThat(hung.getLong(4)).isEqualTo(Seeds.forTrial(HUNG_SEED, 0));
     Row retry = rows.stream().filter(r -> r.getInt(0) == 0).reduce((a, b) -> b).orElseThrow();
     assertThat(retry.getInt(1)).as("retried").isGreaterThan(1);
     assertThat(retry.getString(2)).as("the retry, with a new seed, did not hang").isEqualTo("COMPLETE");

@@ -273,7 +273,7 @@ class SweepFaultsIT {
     // executors do not hang, so the reruns (same seed: retry_seed's default) and the new trials complete
     Path config = PreparedSplits.config(dir, SWEEP.replace("trials: 6", "trials: " + CRASH_BUDGET)
         .replace("epochs: 60", "epochs: 3") + "  seed: " + CRASH_SEED + "\n");
-    String hang = IntStream.range(2, CRASH_BUDGET).mapToObj(t -> String.valueOf(trialSeed(CRASH_SEED, t)))
+    String hang = IntStream.range(2, CRASH_BUDGET).mapToObj(t -> String.valueOf(Seeds.forTrial(CRASH_SEED, t)))
         .collect(Collectors.joining(","));
     try (LocalProcesses procs = new LocalProcesses(dir.resolve("logs"), Path.of("src/test/resources/it-cluster-log4j2.properties"))) {
       procs.java("driver", Map.of("SPARK_HOME", dir.resolve("spark-home").toString(), "SPARK_SCALA_VERSION", "2.13",
@@ -346,11 +346,6 @@ class SweepFaultsIT {
     assertThat(after.<Integer>getAs("trials_complete")).isEqualTo(CRASH_BUDGET);
     assertThat(after.<String, Long>getJavaMap(after.fieldIndex("data_versions"))).containsOnlyKeys("train", "val", "test");
     assertThat(spark.read().format("delta").load(warehouse + "/test_metrics").count()).isEqualTo(1);
-  }
-
-  /** A trial's seed as the driver derives it (SweepDriver.trialSpec): from the sweep seed and trial number. */
-  private static long trialSeed(long sweepSeed, int trial) {
-    return Seeds.forIndex(sweepSeed, 1_000_000L + trial).nextLong();
   }
 
   @Test
